@@ -1,0 +1,1 @@
+"""The Click layer: each command parses its options, calls one core function, renders, and exits."""

@@ -1,0 +1,29 @@
+"""`sheets-sync`: the command-line entry point."""
+
+from __future__ import annotations
+
+import click
+
+from sheets_sync import __version__
+
+from .common import Group
+from .demo import demo_command
+from .init import init_command
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="sheets-sync")
+def main() -> None:
+    """sheets-sync: คำรับรองการปฏิบัติราชการของสำนักงานเขตพื้นที่การศึกษา บน Google Sheets หรือไฟล์ .xlsx
+
+    Runs a Thai Educational Service Area office's yearly performance-agreement cycle on a shared workbook.
+
+    \b
+    Example:
+      sheets-sync demo                 # a realistic sample office in demo/workbook.xlsx
+      sheets-sync init --fiscal-year 2570
+    """
+
+
+main.add_command(init_command)
+main.add_command(demo_command)

@@ -1,0 +1,81 @@
+"""What every command shares: the target option, bilingual messages, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from typing import Any, Callable
+
+import click
+
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.target import Target, open_backend, resolve_target
+from sheets_sync.thai import ParseError, format_date_be, parse_date
+from sheets_sync.workbook import Backend
+
+
+class Group(click.Group):
+    """Turns the core's errors into a Thai and English message on stderr and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetsSyncError as exc:
+            fail(exc.th, exc.en, exc.code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a scheduled run
+            if os.environ.get("SHEETS_SYNC_DEBUG"):
+                raise
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            fail("ผิดพลาดที่ไม่คาดคิด (ตั้ง SHEETS_SYNC_DEBUG=1 เพื่อดูรายละเอียด)",
+                 f"unexpected error (set SHEETS_SYNC_DEBUG=1 for the traceback): {detail}", ExitCode.FAILED)
+
+
+def fail(th: str, en: str, code: ExitCode) -> None:
+    click.echo(f"ผิดพลาด: {th}\nError: {en}", err=True)
+    sys.exit(int(code))
+
+
+def say(th: str, en: str, quiet: bool = False) -> None:
+    """A line for the coordinator: Thai first, English alongside."""
+    if not quiet:
+        click.echo(f"{th}  ({en})")
+
+
+sheet_option = click.option(
+    "--sheet",
+    "sheet",
+    metavar="PATH|URL|KEY",
+    help="สมุดงาน: ไฟล์ .xlsx, URL ของ Google Sheets หรือรหัส / the workbook: an .xlsx path, a Google Sheets "
+    "URL or key. Default: $SHEETS_SYNC_SHEET, then `sheet` in sheets-sync.toml, then workbook.xlsx.",
+)
+
+
+def backend_for(sheet: str | None) -> tuple[Target, Backend]:
+    target = resolve_target(sheet)
+    return target, open_backend(target)
+
+
+class ThaiDate(click.ParamType):
+    """A date option that takes every form staff type: 1/10/2569, 1 ต.ค. 2569, 2026-10-01 …"""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(value)
+        except ParseError:
+            self.fail(f"อ่านวันที่ {value!r} ไม่ได้ / cannot read {value!r} as a date (e.g. 1/10/2569)", param, ctx)
+
+
+def be(day: dt.date | None) -> str:
+    return format_date_be(day) if day else "-"
+
+
+Command = Callable[..., Any]

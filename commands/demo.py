@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sheets_sync.demo import AS_OF, OFFICE_NAME, PEOPLE_ROWS, KPI_ROWS, RESULT_ROWS, make_demo_workbook
+
+from .common import be, say
+from .init import render as render_init
+
+
+@click.command("demo")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"),
+              show_default=True, help="โฟลเดอร์ที่เขียนไฟล์ตัวอย่าง / folder to write the sample files to.")
+def demo_command(directory: Path) -> None:
+    """สร้างสมุดงานตัวอย่างของสำนักงานเขตสมมุติ / Write a realistic sample office's workbook.
+
+    Writes DIR/workbook.xlsx for สพป. ตัวอย่าง เขต 1, fiscal year 2570, as of 20 ก.ค. 2570: the ten
+    standard steps, 25 people, 13 KPIs of all four scoring methods, round-6 and round-9 results, agreements,
+    and a few deliberate typing slips. Runs no Google request.
+
+    \b
+    Example:
+      sheets-sync demo --dir demo && sheets-sync init --sheet demo/workbook.xlsx
+    """
+    path = directory / "workbook.xlsx"
+    report = make_demo_workbook(path)
+    render_init(report)
+    say(f"กรอกข้อมูลตัวอย่างของ {OFFICE_NAME} ณ วันที่ {be(AS_OF)}: บุคลากร {len(PEOPLE_ROWS)} คน "
+        f"ตัวชี้วัด {len(KPI_ROWS)} ตัว ผลการดำเนินงาน {len(RESULT_ROWS)} แถว",
+        f"filled in {len(PEOPLE_ROWS)} people, {len(KPI_ROWS)} KPIs and {len(RESULT_ROWS)} round results")
+    say(f"เปิดดูได้ที่ {path}", f"open {path} to look at it")

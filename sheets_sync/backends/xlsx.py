@@ -1,0 +1,250 @@
+"""The local backend: an .xlsx workbook on disk, read and written with openpyxl.
+
+`read` opens the file read-only (values as a person sees them).  `apply` opens it afresh, so edits saved by
+someone else since the read are kept, carries out every operation, and saves to a temporary file beside
+the workbook that then replaces it in one rename: a crash leaves either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Sequence
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import SheetsSyncError
+from ..exit_codes import ExitCode
+from ..schema import DATE_FORMAT
+from ..workbook import (
+    AddTab,
+    ApplyResult,
+    ColumnFormat,
+    ColumnWidth,
+    Conflict,
+    Dropdown,
+    FreezeRows,
+    Grid,
+    Operation,
+    Protect,
+    ReplaceTab,
+    StyleHeader,
+    Value,
+    WorkbookData,
+    WriteCells,
+    column_letter,
+    quote_title,
+)
+
+# Thai locale (041E) with the Buddhist calendar (07): Excel and LibreOffice both show `1 ต.ค. 2569`.
+XLSX_DATE_FORMAT = "[$-107041E]d mmm yyyy"
+LAST_ROW = 5000  # dropdowns and column formats reach this far; a year's workbook stays far below it
+
+HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generated tabs grey
+
+
+def _excel_format(number_format: str | None) -> str | None:
+    return XLSX_DATE_FORMAT if number_format == DATE_FORMAT else number_format
+
+
+def _same(a: Value, b: Value) -> bool:
+    """Cell equality as a person means it: a date cell equals the same day, 3 equals 3.0, blank equals ''."""
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, dt.datetime) and a.time() == dt.time(0):
+        a = a.date()
+    if isinstance(b, dt.datetime) and b.time() == dt.time(0):
+        b = b.date()
+    if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):
+        if not isinstance(a, bool) and not isinstance(b, bool):
+            return Decimal(str(a)) == Decimal(str(b))
+    return a == b
+
+
+def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str | None = None) -> None:
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        value = value.date()
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that looks like a formula stays text, never evaluated
+    if isinstance(value, dt.date) and number_format is None:
+        number_format = DATE_FORMAT
+    if number_format:
+        cell.number_format = _excel_format(number_format)
+
+
+class XlsxBackend:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.description = str(self.path)
+        self.requests = 0
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def _load(self, **kw: bool) -> openpyxl.Workbook:
+        try:
+            return openpyxl.load_workbook(self.path, **kw)
+        except FileNotFoundError as exc:
+            raise SheetsSyncError(
+                ExitCode.NOT_FOUND,
+                f"ไม่พบไฟล์สมุดงาน {self.path} (สร้างได้ด้วย sheets-sync init)",
+                f"workbook file not found: {self.path} (create it with `sheets-sync init`)",
+            ) from exc
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise SheetsSyncError(
+                ExitCode.NOT_FOUND,
+                f"เปิดไฟล์ {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่ถูกต้อง ({exc})",
+                f"cannot open {self.path}: not a valid .xlsx workbook ({exc})",
+            ) from exc
+
+    def read(self) -> WorkbookData:
+        wb = self._load(read_only=True, data_only=True)
+        try:
+            data = WorkbookData()
+            for ws in wb.worksheets:
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                grid = Grid(ws.title, rows)
+                del grid.rows[grid.last_row:]
+                data.tabs[ws.title] = grid
+            return data
+        finally:
+            wb.close()
+
+    def apply(self, operations: Sequence[Operation]) -> ApplyResult:
+        result = ApplyResult()
+        if not operations:
+            return result
+        fresh = not self.exists()
+        wb = openpyxl.Workbook() if fresh else self._load()
+        placeholder = wb.active if fresh else None
+        for op in operations:
+            self._apply_one(wb, op, result)
+        if placeholder is not None and len(wb.worksheets) > 1:
+            wb.remove(placeholder)
+        self._save_atomically(wb)
+        return result
+
+    def _apply_one(self, wb: openpyxl.Workbook, op: Operation, result: ApplyResult) -> None:
+        if isinstance(op, AddTab):
+            if op.title not in wb.sheetnames:
+                wb.create_sheet(op.title, op.index)
+            return
+        ws = wb[op.tab]
+        if isinstance(op, WriteCells):
+            for i, row_values in enumerate(op.values):
+                for j, value in enumerate(row_values):
+                    row, col = op.row + i, op.col + j
+                    if op.expect is not None:
+                        current = ws.cell(row=row, column=col).value
+                        if not _same(current, op.expect[i][j]):
+                            result.conflicts.append(Conflict(op.tab, row, col, op.expect[i][j], current))
+                            continue
+                    fmt = op.formats[i][j] if op.formats else None
+                    _store(ws, row, col, value, fmt)
+        elif isinstance(op, ReplaceTab):
+            if ws.max_row:
+                ws.delete_rows(1, ws.max_row)
+            for r, row_values in enumerate(op.rows, start=1):
+                for c, value in enumerate(row_values, start=1):
+                    fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
+                    _store(ws, r, c, value, fmt)
+            for r, c, colour in op.fills:
+                ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
+        elif isinstance(op, StyleHeader):
+            fill = PatternFill("solid", fgColor=HEADER_FILL[op.generated])
+            for col in range(1, op.columns + 1):
+                cell = ws.cell(row=1, column=col)
+                cell.font = Font(bold=True)
+                cell.fill = fill
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+        elif isinstance(op, FreezeRows):
+            ws.freeze_panes = f"A{op.rows + 1}"
+        elif isinstance(op, ColumnWidth):
+            ws.column_dimensions[column_letter(op.col)].width = op.width
+        elif isinstance(op, ColumnFormat):
+            fmt = _excel_format(op.number_format)
+            ws.column_dimensions[column_letter(op.col)].number_format = fmt
+            for row in range(2, ws.max_row + 1):
+                cell = ws.cell(row=row, column=op.col)
+                if isinstance(cell.value, (dt.date, dt.datetime)):
+                    cell.number_format = fmt
+        elif isinstance(op, Dropdown):
+            self._dropdown(ws, op)
+        elif isinstance(op, Protect):
+            if not op.header_only:
+                # Without a password: Excel and LibreOffice refuse edits and say why, and a coordinator
+                # who must can still unprotect.  openpyxl cannot protect only a header row without locking
+                # every typed cell too, so input tabs' headers are protected on Google only.
+                ws.protection.sheet = True
+        else:  # pragma: no cover - every operation kind is handled above
+            raise TypeError(f"unknown operation {op!r}")
+
+    @staticmethod
+    def _dropdown(ws: Worksheet, op: Dropdown) -> None:
+        letter = column_letter(op.col)
+        sqref = f"{letter}2:{letter}{LAST_ROW}"
+        if op.source_tab is not None and op.source_col is not None:
+            src = column_letter(op.source_col)
+            formula = f"{quote_title(op.source_tab)}!${src}$2:${src}${LAST_ROW}"
+        else:
+            formula = '"' + ",".join(op.choices) + '"'
+        kept = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref) != sqref]
+        ws.data_validations.dataValidation = kept
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
+        dv.showErrorMessage = True
+        dv.errorStyle = "stop" if op.strict else "information"
+        dv.errorTitle = "ค่าไม่อยู่ในรายการ / Not in the list"
+        dv.error = "โปรดเลือกจากรายการ / Please pick a value from the list."
+        dv.add(sqref)
+        ws.add_data_validation(dv)
+
+    def _save_atomically(self, wb: openpyxl.Workbook) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                wb.save(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            else:
+                os.chmod(tmp, 0o644 & ~_umask())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _fsync_dir(self.path.parent)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+

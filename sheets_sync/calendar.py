@@ -1,0 +1,83 @@
+"""Step durations as the work standard writes them (`1 สัปดาห์`, `2 วัน`, `1 เดือน`) and planned dates.
+
+Whether a duration counts calendar days or working days is the office's policy (setting `working_days`);
+working days skip weekends and Thai public holidays from the `holidays` package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+from .thai import to_ascii_digits
+
+_UNITS = {"วัน": "day", "day": "day", "days": "day", "สัปดาห์": "week", "week": "week", "weeks": "week",
+          "เดือน": "month", "month": "month", "months": "month"}
+_DURATION = re.compile(r"(\d+)\s*(วัน|สัปดาห์|เดือน|days?|weeks?|months?)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # day, week or month
+
+
+def parse_duration(text: object) -> Duration | None:
+    """`3 สัปดาห์` → 3 weeks; text with no single duration (`รอบ 6/9/12 เดือน`, blank) → None."""
+    if not isinstance(text, str):
+        return None
+    cleaned = to_ascii_digits(text).strip()
+    if cleaned.startswith("รอบ"):
+        return None
+    m = _DURATION.fullmatch(cleaned)
+    if not m:
+        return None
+    return Duration(int(m[1]), _UNITS[m[2].lower()])
+
+
+@lru_cache(maxsize=8)
+def _thai_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("TH", years=range(first_year, last_year + 1)))
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _thai_holidays(day.year - 1, day.year + 1)
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def end_of(start: dt.date, duration: Duration, working_days: bool) -> dt.date:
+    """The last day (inclusive) of a duration that begins on `start`.
+
+    Calendar: 1 week from Thursday ends on Wednesday.  Working days: a week is 5 working days and a day is
+    one working day; a month is a calendar month in both modes, ending on a working day in the second.
+    """
+    if duration.unit == "month":
+        end = start + relativedelta(months=duration.amount) - dt.timedelta(days=1)
+        return next_working_day(end) if working_days else end
+    days = duration.amount * (7 if duration.unit == "week" else 1)
+    if not working_days:
+        return start + dt.timedelta(days=days - 1)
+    count = duration.amount * (5 if duration.unit == "week" else 1)
+    day = next_working_day(start)
+    for _ in range(count - 1):
+        day = next_working_day(day + dt.timedelta(days=1))
+    return day
+
+
+def days_between(earlier: dt.date, later: dt.date, working_days: bool) -> int:
+    """How many days `later` is after `earlier` (0 when not after), counted the office's way."""
+    if later <= earlier:
+        return 0
+    if not working_days:
+        return (later - earlier).days
+    return sum(1 for n in range(1, (later - earlier).days + 1) if is_working_day(earlier + dt.timedelta(days=n)))

@@ -1,0 +1,46 @@
+"""Every exit code the commands use, in one place; the README's table is written from this enum."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    INVALID_DATA = 3
+    BUILT_WITH_PROBLEMS = 4
+    NOT_FOUND = 5
+    LOCKED = 6
+    NOT_AVAILABLE = 7
+    LAYOUT = 8
+
+
+_MEANINGS = {
+    ExitCode.OK: ("สำเร็จ", "done; for validate: no errors (warnings may have been reported)"),
+    ExitCode.FAILED: ("ผิดพลาดที่ไม่คาดคิด", "an unexpected failure; the message says what happened"),
+    ExitCode.USAGE: ("พิมพ์คำสั่งหรือตัวเลือกไม่ถูกต้อง", "a command or option was typed wrong"),
+    ExitCode.INVALID_DATA: ("พบข้อผิดพลาดในข้อมูล", "validate found errors in the staff's entries"),
+    ExitCode.BUILT_WITH_PROBLEMS: (
+        "สรุปผลแล้ว แต่บางแถวคำนวณไม่ได้",
+        "build finished, but some rows could not be scored and were left out of the totals",
+    ),
+    ExitCode.NOT_FOUND: ("ไม่พบหรือเปิดสมุดงานไม่ได้", "the workbook could not be found or opened"),
+    ExitCode.LOCKED: (
+        "มีการสรุปผลอื่นกำลังทำงานอยู่",
+        "another build holds the lock on this workbook; nothing was written",
+    ),
+    ExitCode.NOT_AVAILABLE: (
+        "รุ่นนี้ยังไม่รองรับเป้าหมายนี้",
+        "the target needs a part of the tool this version does not have yet",
+    ),
+    ExitCode.LAYOUT: (
+        "แท็บหรือคอลัมน์ที่จำเป็นหายไปหรือซ้ำ",
+        "a tab or required column is missing or doubled; run `sheets-sync init`",
+    ),
+}
+
+
+def meaning(code: ExitCode) -> tuple[str, str]:
+    return _MEANINGS[code]

@@ -1,0 +1,90 @@
+"""Which workbook a command works on: `--sheet`, then SHEETS_SYNC_SHEET, then sheets-sync.toml, then
+`workbook.xlsx` in the working directory."""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SheetsSyncError
+from .exit_codes import ExitCode
+from .workbook import Backend
+
+DEFAULT_SHEET = "workbook.xlsx"
+ENV_VAR = "SHEETS_SYNC_SHEET"
+CONFIG_FILE = "sheets-sync.toml"
+
+_URL_KEY = re.compile(r"https?://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]{25,}")
+
+
+class TargetKind(enum.Enum):
+    XLSX = "xlsx"
+    GOOGLE = "google"
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: TargetKind
+    location: str  # a file path, or a spreadsheet key
+    source: str  # where the choice came from, for messages: option, environment, config, default
+
+    def __str__(self) -> str:
+        return self.location if self.kind is TargetKind.XLSX else f"Google Sheet {self.location}"
+
+
+def parse_target(text: str, source: str = "option", base: Path | None = None) -> Target:
+    text = text.strip()
+    if m := _URL_KEY.match(text):
+        return Target(TargetKind.GOOGLE, m[1], source)
+    looks_like_file = text.lower().endswith((".xlsx", ".xlsm")) or "/" in text or os.sep in text
+    if not looks_like_file and _BARE_KEY.fullmatch(text):
+        return Target(TargetKind.GOOGLE, text, source)
+    path = Path(text).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise SheetsSyncError(
+            ExitCode.USAGE,
+            f"ไม่รู้จักเป้าหมาย {text!r}: ใช้ไฟล์ .xlsx, URL ของ Google Sheets หรือรหัสสเปรดชีต",
+            f"unknown target {text!r}: give an .xlsx path, a Google Sheets URL or a spreadsheet key",
+        )
+    return Target(TargetKind.XLSX, str(path), source)
+
+
+def resolve_target(option: str | None, cwd: Path | None = None, environ: dict[str, str] | None = None) -> Target:
+    cwd = cwd or Path.cwd()
+    environ = dict(os.environ) if environ is None else environ
+    if option:
+        return parse_target(option, "option")
+    if environ.get(ENV_VAR):
+        return parse_target(environ[ENV_VAR], "environment")
+    config = cwd / CONFIG_FILE
+    if config.is_file():
+        try:
+            settings = tomllib.loads(config.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SheetsSyncError(
+                ExitCode.USAGE,
+                f"อ่าน {config} ไม่ได้: {exc}",
+                f"cannot read {config}: {exc}",
+            ) from exc
+        if isinstance(settings.get("sheet"), str):
+            return parse_target(settings["sheet"], "config", base=cwd)
+    return parse_target(str(cwd / DEFAULT_SHEET), "default")
+
+
+def open_backend(target: Target) -> Backend:
+    if target.kind is TargetKind.XLSX:
+        from .backends.xlsx import XlsxBackend
+
+        return XlsxBackend(target.location)
+    raise SheetsSyncError(
+        ExitCode.NOT_AVAILABLE,
+        "รุ่นนี้ยังทำงานกับ Google Sheets ไม่ได้ ใช้ไฟล์ .xlsx ในเครื่องไปก่อน",
+        "this version cannot work on a Google Sheet yet; use a local .xlsx workbook for now",
+    )

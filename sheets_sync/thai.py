@@ -1,0 +1,199 @@
+"""Thai dates and numbers as staff type them (DOMAIN.md, "How staff type things").
+
+Python's own `int`, `Decimal` and `str.isdigit` already understand Thai digits (๐–๙ are Unicode decimal
+digits), so the only hand-written parts are the Thai month names and the Buddhist-Era year rule, which no
+well-kept small library covers (pythainlp does, but pulls in tens of megabytes of corpora for two tables).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+BE_OFFSET = 543
+SHEETS_EPOCH = dt.date(1899, 12, 30)  # day 0 of Google Sheets' and Excel's serial dates
+
+MONTHS_LONG = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)
+MONTHS_SHORT = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)
+MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+PLACEHOLDERS = frozenset({"n/a", "na", "-", "–", "—", "ไม่ได้รายงาน", "ไม่มีข้อมูล", "ยังไม่รายงาน"})
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+class ParseError(ValueError):
+    """A typed value that cannot be read as the type its column declares."""
+
+
+def to_ascii_digits(text: str) -> str:
+    return text.translate(_THAI_DIGITS)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("\xa0", " ")
+    return " ".join(to_ascii_digits(text).split())
+
+
+def is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and _clean(value).casefold() in PLACEHOLDERS
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+_PERCENT_WORDS = ("ร้อยละ",)
+_LEVEL_WORDS = ("ระดับที่", "ระดับ", "level")
+
+
+def parse_number(value: object) -> Decimal:
+    """A number as staff type it: `80`, `๘๐`, `ร้อยละ 80`, `80%`, `1,234.5`, or a numeric cell.
+
+    Percent forms give the percentage itself (`80%` → 80), the way KPI criteria are written.
+    """
+    if isinstance(value, bool):
+        raise ParseError(f"not a number: {value!r}")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # repr() is the shortest string that round-trips, so 0.1 stays 0.1 and not 0.1000000000000000055…
+        return Decimal(repr(value))
+    if not isinstance(value, str):
+        raise ParseError(f"not a number: {value!r}")
+    text = _clean(value)
+    for word in _PERCENT_WORDS:
+        if text.startswith(word):
+            text = text[len(word):].strip()
+    if text.endswith("%"):
+        text = text[:-1].strip()
+    text = text.replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        raise ParseError(f"not a number: {value!r}")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the regex above already rules this out
+        raise ParseError(f"not a number: {value!r}") from exc
+
+
+def parse_level(value: object) -> int:
+    """A milestone level: `ระดับ 5`, `ระดับที่ ๓`, `5`, or a numeric cell holding a whole number 0–5."""
+    if isinstance(value, str):
+        text = _clean(value)
+        for word in _LEVEL_WORDS:
+            if text.casefold().startswith(word):
+                text = text[len(word):].strip()
+                break
+        number = parse_number(text)
+    else:
+        number = parse_number(value)
+    if number != number.to_integral_value() or not 0 <= number <= 5:
+        raise ParseError(f"not a level 0–5: {value!r}")
+    return int(number)
+
+
+def parse_integer(value: object) -> int:
+    number = parse_number(value)
+    if number != number.to_integral_value():
+        raise ParseError(f"not a whole number: {value!r}")
+    return int(number)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+def _month_from_name(name: str) -> int | None:
+    key = name.casefold().rstrip(".")
+    for index, (long, short, english) in enumerate(zip(MONTHS_LONG, MONTHS_SHORT, MONTHS_EN), start=1):
+        if key in (long, short.rstrip("."), short.replace(".", ""), english):
+            return index
+        if len(key) > 3 and english == key[:3] and key.isascii():
+            return index
+    return None
+
+
+def year_to_ce(year: int, digits: int) -> int:
+    """BE and CE years as typed: above 2400 is BE; two digits are a short BE year (`69` → 2569)."""
+    if digits <= 2:
+        year += 2500
+    if year > 2400:
+        return year - BE_OFFSET
+    return year
+
+
+def from_serial(serial: float | int | Decimal) -> dt.date:
+    return SHEETS_EPOCH + dt.timedelta(days=int(serial))
+
+
+def to_serial(day: dt.date) -> int:
+    return (day - SHEETS_EPOCH).days
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
+_NAMED_DATE = re.compile(r"(\d{1,2})\s*([^\d\s]+?\.?)\s*(?:พ\.ศ\.|ค\.ศ\.)?\s*(\d{2}|\d{4})")
+
+# A serial number this small or large is not a date anyone in the project means.
+_SERIAL_RANGE = (to_serial(dt.date(1950, 1, 1)), to_serial(dt.date(2200, 1, 1)))
+
+
+def parse_date(value: object) -> dt.date:
+    """A date in any form DOMAIN.md lists, a real date cell, or a Sheets serial number."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+            return from_serial(value)
+        raise ParseError(f"not a date: {value!r}")
+    if not isinstance(value, str):
+        raise ParseError(f"not a date: {value!r}")
+    text = _clean(value)
+    try:
+        if m := _ISO_DATE.fullmatch(text):
+            year, month, day = int(m[1]), int(m[2]), int(m[3])
+            return dt.date(year_to_ce(year, 4), month, day)
+        if m := _NUMERIC_DATE.fullmatch(text):
+            return dt.date(year_to_ce(int(m[3]), len(m[3])), int(m[2]), int(m[1]))
+        if m := _NAMED_DATE.fullmatch(text):
+            month = _month_from_name(m[2].strip())
+            if month is not None:
+                return dt.date(year_to_ce(int(m[3]), len(m[3])), month, int(m[1]))
+    except ValueError as exc:  # day 31 of a 30-day month, month 13 …
+        raise ParseError(f"not a date: {value!r}") from exc
+    raise ParseError(f"not a date: {value!r}")
+
+
+def format_date_be(day: dt.date, long: bool = False) -> str:
+    """`1 ต.ค. 2569`, or `1 ตุลาคม 2569` with long=True."""
+    names = MONTHS_LONG if long else MONTHS_SHORT
+    return f"{day.day} {names[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def be_year(day: dt.date) -> int:
+    return day.year + BE_OFFSET
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The BE fiscal year a day falls in: 1 Oct 2026 (CE) opens FY 2570."""
+    return be_year(day) + (1 if day.month >= 10 else 0)
+
+
+def fiscal_year_bounds(fiscal_year_be: int) -> tuple[dt.date, dt.date]:
+    end_ce = fiscal_year_be - BE_OFFSET
+    return dt.date(end_ce - 1, 10, 1), dt.date(end_ce, 9, 30)
+
+
+def round_end(fiscal_year_be: int, round_months: int) -> dt.date:
+    """Rounds are cumulative from 1 October: 6 → 31 March, 9 → 30 June, 12 → 30 September."""
+    end_ce = fiscal_year_be - BE_OFFSET
+    return {6: dt.date(end_ce, 3, 31), 9: dt.date(end_ce, 6, 30), 12: dt.date(end_ce, 9, 30)}[round_months]

@@ -1,0 +1,210 @@
+"""The workbook interface every backend implements: read everything once, apply every change once.
+
+A command reads a `WorkbookData` snapshot, plans a list of operations (plain data, no backend calls), and
+hands the whole list to `Backend.apply`, which carries it out as one atomic write: one
+`spreadsheets.batchUpdate` on Google, one temporary file renamed over the old one on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol, Sequence, Union
+
+from .schema import Tab, find_title
+
+Value = Union[str, int, float, Decimal, dt.date, dt.datetime, bool, None]
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def quote_title(title: str) -> str:
+    """A tab title as it must stand in an A1 reference; Thai titles are always quoted to be safe."""
+    if title.isascii() and title.replace("_", "").isalnum():
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+def a1(title: str, row: int, col: int) -> str:
+    """`ตัวชี้วัด!F7`-style reference as staff read it (unquoted; problems name cells this way)."""
+    return f"{title}!{column_letter(col)}{row}"
+
+
+@dataclass
+class Grid:
+    """One tab's values as stored: rows[0] is the header row (row 1 in A1 notation)."""
+
+    title: str
+    rows: list[list[Value]] = field(default_factory=list)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based → note text
+
+    def cell(self, row: int, col: int) -> Value:
+        if 1 <= row <= len(self.rows) and 1 <= col <= len(self.rows[row - 1]):
+            return self.rows[row - 1][col - 1]
+        return None
+
+    @property
+    def header(self) -> list[Value]:
+        return self.rows[0] if self.rows else []
+
+    @property
+    def last_header_col(self) -> int:
+        """The last column whose header cell is not blank (0 when there is no header)."""
+        header = self.header
+        for index in range(len(header), 0, -1):
+            if header[index - 1] not in (None, ""):
+                return index
+        return 0
+
+    @property
+    def last_row(self) -> int:
+        """The last row that holds any value (blank rows at the end do not count)."""
+        for index in range(len(self.rows), 0, -1):
+            if any(v not in (None, "") for v in self.rows[index - 1]):
+                return index
+        return 0
+
+
+@dataclass
+class WorkbookData:
+    tabs: dict[str, Grid] = field(default_factory=dict)  # in the workbook's tab order
+
+    def title_of(self, tab: Tab) -> str | None:
+        return find_title(tab, self.tabs)
+
+    def grid(self, tab: Tab) -> Grid | None:
+        title = self.title_of(tab)
+        return self.tabs[title] if title is not None else None
+
+
+# --- operations: what a command asks a backend to do, as data ------------------------------------
+
+
+@dataclass(frozen=True)
+class AddTab:
+    title: str
+    index: int | None = None  # position among the tabs; None appends
+
+
+@dataclass(frozen=True)
+class WriteCells:
+    """Write a block of values at (row, col), 1-based.
+
+    With `expect`, the backend re-reads each target cell just before writing and leaves alone any cell that
+    no longer holds the expected value (a person typed there meanwhile); such cells come back as conflicts.
+    """
+
+    tab: str
+    row: int
+    col: int
+    values: tuple[tuple[Value, ...], ...]
+    expect: tuple[tuple[Value, ...], ...] | None = None
+    formats: tuple[tuple[str | None, ...], ...] | None = None
+
+
+@dataclass(frozen=True)
+class ReplaceTab:
+    """Rewrite a generated tab whole: clear it, write `rows` (header first), format columns, colour cells."""
+
+    tab: str
+    rows: tuple[tuple[Value, ...], ...]
+    column_formats: tuple[str | None, ...] = ()
+    fills: tuple[tuple[int, int, str], ...] = ()  # (row, col, "RRGGBB")
+
+
+@dataclass(frozen=True)
+class StyleHeader:
+    tab: str
+    columns: int
+    generated: bool = False
+
+
+@dataclass(frozen=True)
+class FreezeRows:
+    tab: str
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class ColumnWidth:
+    tab: str
+    col: int
+    width: int
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """A number format for a column's data rows (row 2 down), e.g. the BE date format."""
+
+    tab: str
+    col: int
+    number_format: str
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    """A list of allowed values for a column's data rows: fixed choices, or the values of another range.
+
+    `strict=False` shows the list but accepts other text, for columns where staff may type several
+    comma-separated choices.
+    """
+
+    tab: str
+    col: int
+    choices: tuple[str, ...] = ()
+    source_tab: str | None = None
+    source_col: int | None = None
+    strict: bool = True
+
+
+@dataclass(frozen=True)
+class Protect:
+    """Protect a whole generated tab, or only the header row of an input tab, with a warning to editors."""
+
+    tab: str
+    header_only: bool = False
+
+
+Operation = Union[AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A cell a command meant to write but left alone because a person changed it after the read."""
+
+    tab: str
+    row: int
+    col: int
+    expected: Value
+    found: Value
+
+    @property
+    def cell(self) -> str:
+        return a1(self.tab, self.row, self.col)
+
+
+@dataclass
+class ApplyResult:
+    conflicts: list[Conflict] = field(default_factory=list)
+    requests: int = 0
+
+
+class Backend(Protocol):
+    """What every workbook backend offers; see backends/ for the implementations."""
+
+    description: str
+    requests: int  # API requests made so far (0 for a local file)
+
+    def exists(self) -> bool: ...
+
+    def read(self) -> WorkbookData: ...
+
+    def apply(self, operations: Sequence[Operation]) -> ApplyResult: ...
