@@ -27,7 +27,7 @@ from .schema import (
     YESNO,
 )
 from .standard_steps import STANDARD_STEPS, planned_dates
-from .tables import map_header, read_settings, read_table
+from .tables import SettingEntry, map_header, read_settings, read_table
 from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, parse_date, parse_integer
 from .workbook import (
     AddTab,
@@ -238,14 +238,11 @@ class _Planner:
     def _steps(self) -> None:
         title, columns = self.titles[STEPS.key], self.columns[STEPS.key]
         settings = read_settings(self.data)
-        working = str(settings["working_days"].value).strip().casefold() in ("yes", "ใช่", "true", "1") \
-            if "working_days" in settings else False
-        due12 = None
-        if "round12_due" in settings:
-            try:
-                due12 = parse_date(settings["round12_due"].value)
-            except ParseError:
-                due12 = None
+        working = _yes(_effective(settings, "working_days"))
+        try:
+            due12 = parse_date(_effective(settings, "round12_due"))
+        except ParseError:
+            due12 = None
         assert self.report.start_date is not None
         plan = planned_dates(self.report.start_date, self.report.fiscal_year, working, due12)
         table = read_table(self.data, STEPS)
@@ -284,6 +281,19 @@ class _Planner:
             self.ops.extend(_row_writes(title, row, cells, guarded))
             self.report.seeded_steps.append(step.step)
             row += 1
+
+
+def _effective(settings: dict[str, SettingEntry], key: str) -> Value:
+    """A setting's value as typed, or the default init writes when the row is missing."""
+    entry = settings.get(key)
+    if entry is not None and entry.value not in (None, ""):
+        return entry.value
+    declared = next(s for s in SETTINGS_DECLARED if s.key == key)
+    return declared.default
+
+
+def _yes(value: Value) -> bool:
+    return str(value).strip().casefold() in ("yes", "ใช่", "true", "1", "y")
 
 
 def plan_init(data: WorkbookData, options: InitOptions) -> tuple[list[Operation], InitReport]:

@@ -1,0 +1,74 @@
+"""The command line: help with an example everywhere, errors in Thai and English, exit codes from one enum."""
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from commands.cli import main
+from sheets_sync.exit_codes import ExitCode, meaning
+
+from .conftest import ROOT, cli
+
+COMMANDS = sorted(main.commands)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name):
+    result = cli(name, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output and "sheets-sync " + name in result.output
+
+
+def test_the_group_help_lists_the_commands():
+    result = cli("--help")
+    for name in COMMANDS:
+        assert name in result.output
+
+
+def test_a_google_target_says_it_is_not_available_yet_on_stderr(tmp_path: Path):
+    result = cli("init", "--sheet", "https://docs.google.com/spreadsheets/d/1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms/edit")
+    assert result.exit_code == ExitCode.NOT_AVAILABLE
+    assert "ผิดพลาด:" in result.stderr and "Error:" in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_unknown_target_is_a_usage_error(tmp_path: Path):
+    result = cli("init", "--sheet", "notes.txt")
+    assert result.exit_code == ExitCode.USAGE
+    assert "notes.txt" in result.stderr
+
+
+def test_the_target_comes_from_the_environment(tmp_path: Path):
+    path = tmp_path / "from-env.xlsx"
+    result = cli("init", env={"SHEETS_SYNC_SHEET": str(path)})
+    assert result.exit_code == 0 and path.exists()
+
+
+def test_every_exit_code_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\d+) \| `(\w+)` \|", readme, flags=re.MULTILINE))
+    assert table == {str(int(code)): code.name for code in ExitCode}
+    for code in ExitCode:
+        th, en = meaning(code)
+        assert th in readme and en in readme
+
+
+def test_the_console_script_is_declared():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'sheets-sync = "commands.cli:main"' in pyproject
+    assert isinstance(main, click.Group)
+
+
+def test_the_readme_documents_every_tab_and_column():
+    from sheets_sync.schema import ALL_TABS, SETTINGS_DECLARED
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for tab in ALL_TABS:
+        assert f"`{tab.th}`" in readme
+        if tab.key != "settings":
+            for col in tab.columns:
+                assert f"| {col.th} | `{col.key}` |" in readme, (tab.key, col.key)
+    for setting in SETTINGS_DECLARED:
+        assert f"| `{setting.key}` |" in readme

@@ -1,0 +1,46 @@
+"""`sheets-sync demo` writes a realistic office with deliberate typing slips."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS, STEPS
+from sheets_sync.tables import read_settings, read_table
+from sheets_sync.thai import parse_number
+
+from .conftest import cli
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("demo")
+    result = cli("demo", "--dir", str(directory))
+    assert result.exit_code in (0, 3, 4), result.output
+    return directory / "workbook.xlsx"
+
+
+def test_demo_office_has_people_kpis_results_and_agreements(demo: Path):
+    data = XlsxBackend(demo).read()
+    assert read_settings(data)["office_name"].value == "สพป. ตัวอย่าง เขต 1"
+    assert read_settings(data)["fiscal_year"].value == 2570
+    assert len(read_table(data, PEOPLE).records) == 25
+    assert len(read_table(data, STEPS).records) == 10
+    kpis = read_table(data, KPIS).records
+    assert len(kpis) >= 12
+    assert {k.get("method") for k in kpis} == {"เทียบบัญญัติไตรยางศ์", "ช่วงคะแนน", "ระดับความสำเร็จ", "คณะกรรมการ"}
+    parents = {k.get("parent_id") for k in kpis if k.get("parent_id")}
+    leaves = [k for k in kpis if k.get("kpi_id") not in parents]
+    assert sum(parse_number(k.get("weight")) for k in leaves) == Decimal(100)
+    results = read_table(data, RESULTS).records
+    assert {r.get("round") for r in results} == {6, 9}
+    assert len(read_table(data, AGREEMENTS).records) >= 3
+
+
+def test_demo_holds_the_deliberate_typing_slips(demo: Path):
+    data = XlsxBackend(demo).read()
+    results = read_table(data, RESULTS).records
+    assert "๘๕" in [r.get("result") for r in results]  # Thai digits
+    assert "15/04/2570" in [r.get("reported_on") for r in results]  # BE date typed as text
+    assert any(k.get("owner") is None for k in read_table(data, KPIS).records)  # a missing owner
