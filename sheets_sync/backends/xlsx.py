@@ -167,6 +167,13 @@ class XlsxBackend:
                 cell.font = Font(bold=True)
                 cell.fill = fill
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
+            # printed as staff print it: landscape, all columns on one page wide, header on every page
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.print_title_rows = "1:1"
         elif isinstance(op, FreezeRows):
             ws.freeze_panes = f"A{op.rows + 1}"
         elif isinstance(op, ColumnWidth):
