@@ -7,8 +7,11 @@ import click
 from sheets_sync import __version__
 
 from .common import Group
+from .build import build_command
 from .demo import demo_command
+from .export import export_command
 from .init import init_command
+from .status import status_command
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -27,3 +30,6 @@ def main() -> None:
 
 main.add_command(init_command)
 main.add_command(demo_command)
+main.add_command(build_command)
+main.add_command(export_command)
+main.add_command(status_command)

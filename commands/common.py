@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import traceback
@@ -79,3 +80,56 @@ def be(day: dt.date | None) -> str:
 
 
 Command = Callable[..., Any]
+
+
+today_option = click.option(
+    "--today", type=ThaiDate(), default=None,
+    help="ถือว่าวันนี้คือวันที่ / take this day as today, e.g. 20/7/2570 (for reports and tests).")
+
+round_option = click.option(
+    "--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+    help="รอบ 6, 9 หรือ 12 เดือน / only this round (default: rounds with results and rounds already ended).")
+
+
+class RunRecord:
+    """The one-line JSON record of a run, written at the end whether the run succeeded or failed."""
+
+    def __init__(self, command: str, destination: str | None) -> None:
+        self.destination = destination
+        self.fields: dict[str, Any] = {"command": command}
+        self.started = dt.datetime.now(dt.timezone.utc)
+
+    def __enter__(self) -> "RunRecord":
+        return self
+
+    def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
+        if self.destination is None:
+            return
+        code: int = int(ExitCode.OK)
+        if isinstance(exc, SheetsSyncError):
+            code = int(exc.code)
+            self.fields["error"] = exc.en
+        elif isinstance(exc, SystemExit):
+            code = int(exc.code or 0)
+        elif exc is not None:
+            code = int(ExitCode.FAILED)
+            self.fields["error"] = f"{type(exc).__name__}: {exc}"
+        finished = dt.datetime.now(dt.timezone.utc)
+        record = {
+            "time": self.started.isoformat(timespec="seconds"),
+            **self.fields,
+            "exit_code": code,
+            "exit_name": ExitCode(code).name if code in iter(ExitCode) else str(code),
+            "seconds": round((finished - self.started).total_seconds(), 3),
+        }
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        if self.destination == "-":
+            click.echo(line)
+        else:
+            with open(self.destination, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+
+
+log_json_option = click.option(
+    "--log-json", "log_json", metavar="FILE|-", default=None,
+    help="เขียนบันทึกการทำงาน 1 บรรทัดแบบ JSON / append a one-line JSON run record to FILE (or stdout with -).")

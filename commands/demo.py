@@ -6,6 +6,10 @@ import click
 
 from sheets_sync.demo import AS_OF, OFFICE_NAME, PEOPLE_ROWS, KPI_ROWS, RESULT_ROWS, make_demo_workbook
 
+from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.build import BuildOptions, run_build
+
+from .build import render as render_build
 from .common import be, say
 from .init import render as render_init
 
@@ -18,7 +22,8 @@ def demo_command(directory: Path) -> None:
 
     Writes DIR/workbook.xlsx for สพป. ตัวอย่าง เขต 1, fiscal year 2570, as of 20 ก.ค. 2570: the ten
     standard steps, 25 people, 13 KPIs of all four scoring methods, round-6 and round-9 results, agreements,
-    and a few deliberate typing slips. Runs no Google request.
+    and a few deliberate typing slips, then builds the summary tabs as of that day and prints the office
+    result per round. Runs no Google request.
 
     \b
     Example:
@@ -30,4 +35,8 @@ def demo_command(directory: Path) -> None:
     say(f"กรอกข้อมูลตัวอย่างของ {OFFICE_NAME} ณ วันที่ {be(AS_OF)}: บุคลากร {len(PEOPLE_ROWS)} คน "
         f"ตัวชี้วัด {len(KPI_ROWS)} ตัว ผลการดำเนินงาน {len(RESULT_ROWS)} แถว",
         f"filled in {len(PEOPLE_ROWS)} people, {len(KPI_ROWS)} KPIs and {len(RESULT_ROWS)} round results")
+    say(f"สรุปผล ณ วันที่ {be(AS_OF)} (sheets-sync build --today {AS_OF.isoformat()})",
+        f"building the summary tabs as of {AS_OF}")
+    report = run_build(XlsxBackend(path), BuildOptions(today=AS_OF))
+    render_build(report, dry_run=False)
     say(f"เปิดดูได้ที่ {path}", f"open {path} to look at it")

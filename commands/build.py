@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from sheets_sync.build import BuildOptions, BuildReport, run_build
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.locking import workbook_lock
+from sheets_sync.scoring import display
+
+from .common import RunRecord, backend_for, be, log_json_option, round_option, say, sheet_option, today_option
+
+
+@click.command("build")
+@sheet_option
+@round_option
+@today_option
+@click.option("--dry-run", is_flag=True, help="แสดงสิ่งที่จะเปลี่ยนโดยไม่เขียน / show what would change, write nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="ไม่พิมพ์อะไรเมื่อสำเร็จ / print nothing on success (for cron).")
+@click.option("--wait", type=click.FloatRange(0), default=30, show_default=True,
+              help="รอการสรุปผลอื่นกี่วินาที / seconds to wait for another build's lock before giving up.")
+@log_json_option
+def build_command(sheet: str | None, round_: str | None, today: dt.date | None, dry_run: bool, quiet: bool,
+                  wait: float, log_json: str | None) -> None:
+    """สรุปผลลงแท็บสรุป / Compile the summary tabs from the staff's entries.
+
+    Reads the workbook once, scores every KPI per round, and rewrites สรุปคะแนน, สรุปขั้นตอน and
+    สรุปผู้รับผิดชอบ in one atomic write. Staff tabs are never written. When nothing changed, nothing is
+    written. Exit 4 when some rows could not be scored (they are listed and left out of the totals).
+
+    \b
+    Example:
+      sheets-sync build --sheet workbook.xlsx
+      sheets-sync build --dry-run --today 20/7/2570
+      sheets-sync build --quiet --log-json /var/log/sheets-sync.jsonl   # from cron
+    """
+    with RunRecord("build", log_json) as record:
+        target, backend = backend_for(sheet)
+        record.fields["target"] = str(target)
+        options = BuildOptions(today or dt.date.today(), (int(round_),) if round_ else None, dry_run)
+        with workbook_lock(target, wait):
+            report = run_build(backend, options)
+        code = ExitCode.BUILT_WITH_PROBLEMS if report.problems else ExitCode.OK
+        record.fields.update({
+            "dry_run": dry_run, "written": report.written, "requests": report.requests,
+            "tabs_changed": [c.title for c in report.changes if c.changed], "problems": len(report.problems),
+            "office_result": {str(s.round): str(display(s.office_result)) if s.office_result is not None else None
+                              for s in report.compiled.rounds},
+        })
+        if not (quiet and code is ExitCode.OK):
+            render(report, dry_run)
+        raise SystemExit(int(code))
+
+
+def render_rounds(report_rounds: list, err: bool = False) -> None:
+    for s in report_rounds:
+        if s.office_result is None:
+            say(f"รอบ {s.round} เดือน: ยังไม่มีผลที่นับได้", f"round {s.round}: no countable result yet")
+            continue
+        verdict_th = "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์"
+        band = s.band.name if s.band else "-"
+        say(f"รอบ {s.round} เดือน: ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {display(s.office_result)} ({band}, {verdict_th}) "
+            f"จากน้ำหนักรวม {s.total_weight} ยังไม่รายงาน {len(s.missing)} ตัวชี้วัด",
+            f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'}")
+
+
+def render(report: BuildReport, dry_run: bool) -> None:
+    settings = report.compiled.office.settings
+    say(f"{settings.office_name or report.target} ปีงบประมาณ {settings.fiscal_year} ณ วันที่ {be(report.compiled.today)}",
+        f"fiscal year {settings.fiscal_year} as of {report.compiled.today}")
+    render_rounds(report.compiled.rounds)
+    for change in report.changes:
+        if change.changed:
+            verb_th, verb_en = ("จะเขียน", "would write") if dry_run else ("เขียน", "wrote")
+            say(f"{verb_th}แท็บ {change.title}: {change.rows_after} แถว (เดิม {change.rows_before})",
+                f"{verb_en} {change.title}: {change.rows_after} rows (was {change.rows_before})")
+    if not any(c.changed for c in report.changes):
+        say("แท็บสรุปเป็นปัจจุบันแล้ว ไม่ได้เขียน", "summary tabs already up to date; nothing written")
+    elif dry_run:
+        say("ทดลองเท่านั้น ไม่ได้เขียน", "dry run: nothing written")
+    for p in report.problems:
+        click.echo(f"{p.severity.th} {p.cell} [{p.key}]: {p.th}\n  {p.en}", err=True)
+    if report.problems:
+        say(f"มี {len(report.problems)} แถวที่คำนวณไม่ได้ จึงไม่นำมารวม (รหัสออก 4)",
+            f"{len(report.problems)} rows could not be scored and were left out (exit code 4)")

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from sheets_sync.build import compile_office
+from sheets_sync.export import to_csv, to_json
+
+from .common import backend_for, round_option, sheet_option, today_option
+
+
+@click.command("export")
+@sheet_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="ไฟล์ที่เขียน / file to write (default: stdout).")
+@round_option
+@today_option
+def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str | None, today: dt.date | None) -> None:
+    """ส่งออกผลคะแนนสำหรับระบบอื่น / Export the compiled results as JSON or CSV.
+
+    Reads the workbook once and writes nothing to it. Numbers are rounded to 4 decimals half-up; `score` is
+    the computed score, `score_used` the committee score when there is one, and `weighted` is
+    score_used × weight / 100.
+
+    \b
+    Example:
+      sheets-sync export --format json -o results.json
+      sheets-sync export --format csv --round 6 > round6.csv
+    """
+    _, backend = backend_for(sheet)
+    compiled = compile_office(backend.read(), today or dt.date.today(), (int(round_),) if round_ else None)
+    text = to_json(compiled) if fmt == "json" else to_csv(compiled)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from sheets_sync.build import compile_office
+from sheets_sync.owners import rounds_ended
+from sheets_sync.step_tracking import StepState
+
+from .build import render_rounds
+from .common import backend_for, be, say, sheet_option, today_option
+
+
+@click.command("status")
+@sheet_option
+@today_option
+def status_command(sheet: str | None, today: dt.date | None) -> None:
+    """ภาพรวมสถานะในหน้าจอ / A terminal dashboard: late steps, missing results, office result.
+
+    Reads the workbook once and writes nothing.
+
+    \b
+    Example:
+      sheets-sync status --sheet demo/workbook.xlsx --today 20/7/2570
+    """
+    _, backend = backend_for(sheet)
+    compiled = compile_office(backend.read(), today or dt.date.today())
+    settings = compiled.office.settings
+    click.secho(f"{settings.office_name}  ปีงบประมาณ {settings.fiscal_year}  ณ {be(compiled.today)}", bold=True)
+    click.secho("\nผลคะแนน / office result", bold=True)
+    render_rounds(compiled.rounds)
+    late = [p for p in compiled.steps if p.state is StepState.LATE]
+    click.secho(f"\nขั้นตอนที่ล่าช้า / late steps: {len(late)}", bold=True)
+    for p in late:
+        click.secho(f"  {p.step.number}. {p.step.detail[:60]}  ล่าช้า {p.days_late} วัน (late {p.days_late} days)",
+                    fg="red")
+    ended = rounds_ended(settings.fiscal_year, compiled.today)
+    click.secho("\nผลที่ยังไม่รายงาน (รอบที่สิ้นสุดแล้ว) / results missing in ended rounds", bold=True)
+    any_missing = False
+    for load in compiled.owners:
+        counts = {r: n for r, n in load.missing.items() if r in ended and n}
+        if counts:
+            any_missing = True
+            rounds = ", ".join(f"รอบ {r}: {n}" for r, n in counts.items())
+            click.echo(f"  {load.person_id} {load.name}: {rounds}")
+    if not any_missing:
+        say("  ครบทุกรายการ", "none missing")

@@ -1,0 +1,235 @@
+"""`build`: compile the generated tabs from the staff's entries, in one read and one atomic apply.
+
+Staff tabs are never written.  When the compiled tabs equal what the workbook already holds, nothing is
+written at all, so a scheduled build that finds no change costs one read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .model import METHOD_TH, Office, load_office
+from .owners import OwnerLoad, owner_loads, rounds_ended
+from .problems import Problem
+from .round_scores import KpiScore, RoundSummary, compile_rounds, rounds_with_results
+from .schema import DATE_FORMAT, OWNER_SUMMARY, ROUND_NUMBERS, SCORE_SUMMARY, STEP_SUMMARY, Tab
+from .scoring import Band, band_for, display
+from .step_tracking import STATE_COLOURS, StepProgress, track_steps
+from .workbook import (
+    AddTab,
+    Backend,
+    Conflict,
+    FreezeRows,
+    Operation,
+    Protect,
+    ReplaceTab,
+    StyleHeader,
+    ColumnWidth,
+    Value,
+    WorkbookData,
+)
+
+BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY)
+FAIL_COLOUR, PASS_COLOUR, GOOD_COLOURS = "FFC7CE", "FFEB9C", ("C6EFCE", "A9D08E", "70AD47")
+
+
+@dataclass
+class BuildOptions:
+    today: dt.date = field(default_factory=dt.date.today)
+    rounds: tuple[int, ...] | None = None  # None: rounds with results, and rounds already ended
+    dry_run: bool = False
+
+
+@dataclass
+class Compiled:
+    office: Office
+    rounds: list[RoundSummary]
+    steps: list[StepProgress]
+    owners: list[OwnerLoad]
+    problems: list[Problem]  # rows that could not be scored: these set the exit code
+    today: dt.date
+
+
+@dataclass
+class TabChange:
+    title: str
+    rows_before: int
+    rows_after: int
+    changed: bool
+
+
+@dataclass
+class BuildReport:
+    target: str
+    compiled: Compiled
+    changes: list[TabChange]
+    written: bool
+    requests: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.compiled.problems
+
+
+def compile_office(data: WorkbookData, today: dt.date, rounds: tuple[int, ...] | None = None) -> Compiled:
+    office = load_office(data)
+    if rounds is None:
+        ended = rounds_ended(office.settings.fiscal_year, today)
+        rounds = tuple(r for r in ROUND_NUMBERS if r in rounds_with_results(office) or r in ended)
+    summaries, problems = compile_rounds(office, rounds)
+    return Compiled(office, summaries, track_steps(office, today), owner_loads(office, summaries, today), problems, today)
+
+
+# --- the generated tabs' rows ----------------------------------------------------------------------
+
+
+def band_colour(band: Band | None, bands: list[Band], pass_score: Decimal) -> str:
+    if band is None or band.threshold < pass_score:
+        return FAIL_COLOUR
+    above = [b for b in bands if b.threshold >= pass_score]
+    index = above.index(band) if band in above else 0
+    return PASS_COLOUR if index == 0 else GOOD_COLOURS[min(index - 1, len(GOOD_COLOURS) - 1)]
+
+
+def _status_text(row: KpiScore) -> str | None:
+    if row.problem is not None:
+        return f"{row.problem[0]} / {row.problem[1]}"
+    if row.is_parent:
+        return "ผลรวมของตัวชี้วัดย่อย ไม่นับซ้ำ / from its sub-KPIs, not counted twice"
+    if not row.reported:
+        return "ยังไม่รายงาน / not reported"
+    if row.note is not None:
+        return f"{row.note[0]} / {row.note[1]}"
+    return None
+
+
+def score_rows(compiled: Compiled) -> tuple[list[tuple[Value, ...]], list[tuple[int, int, str]]]:
+    settings = compiled.office.settings
+    col = {c.key: i for i, c in enumerate(SCORE_SUMMARY.columns, start=1)}
+    rows: list[tuple[Value, ...]] = [tuple(c.th for c in SCORE_SUMMARY.columns)]
+    fills: list[tuple[int, int, str]] = []
+    for summary in compiled.rounds:
+        for r in summary.rows:
+            band = None
+            if r.score_used is not None and r.problem is None:
+                band = band_for(r.score_used, settings.bands)
+                fills.append((len(rows) + 1, col["score_used"], band_colour(band, settings.bands, settings.pass_score)))
+            rows.append((
+                summary.round, r.kpi.kpi_id, r.kpi.name, METHOD_TH.get(r.kpi.method, "") if r.kpi.method else "",
+                r.result if not isinstance(r.result, str) else r.result.strip(),
+                display(r.score), display(r.self_score), display(r.committee_score), display(r.score_used),
+                r.weight, display(r.weighted), band.name if band else None, _status_text(r),
+            ))
+        verdict = None
+        if summary.office_result is not None:
+            verdict = "ผ่านเกณฑ์ / pass" if summary.passed else "ไม่ผ่านเกณฑ์ / below the pass score"
+            total_row = len(rows) + 1
+            colour = band_colour(summary.band, settings.bands, settings.pass_score)
+            fills += [(total_row, c, colour) for c in range(1, len(SCORE_SUMMARY.columns) + 1)]
+        rows.append((
+            summary.round, "รวม", f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก รอบ {summary.round} เดือน (office result)", None, None,
+            None, None, None, display(summary.office_result), summary.total_weight, display(summary.total_weighted),
+            summary.band.name if summary.band else None, verdict or "ยังไม่มีผลที่นับได้ / no countable result yet",
+        ))
+    return rows, fills
+
+
+def step_rows(compiled: Compiled) -> tuple[list[tuple[Value, ...]], list[tuple[int, int, str]]]:
+    rows: list[tuple[Value, ...]] = [tuple(c.th for c in STEP_SUMMARY.columns)]
+    fills: list[tuple[int, int, str]] = []
+    state_col = [c.key for c in STEP_SUMMARY.columns].index("state") + 1
+    for progress in compiled.steps:
+        s = progress.step
+        if progress.state in STATE_COLOURS:
+            fills.append((len(rows) + 1, state_col, STATE_COLOURS[progress.state]))
+        rows.append((s.number, s.detail, s.planned_start, s.planned_end, s.actual_start, s.actual_end,
+                     progress.days_late, progress.state.th, s.responsible or None))
+    return rows, fills
+
+
+def owner_rows(compiled: Compiled) -> list[tuple[Value, ...]]:
+    rows: list[tuple[Value, ...]] = [tuple(c.th for c in OWNER_SUMMARY.columns)]
+    for load in compiled.owners:
+        rows.append((load.person_id, load.name, ", ".join(load.owned) or None, ", ".join(load.supervised) or None,
+                     load.missing.get(6), load.missing.get(9), load.missing.get(12), display(load.average_score)))
+    return rows
+
+
+def _formats(tab: Tab) -> tuple[str | None, ...]:
+    return tuple(DATE_FORMAT if c.type.value == "date" else c.number_format for c in tab.columns)
+
+
+def generated_contents(compiled: Compiled) -> dict[str, tuple[list[tuple[Value, ...]], list[tuple[int, int, str]]]]:
+    return {
+        SCORE_SUMMARY.key: score_rows(compiled),
+        STEP_SUMMARY.key: step_rows(compiled),
+        OWNER_SUMMARY.key: (owner_rows(compiled), []),
+    }
+
+
+# --- comparing with what the workbook holds ---------------------------------------------------------
+
+
+def _norm(value: Value) -> Value:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float, Decimal)):
+        return Decimal(str(value)).normalize()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if value == "":
+        return None
+    return value
+
+
+def _norm_rows(rows: list) -> list[tuple]:
+    out = []
+    for row in rows:
+        values = [_norm(v) for v in row]
+        while values and values[-1] is None:
+            values.pop()
+        out.append(tuple(values))
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation], list[TabChange]]:
+    operations: list[Operation] = []
+    changes: list[TabChange] = []
+    for tab in BUILT_TABS:
+        rows, fills = generated_contents(compiled)[tab.key]
+        title = data.title_of(tab)
+        before = data.tabs[title].rows if title else []
+        changed = title is None or _norm_rows(before) != _norm_rows(rows)
+        changes.append(TabChange(title or tab.th, max(len(before) - 1, 0), len(rows) - 1, changed))
+        if not changed:
+            continue
+        if title is None:
+            title = tab.th
+            operations.append(AddTab(title))
+            operations += [ColumnWidth(title, i, c.width) for i, c in enumerate(tab.columns, start=1)]
+        operations += [
+            ReplaceTab(title, tuple(rows), _formats(tab), tuple(fills)),
+            StyleHeader(title, len(tab.columns), generated=True),
+            FreezeRows(title, 1),
+            Protect(title),
+        ]
+    return operations, changes
+
+
+def run_build(backend: Backend, options: BuildOptions) -> BuildReport:
+    data = backend.read()
+    compiled = compile_office(data, options.today, options.rounds)
+    operations, changes = plan_build(data, compiled)
+    report = BuildReport(backend.description, compiled, changes, written=False)
+    if operations and not options.dry_run:
+        result = backend.apply(operations)
+        report.written = True
+        report.conflicts = result.conflicts
+    report.requests = backend.requests
+    return report
+

@@ -1,0 +1,88 @@
+"""The compiled results for other systems, as JSON or CSV; numbers rounded to 4 decimals half-up."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from .build import Compiled
+from .round_scores import KpiScore
+from .scoring import display
+
+
+def _number(value: Decimal | None) -> float | None:
+    shown = display(value)
+    return None if shown is None else float(shown)
+
+
+def _result(row: KpiScore) -> Any:
+    if row.result_value is not None:
+        return _number(row.result_value)
+    if row.result in (None, ""):
+        return None
+    return row.result if isinstance(row.result, str) else _number(Decimal(str(row.result)))
+
+
+def _kpi(row: KpiScore) -> dict[str, Any]:
+    return {
+        "kpi_id": row.kpi.kpi_id,
+        "parent_id": row.kpi.parent_id,
+        "is_parent": row.is_parent,
+        "result": _result(row),
+        "reported": row.reported,
+        "score": _number(row.score),
+        "self_score": _number(row.self_score),
+        "committee_score": _number(row.committee_score),
+        "score_used": _number(row.score_used),
+        "weight": _number(row.weight),
+        "weighted": _number(row.weighted),
+        "counted": row.counted,
+        "problem": {"th": row.problem[0], "en": row.problem[1]} if row.problem else None,
+    }
+
+
+def as_dict(compiled: Compiled) -> dict[str, Any]:
+    settings = compiled.office.settings
+    return {
+        "office": settings.office_name,
+        "office_code": settings.office_code,
+        "fiscal_year": settings.fiscal_year,
+        "as_of": compiled.today.isoformat(),
+        "rounds": [{
+            "round": s.round,
+            "office_result": _number(s.office_result),
+            "band": s.band.name if s.band else None,
+            "passed": s.passed if s.office_result is not None else None,
+            "kpis": [_kpi(r) for r in s.rows],
+        } for s in compiled.rounds],
+    }
+
+
+def to_json(compiled: Compiled) -> str:
+    return json.dumps(as_dict(compiled), ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_FIELDS = ("office", "fiscal_year", "round", "office_result", "band", "passed", "kpi_id", "parent_id",
+              "is_parent", "result", "score", "self_score", "committee_score", "score_used", "weight", "weighted",
+              "counted", "problem")
+
+
+def to_csv(compiled: Compiled) -> str:
+    """One row per KPI and round, the round's office result repeated on each, UTF-8 with a BOM for Excel."""
+    data = as_dict(compiled)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for round_ in data["rounds"]:
+        for kpi in round_["kpis"]:
+            problem = kpi["problem"]
+            writer.writerow({
+                "office": data["office"], "fiscal_year": data["fiscal_year"], "round": round_["round"],
+                "office_result": round_["office_result"], "band": round_["band"], "passed": round_["passed"],
+                **{k: kpi[k] for k in CSV_FIELDS if k in kpi and k != "problem"},
+                "problem": f"{problem['th']} / {problem['en']}" if problem else "",
+            })
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,216 @@
+"""Per round: every KPI's score, weighted score, and the office result (Σ w·s / Σ w over the leaves).
+
+A row that cannot be scored (an unreadable result, bad criteria, a committee KPI with no committee score,
+a leaf with no weight) is left out of the total and carries its reason; a KPI with no result yet is shown
+as not reported and is not a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .model import Kpi, Office, RoundResult
+from .problems import Problem, Severity
+from .schema import RESULTS, ROUND_NUMBERS
+from .scoring import Band, Method, ScoringError, band_for, display, score, weight_scale, weighted, weighted_mean
+from .thai import ParseError, parse_level, parse_number
+from .workbook import Value, a1
+
+
+@dataclass
+class KpiScore:
+    round: int
+    kpi: Kpi
+    result: Value = None  # as typed
+    result_value: Decimal | None = None
+    score: Decimal | None = None
+    self_score: Decimal | None = None
+    committee_score: Decimal | None = None
+    score_used: Decimal | None = None
+    weight: Decimal | None = None
+    weighted: Decimal | None = None
+    reported: bool = False
+    is_parent: bool = False
+    problem: tuple[str, str] | None = None  # (Thai, English): why it is left out
+    problem_at: tuple[str, int, str] = ("kpis", 0, "kpi_id")  # (tab key, row, column key) of the cause
+    note: tuple[str, str] | None = None  # (Thai, English): a remark that does not stop scoring
+
+    @property
+    def counted(self) -> bool:
+        return self.score_used is not None and self.problem is None and not self.is_parent
+
+
+@dataclass
+class RoundSummary:
+    round: int
+    rows: list[KpiScore] = field(default_factory=list)
+    office_result: Decimal | None = None
+    total_weight: Decimal = Decimal(0)
+    total_weighted: Decimal = Decimal(0)
+    band: Band | None = None
+    passed: bool = False
+
+    @property
+    def problems(self) -> list[KpiScore]:
+        return [r for r in self.rows if r.problem is not None]
+
+    @property
+    def missing(self) -> list[KpiScore]:
+        return [r for r in self.rows if not r.reported and not r.is_parent and r.problem is None]
+
+
+def kpi_sort_key(kpi_id: str) -> tuple:
+    """`2` < `2.1` < `2.10` < `10`: hierarchical ids compare part by part, numbers as numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in kpi_id.split("."))
+
+
+def leaves_of(office: Office) -> list[Kpi]:
+    parents = {k.parent_id for k in office.kpis if k.parent_id}
+    return [k for k in office.kpis if k.kpi_id not in parents]
+
+
+def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office, scale: Decimal) -> KpiScore:
+    row = KpiScore(round_, kpi, weight=kpi.weight)
+    floor = office.settings.floor
+    if entry is not None:
+        row.result = entry.result
+        row.self_score = entry.self_score
+        row.committee_score = entry.committee_score
+        row.reported = entry.has_result or entry.committee_score is not None
+    if kpi.weight is None:
+        row.problem = ("ไม่มีน้ำหนักตัวชี้วัด", "the KPI has no weight")
+        row.problem_at = ("kpis", kpi.row, "weight")
+        return row
+    if kpi.method is None:
+        row.problem = ("ไม่ได้ระบุวิธีให้คะแนน", "the KPI has no scoring method")
+        row.problem_at = ("kpis", kpi.row, "method")
+        return row
+    if not row.reported:
+        return row
+    if row.committee_score is not None:
+        if not Decimal(0) <= row.committee_score <= Decimal(5):
+            row.problem = (f"คะแนนคณะกรรมการ {row.committee_score} ต้องอยู่ระหว่าง 0 ถึง 5",
+                           f"committee score {row.committee_score} must be between 0 and 5")
+            row.problem_at = ("results", entry.row if entry else 0, "committee_score")
+            return row
+        if entry is not None and not entry.override_reason:
+            row.note = ("คะแนนคณะกรรมการไม่มีเหตุผลกำกับ", "the committee score has no reason")
+    if entry is not None and entry.has_result and kpi.method is not Method.MANUAL:
+        try:
+            if kpi.method is Method.MILESTONE:
+                level = parse_level(entry.result)
+                row.result_value = Decimal(level)
+                row.score = score(Method.MILESTONE, level, None, kpi.direction, floor)
+            else:
+                row.result_value = parse_number(entry.result)
+                criteria = kpi.criteria
+                if any(c is None for c in criteria):
+                    raise ScoringError("criteria need all five levels")
+                row.score = score(kpi.method, row.result_value, criteria, kpi.direction, floor)  # type: ignore[arg-type]
+        except ParseError:
+            expected = ("ระดับ 0–5 (เช่น ระดับ 5)", "a level 0–5 (e.g. ระดับ 5)") if kpi.method is Method.MILESTONE \
+                else ("ตัวเลข", "a number")
+            row.problem = (f"อ่านผล {entry.result!r} เป็น{expected[0]}ไม่ได้",
+                           f"cannot read the result {entry.result!r} as {expected[1]}")
+            row.problem_at = ("results", entry.row, "result")
+            return row
+        except ScoringError as exc:
+            row.problem = (_criteria_th(str(exc)), str(exc))
+            row.problem_at = ("kpis", kpi.row, "c1")
+            return row
+    row.score_used = row.committee_score if row.committee_score is not None else row.score
+    if row.score_used is None:
+        row.problem = ("ตัวชี้วัดที่คณะกรรมการให้คะแนนต้องมีคะแนนคณะกรรมการ",
+                       "a committee-scored KPI needs a committee score")
+        row.problem_at = ("results", entry.row if entry else kpi.row, "committee_score")
+        return row
+    row.weighted = weighted(row.score_used, kpi.weight, scale)
+    return row
+
+
+def _criteria_th(en: str) -> str:
+    return {
+        "criteria need all five levels": "เกณฑ์ต้องมีครบ 5 ระดับ",
+        "criteria must rise strictly from level 1 to level 5 for a higher-is-better KPI":
+            "เกณฑ์ต้องเพิ่มขึ้นทุกระดับจากระดับ 1 ถึง 5 สำหรับตัวชี้วัดแบบมากดี",
+        "criteria must fall strictly from level 1 to level 5 for a lower-is-better KPI":
+            "เกณฑ์ต้องลดลงทุกระดับจากระดับ 1 ถึง 5 สำหรับตัวชี้วัดแบบน้อยดี",
+    }.get(en, "คำนวณคะแนนไม่ได้")
+
+
+def _parent_row(parent: Kpi, children: list[KpiScore], round_: int, scale: Decimal) -> KpiScore:
+    counted = [c for c in children if c.counted and c.weight]
+    row = KpiScore(round_, parent, is_parent=True, reported=bool(counted))
+    row.weight = parent.weight if parent.weight is not None else sum((c.weight or Decimal(0) for c in children), Decimal(0))
+    row.score_used = weighted_mean((c.weight, c.score_used) for c in counted)  # type: ignore[misc]
+    row.score = row.score_used
+    if row.score_used is not None and row.weight:
+        row.weighted = weighted(row.score_used, row.weight, scale)
+    return row
+
+
+def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> tuple[list[RoundSummary], list[Problem]]:
+    """Score every KPI that counts in each round; return the summaries and the problems they raised."""
+    by_key: dict[tuple[str, int], RoundResult] = {}
+    problems: list[Problem] = []
+    results_title = office.tables[RESULTS.key].title or RESULTS.th
+    known = {k.kpi_id for k in office.kpis}
+    for entry in office.results:
+        key = f"{entry.kpi_id}/{entry.round}"
+        if entry.kpi_id not in known:
+            problems.append(Problem(Severity.ERROR, "results.unknown_kpi", results_title,
+                                    a1(results_title, entry.row, office.tables[RESULTS.key].columns.get("kpi_id", 1)), key,
+                                    f"ไม่มีตัวชี้วัดรหัส {entry.kpi_id!r} ในแท็บตัวชี้วัด",
+                                    f"no KPI {entry.kpi_id!r} in the KPI tab"))
+            continue
+        if (entry.kpi_id, entry.round) in by_key:
+            problems.append(Problem(Severity.ERROR, "results.duplicate", results_title,
+                                    a1(results_title, entry.row, 1), key,
+                                    f"ผลของตัวชี้วัด {entry.kpi_id} รอบ {entry.round} ซ้ำ ใช้แถวแรก",
+                                    f"KPI {entry.kpi_id} round {entry.round} is entered twice; the first row is used"))
+            continue
+        by_key[(entry.kpi_id, entry.round)] = entry
+
+    leaves = leaves_of(office)
+    leaf_ids = {k.kpi_id for k in leaves}
+    scale = weight_scale(k.weight for k in leaves if k.weight is not None)
+    summaries: list[RoundSummary] = []
+    for round_ in rounds:
+        summary = RoundSummary(round_)
+        leaf_rows = {k.kpi_id: _score_leaf(k, round_, by_key.get((k.kpi_id, round_)), office, scale)
+                     for k in leaves if k.counts_in(round_)}
+        rows: list[KpiScore] = []
+        for kpi in sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id)):
+            if kpi.kpi_id in leaf_rows:
+                rows.append(leaf_rows[kpi.kpi_id])
+            elif kpi.kpi_id not in leaf_ids and kpi.counts_in(round_):
+                children = [r for r in leaf_rows.values() if r.kpi.parent_id == kpi.kpi_id]
+                rows.append(_parent_row(kpi, children, round_, scale))
+        summary.rows = rows
+        counted = [r for r in rows if r.counted]
+        summary.total_weight = sum((r.weight for r in counted if r.weight is not None), Decimal(0))
+        summary.total_weighted = sum((r.weighted for r in counted if r.weighted is not None), Decimal(0))
+        summary.office_result = weighted_mean((r.weight, r.score_used) for r in counted if r.weight)  # type: ignore[misc]
+        if summary.office_result is not None:
+            summary.band = band_for(summary.office_result, office.settings.bands)
+            summary.passed = display(summary.office_result) >= office.settings.pass_score  # type: ignore[operator]
+        for r in rows:
+            if r.problem is not None:
+                tab_key, row_number, col_key = r.problem_at
+                table = office.tables[tab_key]
+                title = table.title or table.tab.th
+                problems.append(Problem(Severity.ERROR, "score.unscorable", title,
+                                        a1(title, row_number or r.kpi.row, table.columns.get(col_key, 1)),
+                                        f"{r.kpi.kpi_id}/{round_}",
+                                        f"รอบ {round_} ตัวชี้วัด {r.kpi.kpi_id}: {r.problem[0]} จึงไม่นำมารวม",
+                                        f"round {round_}, KPI {r.kpi.kpi_id}: {r.problem[1]}; left out of the total"))
+        summaries.append(summary)
+    return summaries, problems
+
+
+def rounds_with_results(office: Office) -> tuple[int, ...]:
+    """The rounds that have any result typed, in order; round 6 when there is none yet."""
+    found = tuple(r for r in ROUND_NUMBERS if any(e.round == r and (e.has_result or e.committee_score is not None)
+                                                  for e in office.results))
+    return found or ROUND_NUMBERS[:1]
