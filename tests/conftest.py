@@ -37,3 +37,47 @@ def sheet_values(path: Path, title: str) -> list[list[object]]:
         return [list(row) for row in wb[title].iter_rows(values_only=True)]
     finally:
         wb.close()
+
+
+PEOPLE_ROWS = [
+    {"person_id": "P01", "name": "นายหนึ่ง ทดสอบ", "role": "ผู้อำนวยการ"},
+    {"person_id": "P02", "name": "นางสองทดสอบ", "role": "ผู้กำกับดูแลตัวชี้วัด"},
+    {"person_id": "P03", "name": "นายสาม ทดสอบ", "role": "ผู้รับผิดชอบตัวชี้วัด"},
+]
+
+
+def kpi(kpi_id: str, weight, method: str = "เทียบบัญญัติไตรยางศ์", criteria=(60, 70, 80, 90, 100), **extra) -> dict:
+    row = {"kpi_id": kpi_id, "name": f"ตัวชี้วัด {kpi_id}", "weight": weight, "method": method,
+           "owner": "P03", "supervisor": "P02"}
+    for level, value in enumerate(criteria, start=1):
+        row[f"c{level}"] = value
+    row.update(extra)
+    return row
+
+
+def result(kpi_id: str, round_: int, value, **extra) -> dict:
+    return {"kpi_id": kpi_id, "round": round_, "result": value, **extra}
+
+
+def office_workbook(path: Path, kpis: list[dict], results: list[dict], settings: dict | None = None,
+                    people: list[dict] | None = None) -> Path:
+    """A workbook laid out by init and typed into the way staff would, through the same backend."""
+    from sheets_sync.schema import KPIS, PEOPLE, RESULTS
+    from sheets_sync.tables import append_rows, set_settings
+
+    backend = XlsxBackend(path)
+    run_init(backend, InitOptions(2570, dt.date(2026, 10, 1), "สพป. ทดสอบ เขต 1"))
+    data = backend.read()
+    ops = append_rows(data, PEOPLE, people if people is not None else PEOPLE_ROWS)
+    ops += append_rows(data, KPIS, kpis)
+    if results:
+        ops += append_rows(data, RESULTS, results)
+    if settings:
+        ops += set_settings(data, settings)
+    backend.apply(ops)
+    return path
+
+
+def tab_records(path: Path, title: str) -> list[dict]:
+    rows = sheet_values(path, title)
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
