@@ -12,6 +12,7 @@ from .demo import demo_command
 from .export import export_command
 from .init import init_command
 from .status import status_command
+from .validate import validate_command
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -33,3 +34,4 @@ main.add_command(demo_command)
 main.add_command(build_command)
 main.add_command(export_command)
 main.add_command(status_command)
+main.add_command(validate_command)

@@ -118,6 +118,7 @@ class ReplaceTab:
     rows: tuple[tuple[Value, ...], ...]
     column_formats: tuple[str | None, ...] = ()
     fills: tuple[tuple[int, int, str], ...] = ()  # (row, col, "RRGGBB")
+    links: tuple[tuple[int, int, str], ...] = ()  # (row, col, A1 reference inside the workbook)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,16 @@ class Protect:
     header_only: bool = False
 
 
-Operation = Union[AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
+@dataclass(frozen=True)
+class MarkCells:
+    """Replace this tool's marks on a tab: clear the marks of the previous run, then put a note and a
+    highlight on each (row, col).  Values are never touched."""
+
+    tab: str
+    marks: tuple[tuple[int, int, str], ...] = ()
+
+
+Operation = Union[MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Sequence
 
 import openpyxl
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import SheetsSyncError
@@ -33,6 +35,7 @@ from ..workbook import (
     Dropdown,
     FreezeRows,
     Grid,
+    MarkCells,
     Operation,
     Protect,
     ReplaceTab,
@@ -47,6 +50,9 @@ from ..workbook import (
 # Thai locale (041E) with the Buddhist calendar (07): Excel and LibreOffice both show `1 ต.ค. 2569`.
 XLSX_DATE_FORMAT = "[$-107041E]d mmm yyyy"
 LAST_ROW = 5000  # dropdowns and column formats reach this far; a year's workbook stays far below it
+
+MARK_AUTHOR = "sheets-sync"  # notes with this author are the tool's own, cleared on the next validate --write
+MARK_COLOUR = "FFD966"
 
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generated tabs grey
 
@@ -160,6 +166,11 @@ class XlsxBackend:
                     _store(ws, r, c, value, fmt)
             for r, c, colour in op.fills:
                 ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
+            for r, c, location in op.links:
+                ws.cell(row=r, column=c).hyperlink = Hyperlink(ref=f"{column_letter(c)}{r}", location=location)
+                ws.cell(row=r, column=c).font = Font(color="0563C1", underline="single")
+        elif isinstance(op, MarkCells):
+            self._mark(ws, op)
         elif isinstance(op, StyleHeader):
             fill = PatternFill("solid", fgColor=HEADER_FILL[op.generated])
             for col in range(1, op.columns + 1):
@@ -195,6 +206,21 @@ class XlsxBackend:
                 ws.protection.sheet = True
         else:  # pragma: no cover - every operation kind is handled above
             raise TypeError(f"unknown operation {op!r}")
+
+    @staticmethod
+    def _mark(ws: Worksheet, op: MarkCells) -> None:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == MARK_AUTHOR:
+                    cell.comment = None
+                    if cell.fill.fgColor.rgb and cell.fill.fgColor.rgb[-6:] == MARK_COLOUR:
+                        cell.fill = PatternFill(fill_type=None)
+        for r, c, note in op.marks:
+            cell = ws.cell(row=r, column=c)
+            comment = Comment(note, MARK_AUTHOR)
+            comment.width, comment.height = 320, 120
+            cell.comment = comment
+            cell.fill = PatternFill("solid", fgColor=MARK_COLOUR)
 
     @staticmethod
     def _dropdown(ws: Worksheet, op: Dropdown) -> None:

@@ -1,0 +1,463 @@
+"""`validate`: every problem in the staff's entries, each pointed at its cell, collected in one pass.
+
+Three layers, each adding to one list and none stopping at the first problem:
+1. layout — tabs and headers (a missing required column, a doubled one, a header that looks misspelt);
+2. cells — each value read as its column's declared type (after accepting every Thai form in DOMAIN.md);
+3. rules — what only makes sense across rows and tabs: keys, weights, criteria, rounds, people, dates, steps,
+   agreements and deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import Office, kpi_id_text, load_office
+from .problems import Problem, Severity
+from .round_scores import leaves_of
+from .schema import (
+    AGREEMENTS,
+    INPUT_TABS,
+    KPIS,
+    PEOPLE,
+    RESULTS,
+    ROUND_NUMBERS,
+    STEPS,
+    Column,
+    ColumnType,
+    normalize,
+)
+from .scoring import Method, ScoringError, check_criteria, weight_scale
+from .step_tracking import StepState, track
+from .tables import Record, Table, read_table
+from .thai import (
+    ParseError,
+    fiscal_year_bounds,
+    format_date_be,
+    parse_date,
+    parse_integer,
+    parse_level,
+    parse_number,
+    round_end,
+)
+from .workbook import Value, WorkbookData, a1
+
+
+@dataclass
+class ValidateOptions:
+    today: dt.date
+    strict: bool = False
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, severity: Severity, code: str, table: Table, cell: str, key: str, th: str, en: str) -> None:
+        self.problems.append(Problem(severity, code, table.title or table.tab.th, cell, key, th, en))
+
+    def at(self, severity: Severity, code: str, table: Table, record: Record, column: str, key: str,
+           th: str, en: str) -> None:
+        self.add(severity, code, table, table.cell(record, column), key, th, en)
+
+
+def _row_key(table: Table, record: Record) -> str:
+    parts = []
+    for key in table.tab.key_columns:
+        value = record.get(key)
+        parts.append(kpi_id_text(value) if value is not None else "")
+    return "/".join(parts) if any(parts) else f"row {record.row}"
+
+
+def _is_blank(value: Value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- 1. layout ----------------------------------------------------------------------------------------
+
+
+def _layout(tables: dict[str, Table], out: _Collector) -> None:
+    for table in tables.values():
+        tab = table.tab
+        if not table.exists:
+            out.add(Severity.ERROR, "layout.tab_missing", table, f"{tab.th}!A1", tab.key,
+                    f"ไม่พบแท็บ {tab.th} ({tab.key}) โปรดเรียก sheets-sync init",
+                    f"the tab {tab.th} ({tab.key}) is missing; run `sheets-sync init`")
+            continue
+        for col in table.missing_columns():
+            if col.required:
+                out.add(Severity.ERROR, "layout.column_missing", table, table.column_cell(tab.key_columns[0])
+                        if tab.key_columns else f"{table.title}!A1", col.key,
+                        f"ไม่มีคอลัมน์ {col.th} ที่จำเป็น โปรดเพิ่มหัวคอลัมน์ หรือเรียก sheets-sync init",
+                        f"the required column {col.th} ({col.key}) is missing; add the header or run `sheets-sync init`")
+        for key, positions in table.duplicate_columns.items():
+            for position in positions[1:]:
+                out.add(Severity.ERROR, "layout.column_doubled", table, a1(table.title or tab.th, 1, position), key,
+                        f"หัวคอลัมน์ {tab.column(key).th} ซ้ำ โปรดลบหรือเปลี่ยนชื่อคอลัมน์ใดคอลัมน์หนึ่ง",
+                        f"the header {tab.column(key).th} ({key}) appears twice; remove or rename one")
+        labels = [c.th for c in tab.columns] + [c.key for c in tab.columns]
+        for position, header in table.unknown_columns.items():
+            close = difflib.get_close_matches(normalize(header), [normalize(x) for x in labels], n=1, cutoff=0.75)
+            if close:
+                out.add(Severity.WARNING, "layout.header_unknown", table, a1(table.title or tab.th, 1, position),
+                        header, f"ไม่รู้จักหัวคอลัมน์ {header!r} หมายถึง {close[0]!r} หรือไม่ (ถ้าเป็นคอลัมน์ของเขตเองไม่ต้องแก้)",
+                        f"unknown header {header!r}: did you mean {close[0]!r}? (an office's own column may stay)")
+
+
+# --- 2. cells -----------------------------------------------------------------------------------------
+
+
+def _loose(col: Column, value: Value) -> bool:
+    """Valid but typed loosely: text where a number or date cell belongs (Thai digits, ร้อยละ, %, BE text)."""
+    if not isinstance(value, str):
+        return False
+    if col.type in (ColumnType.NUMBER, ColumnType.INTEGER, ColumnType.DATE, ColumnType.ROUND):
+        return True
+    if col.type is ColumnType.RESULT:
+        try:
+            parse_number(value)
+        except ParseError:
+            return False
+        return True
+    return False
+
+
+def _check_cell(col: Column, value: Value) -> tuple[str, str] | None:
+    """(Thai, English) of what is wrong with `value` for `col`, or None when it reads."""
+    try:
+        if col.type is ColumnType.NUMBER:
+            parse_number(value)
+        elif col.type is ColumnType.INTEGER:
+            parse_integer(value)
+        elif col.type is ColumnType.DATE:
+            parse_date(value)
+        elif col.type is ColumnType.ROUND:
+            if parse_integer(value) not in ROUND_NUMBERS:
+                raise ParseError(value)
+        elif col.choices:
+            parts = [p for p in str(value).split(",")] if col.multiple else [str(value)]
+            if any(col.choice_for(p) is None for p in parts if p.strip()):
+                raise ParseError(value)
+    except ParseError:
+        return _expected(col, value)
+    return None
+
+
+def _expected(col: Column, value: Value) -> tuple[str, str]:
+    shown = f"{value!r}"
+    if col.type is ColumnType.DATE:
+        return (f"{col.th}: อ่าน {shown} เป็นวันที่ไม่ได้ ควรพิมพ์เช่น 1 ต.ค. 2569 หรือ 01/10/2569",
+                f"{col.key}: cannot read {shown} as a date; type e.g. 1 ต.ค. 2569 or 01/10/2569")
+    if col.type is ColumnType.ROUND:
+        return (f"{col.th}: {shown} ไม่ใช่รอบ ควรเป็น 6, 9 หรือ 12", f"{col.key}: {shown} is not a round; use 6, 9 or 12")
+    if col.choices:
+        options = " / ".join(c.th for c in col.choices)
+        several = " (คั่นหลายค่าด้วยจุลภาค)" if col.multiple else ""
+        return (f"{col.th}: {shown} ไม่อยู่ในรายการ ควรเป็น {options}{several}",
+                f"{col.key}: {shown} is not in the list; use one of {options}")
+    what = ("จำนวนเต็ม", "a whole number") if col.type is ColumnType.INTEGER else ("ตัวเลข", "a number")
+    return (f"{col.th}: อ่าน {shown} เป็น{what[0]}ไม่ได้ ควรพิมพ์เช่น 80 หรือ ร้อยละ 80",
+            f"{col.key}: cannot read {shown} as {what[1]}; type e.g. 80 or ร้อยละ 80")
+
+
+def _cells(tables: dict[str, Table], out: _Collector, strict: bool) -> None:
+    for table in tables.values():
+        for record in table.records:
+            key = _row_key(table, record)
+            for col in table.tab.columns:
+                if col.key not in table.columns:
+                    continue
+                value = record.get(col.key)
+                if _is_blank(value):
+                    if col.required:
+                        out.at(Severity.ERROR, f"{table.tab.key}.{col.key}.missing", table, record, col.key, key,
+                               f"ยังไม่ได้กรอก{col.th} ซึ่งจำเป็น", f"{col.key} is required and empty")
+                    continue
+                if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+                    out.at(Severity.WARNING, "cell.formula_text", table, record, col.key, key,
+                           f"{col.th}: ค่าขึ้นต้นด้วย = ซึ่งดูเหมือนสูตร จะถือเป็นข้อความ ไม่คำนวณ",
+                           f"{col.key}: the value starts with = like a formula; it is read as text, never evaluated")
+                problem = _check_cell(col, value)
+                if problem is not None:
+                    out.at(Severity.ERROR, f"{table.tab.key}.{col.key}.unreadable", table, record, col.key, key, *problem)
+                elif strict and _loose(col, value):
+                    out.at(Severity.INFO, f"{table.tab.key}.{col.key}.loose", table, record, col.key, key,
+                           f"{col.th}: {value!r} พิมพ์เป็นข้อความ อ่านได้ แต่ควรเป็น{_cell_kind_th(col)} "
+                           "(sheets-sync fix แก้ให้ได้)",
+                           f"{col.key}: {value!r} is typed as text; it reads, but a {_cell_kind_en(col)} cell "
+                           "is better (`sheets-sync fix` converts it)")
+
+
+def _cell_kind_th(col: Column) -> str:
+    return "เซลล์วันที่" if col.type is ColumnType.DATE else "เซลล์ตัวเลข"
+
+
+def _cell_kind_en(col: Column) -> str:
+    return "date" if col.type is ColumnType.DATE else "number"
+
+
+# --- 3. rules -----------------------------------------------------------------------------------------
+
+
+def _duplicate_keys(tables: dict[str, Table], out: _Collector) -> None:
+    for table in tables.values():
+        if not table.tab.key_columns or table.tab.key == "agreements":
+            continue
+        seen: dict[str, int] = {}
+        for record in table.records:
+            parts = [record.get(k) for k in table.tab.key_columns]
+            if any(_is_blank(p) for p in parts):
+                continue
+            key = "/".join(kpi_id_text(p) for p in parts)
+            if key in seen:
+                out.at(Severity.ERROR, f"{table.tab.key}.duplicate_key", table, record, table.tab.key_columns[0], key,
+                       f"{key} ซ้ำกับแถว {seen[key]} แต่ละรายการควรมีแถวเดียว",
+                       f"{key} is entered again (first in row {seen[key]}); each should have one row")
+            else:
+                seen[key] = record.row
+
+
+def _weights(office: Office, table: Table, out: _Collector) -> None:
+    leaves = [k for k in leaves_of(office) if k.weight is not None]
+    if not leaves:
+        return
+    total = sum((k.weight for k in leaves), Decimal(0))  # type: ignore[misc]
+    scale = weight_scale(k.weight for k in leaves)  # type: ignore[misc]
+    if total != scale:
+        first = min(leaves, key=lambda k: k.row)
+        out.add(Severity.ERROR, "kpis.weights_total", table, a1(table.title or KPIS.th, first.row, table.columns.get("weight", 1)),
+                "weight", f"น้ำหนักของตัวชี้วัดย่อยสุดรวมกันได้ {total} ควรเป็น {scale}",
+                f"the leaf KPIs' weights add up to {total}; they should add up to {scale}")
+    by_id = {k.kpi_id: k for k in office.kpis}
+    children: dict[str, list] = defaultdict(list)
+    for k in office.kpis:
+        if k.parent_id:
+            children[k.parent_id].append(k)
+    for parent_id, kids in children.items():
+        parent = by_id.get(parent_id)
+        if parent is None:
+            for kid in kids:
+                out.add(Severity.ERROR, "kpis.parent_unknown", table,
+                        a1(table.title or KPIS.th, kid.row, table.columns.get("parent_id", 1)), kid.kpi_id,
+                        f"ไม่มีตัวชี้วัดหลักรหัส {parent_id!r}", f"no parent KPI {parent_id!r}")
+            continue
+        sub = sum((k.weight or Decimal(0) for k in kids), Decimal(0))
+        if parent.weight is not None and parent.weight != sub:
+            out.add(Severity.ERROR, "kpis.parent_weight", table,
+                    a1(table.title or KPIS.th, parent.row, table.columns.get("weight", 1)), parent.kpi_id,
+                    f"น้ำหนักตัวชี้วัด {parent.kpi_id} คือ {parent.weight} แต่ตัวชี้วัดย่อยรวมกันได้ {sub}",
+                    f"KPI {parent.kpi_id} weighs {parent.weight} but its sub-KPIs add up to {sub}")
+
+
+def _kpis(office: Office, tables: dict[str, Table], out: _Collector) -> None:
+    table = tables[KPIS.key]
+    people = {p.person_id for p in office.people}
+    parents = {k.parent_id for k in office.kpis if k.parent_id}
+    records = {r.row: r for r in table.records}
+    for kpi in office.kpis:
+        record = records[kpi.row]
+        if kpi.kpi_id not in parents:
+            for role, th in (("owner", "ผู้รับผิดชอบ"), ("supervisor", "ผู้กำกับดูแล")):
+                person = getattr(kpi, role)
+                if person and person not in people:
+                    out.at(Severity.ERROR, f"kpis.{role}_unknown", table, record, role, kpi.kpi_id,
+                           f"{th} {person!r} ไม่มีในแท็บบุคลากร ควรเป็นรหัสจากแท็บบุคลากร",
+                           f"{role} {person!r} is not in the people tab; use a person id from it")
+        if kpi.method in (Method.INTERPOLATE, Method.BANDED) and kpi.kpi_id not in parents:
+            criteria = kpi.criteria
+            if any(c is None for c in criteria):
+                if all(_check_cell(KPIS.column(f"c{n}"), record.get(f"c{n}")) is None for n in range(1, 6)):
+                    out.at(Severity.ERROR, "kpis.criteria_missing", table, record, "c1", kpi.kpi_id,
+                           "เกณฑ์ต้องมีครบ 5 ระดับ", "the criteria need all five levels")
+                continue
+            try:
+                check_criteria(criteria, kpi.direction)  # type: ignore[arg-type]
+            except ScoringError:
+                rising = all(a < b for a, b in zip(criteria, criteria[1:]))  # type: ignore[operator]
+                falling = all(a > b for a, b in zip(criteria, criteria[1:]))  # type: ignore[operator]
+                if rising or falling:
+                    right = "มากดี" if rising else "น้อยดี"
+                    out.at(Severity.ERROR, "kpis.criteria_direction", table, record, "direction", kpi.kpi_id,
+                           f"เกณฑ์เรียงแบบ{right} แต่ทิศทางเป็น{'น้อยดี' if rising else 'มากดี'} ควรแก้ทิศทางเป็น {right}",
+                           f"the criteria run {'up' if rising else 'down'} but the direction says "
+                           f"{kpi.direction.value}; set the direction to {right}")
+                else:
+                    levels = ", ".join(str(c) for c in criteria)
+                    out.at(Severity.ERROR, "kpis.criteria_not_monotonic", table, record, "c1", kpi.kpi_id,
+                           f"เกณฑ์ {levels} ไม่เรียงขึ้นหรือลงทุกระดับ แต่ละระดับต้องต่างกัน",
+                           f"the criteria {levels} are not strictly monotonic; every level must differ")
+        if kpi.start_round and kpi.cancel_round and kpi.cancel_round <= kpi.start_round:
+            out.at(Severity.ERROR, "kpis.rounds", table, record, "cancel_round", kpi.kpi_id,
+                   "รอบที่ยกเลิกต้องอยู่หลังรอบที่เริ่ม", "the cancel round must come after the start round")
+
+
+def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
+    table = tables[RESULTS.key]
+    records = {r.row: r for r in table.records}
+    by_id = {k.kpi_id: k for k in office.kpis}
+    levels: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # kpi → (round, level, row)
+    for entry in office.results:
+        record = records[entry.row]
+        key = f"{entry.kpi_id}/{entry.round or record.get('round')}"
+        kpi = by_id.get(entry.kpi_id)
+        if entry.kpi_id and kpi is None:
+            out.at(Severity.ERROR, "results.unknown_kpi", table, record, "kpi_id", key,
+                   f"ไม่มีตัวชี้วัดรหัส {entry.kpi_id!r} ในแท็บตัวชี้วัด", f"no KPI {entry.kpi_id!r} in the KPI tab")
+            continue
+        if kpi is None or not entry.round:
+            continue
+        if not kpi.counts_in(entry.round):
+            out.at(Severity.ERROR, "results.round_not_counted", table, record, "round", key,
+                   f"ตัวชี้วัด {kpi.kpi_id} ไม่นับในรอบ {entry.round} (เริ่มรอบ {kpi.start_round or 6}"
+                   + (f" ยกเลิกรอบ {kpi.cancel_round})" if kpi.cancel_round else ")"),
+                   f"KPI {kpi.kpi_id} does not count in round {entry.round}")
+        if entry.has_result:
+            if kpi.method is Method.MILESTONE:
+                try:
+                    levels[kpi.kpi_id].append((entry.round, parse_level(entry.result), entry.row))
+                except ParseError:
+                    out.at(Severity.ERROR, "results.level_unreadable", table, record, "result", key,
+                           f"ผล {entry.result!r} ไม่ใช่ระดับความสำเร็จ ควรพิมพ์ ระดับ 0–5 เช่น ระดับ 4",
+                           f"the result {entry.result!r} is not a level; type ระดับ 0–5, e.g. ระดับ 4")
+            elif kpi.method is not Method.MANUAL:
+                try:
+                    parse_number(entry.result)
+                except ParseError:
+                    out.at(Severity.ERROR, "results.result_unreadable", table, record, "result", key,
+                           f"อ่านผล {entry.result!r} เป็นตัวเลขไม่ได้ ควรพิมพ์เช่น 85 หรือ ร้อยละ 85 (ถ้ายังไม่มีผลให้เว้นว่าง)",
+                           f"cannot read the result {entry.result!r} as a number; type e.g. 85 (leave it blank if none yet)")
+        if entry.committee_score is not None:
+            if not Decimal(0) <= entry.committee_score <= Decimal(5):
+                out.at(Severity.ERROR, "results.committee_range", table, record, "committee_score", key,
+                       f"คะแนนคณะกรรมการ {entry.committee_score} ต้องอยู่ระหว่าง 0 ถึง 5",
+                       f"the committee score {entry.committee_score} must be between 0 and 5")
+            if not entry.override_reason:
+                out.at(Severity.ERROR, "results.committee_reason", table, record, "override_reason", key,
+                       "มีคะแนนคณะกรรมการแต่ไม่มีเหตุผล โปรดระบุเหตุผล",
+                       "a committee score needs a reason; type it in override_reason")
+        elif kpi.method is Method.MANUAL and entry.has_result:
+            out.at(Severity.ERROR, "results.manual_needs_committee", table, record, "committee_score", key,
+                   "ตัวชี้วัดที่คณะกรรมการให้คะแนนต้องมีคะแนนคณะกรรมการ",
+                   "a committee-scored KPI needs a committee score")
+    for kpi_id, seen in levels.items():
+        ordered = sorted(seen)
+        for (r1, l1, _), (r2, l2, row) in zip(ordered, ordered[1:]):
+            if l2 < l1:
+                out.add(Severity.ERROR, "results.level_down", table, a1(table.title or RESULTS.th, row,
+                        table.columns.get("result", 1)), f"{kpi_id}/{r2}",
+                        f"ระดับความสำเร็จลดลงจากระดับ {l1} ในรอบ {r1} เป็นระดับ {l2} ในรอบ {r2} ซึ่งไม่ควรลดลง",
+                        f"the level went down from {l1} in round {r1} to {l2} in round {r2}; levels are cumulative")
+
+
+def _deadlines(office: Office, tables: dict[str, Table], today: dt.date, out: _Collector) -> None:
+    table = tables[RESULTS.key]
+    reported = {(e.kpi_id, e.round) for e in office.results if e.has_result or e.committee_score is not None}
+    fy = office.settings.fiscal_year
+    for round_ in ROUND_NUMBERS:
+        due = office.settings.due.get(round_) or round_end(fy, round_)
+        if today <= due:
+            continue
+        for kpi in leaves_of(office):
+            if kpi.counts_in(round_) and (kpi.kpi_id, round_) not in reported:
+                out.add(Severity.ERROR, "results.overdue", table, f"{table.title or RESULTS.th}!A1",
+                        f"{kpi.kpi_id}/{round_}",
+                        f"ตัวชี้วัด {kpi.kpi_id} ยังไม่รายงานผลรอบ {round_} เดือน ซึ่งครบกำหนดแล้ว ({format_date_be(due)})"
+                        f" ผู้รับผิดชอบ {kpi.owner or '-'}",
+                        f"KPI {kpi.kpi_id} has no round-{round_} result and the deadline {due} has passed "
+                        f"(owner {kpi.owner or '-'})")
+
+
+def _steps(office: Office, tables: dict[str, Table], today: dt.date, out: _Collector) -> None:
+    table = tables[STEPS.key]
+    records = {r.row: r for r in table.records}
+    year_start = min(d for d in (office.settings.start_date, fiscal_year_bounds(office.settings.fiscal_year)[0]) if d)
+    for step in office.steps:
+        record = records[step.row]
+        key = str(step.number)
+        for column in ("actual_start", "actual_end"):
+            day = getattr(step, column)
+            if day is None:
+                continue
+            if day < year_start:
+                out.at(Severity.ERROR, f"steps.{column}.before_year", table, record, column, key,
+                       f"วันที่ {format_date_be(day)} อยู่ก่อนวันเริ่มของปี ({format_date_be(year_start)}) ตรวจปี พ.ศ. อีกครั้ง",
+                       f"{day} is before the year's start ({year_start}); check the year (BE = CE + 543)")
+            elif day > today:
+                out.at(Severity.ERROR, f"steps.{column}.future", table, record, column, key,
+                       f"วันที่ {format_date_be(day)} ยังมาไม่ถึง (วันนี้ {format_date_be(today)})",
+                       f"{day} is after today ({today})")
+        if step.actual_start and step.actual_end and step.actual_end < step.actual_start:
+            out.at(Severity.ERROR, "steps.end_before_start", table, record, "actual_end", key,
+                   "วันเสร็จจริงอยู่ก่อนวันเริ่มจริง", "the actual end is before the actual start")
+        if step.status == "done" and step.actual_end is None and _is_blank(record.get("actual_end")):
+            out.at(Severity.ERROR, "steps.done_without_end", table, record, "actual_end", key,
+                   "สถานะเสร็จสิ้นแต่ไม่มีวันเสร็จจริง โปรดกรอกวันเสร็จจริง",
+                   "marked done but has no actual end date; type the day it ended")
+        progress = track(step, today, office.settings.working_days)
+        if progress.state in (StepState.LATE, StepState.DONE_LATE) and not step.note:
+            out.at(Severity.WARNING, "steps.late_without_note", table, record, "note", key,
+                   f"ขั้นตอนนี้ล่าช้า {progress.days_late} วัน โปรดบันทึกเหตุผลในหมายเหตุ",
+                   f"this step is {progress.days_late} days late; note why")
+
+
+def _agreements(tables: dict[str, Table], out: _Collector) -> None:
+    table = tables[AGREEMENTS.key]
+    level = AGREEMENTS.column("level")
+    top = next(c for c in level.choices if c.key == "obec_office")
+    if not any(level.choice_for(str(r.get("level") or "")) == top for r in table.records):
+        out.add(Severity.ERROR, "agreements.top_level_missing", table, f"{table.title or AGREEMENTS.th}!A1",
+                top.key, f"ยังไม่มีคำรับรองระดับ {top.th} (ผู้อำนวยการเขตกับเลขาธิการ กพฐ. หรือผู้ว่าราชการจังหวัด)",
+                "no agreement between the office director and the OBEC secretary-general or governor yet")
+
+
+def _people(tables: dict[str, Table], out: _Collector) -> None:
+    table = tables[PEOPLE.key]
+    for record in table.records:
+        email = record.get("email")
+        if isinstance(email, str) and email.strip() and "@" not in email:
+            out.at(Severity.WARNING, "people.email", table, record, "email", _row_key(table, record),
+                   f"อีเมล {email!r} ไม่มี @", f"the e-mail {email!r} has no @")
+
+
+def validate(data: WorkbookData, options: ValidateOptions) -> list[Problem]:
+    tables = {tab.key: read_table(data, tab) for tab in INPUT_TABS}
+    out = _Collector()
+    _layout(tables, out)
+    if any(p.code in ("layout.tab_missing", "layout.column_missing", "layout.column_doubled") for p in out.problems):
+        return out.problems  # the rest would be guesses about columns that are not there
+    _cells(tables, out, options.strict)
+    _duplicate_keys(tables, out)
+    office = load_office(data)
+    _weights(office, tables[KPIS.key], out)
+    _kpis(office, tables, out)
+    _results(office, tables, out)
+    _deadlines(office, tables, options.today, out)
+    _steps(office, tables, options.today, out)
+    _agreements(tables, out)
+    _people(tables, out)
+    return _sorted_unique(out.problems)
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_TAB_ORDER = {tab.th: i for i, tab in enumerate(INPUT_TABS)}
+
+
+def _sorted_unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str, str]] = set()
+    unique = []
+    for p in problems:
+        if (p.code, p.cell, p.key) not in seen:
+            seen.add((p.code, p.cell, p.key))
+            unique.append(p)
+    return sorted(unique, key=lambda p: (_SEVERITY_ORDER[p.severity], _TAB_ORDER.get(p.tab, 99), _cell_order(p.cell)))
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    ref = cell.rsplit("!", 1)[-1]
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return (int(digits) if digits else 0, letters.rjust(3))
+

@@ -1,0 +1,104 @@
+"""`validate --write`: the problems into the ตรวจสอบข้อมูล tab, and a note and highlight on each offending cell.
+
+One atomic apply.  Values are never changed; the marks of the previous run are cleared first, so a cell that
+was fixed loses its mark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .problems import Problem, Severity
+from .schema import INPUT_TABS, PROBLEMS
+from .validate import ValidateOptions, validate
+from .workbook import (
+    AddTab,
+    Backend,
+    ColumnWidth,
+    FreezeRows,
+    MarkCells,
+    Operation,
+    Protect,
+    ReplaceTab,
+    StyleHeader,
+    Value,
+    WorkbookData,
+    quote_title,
+)
+
+SEVERITY_COLOURS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
+
+
+@dataclass
+class ValidateReport:
+    target: str
+    problems: list[Problem]
+    written: bool = False
+    marked_cells: int = 0
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity is severity)
+
+
+def _split(cell: str) -> tuple[str, int, int] | None:
+    """`ตัวชี้วัด!Q13` → (ตัวชี้วัด, 13, 17); None for a reference without a row."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    title, _, ref = cell.rpartition("!")
+    try:
+        letters, row = coordinate_from_string(ref)
+    except ValueError:
+        return None
+    return title, row, column_index_from_string(letters)
+
+
+def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operation], int]:
+    operations: list[Operation] = []
+    title = data.title_of(PROBLEMS)
+    if title is None:
+        title = PROBLEMS.th
+        operations.append(AddTab(title))
+        operations += [ColumnWidth(title, i, c.width) for i, c in enumerate(PROBLEMS.columns, start=1)]
+    rows: list[tuple[Value, ...]] = [tuple(c.th for c in PROBLEMS.columns)]
+    fills, links = [], []
+    cell_col = [c.key for c in PROBLEMS.columns].index("cell") + 1
+    for p in problems:
+        rows.append((p.severity.th, p.tab, p.cell, p.key, p.th, p.en))
+        fills.append((len(rows), 1, SEVERITY_COLOURS[p.severity]))
+        where = _split(p.cell)
+        if where is not None and where[0] in data.tabs:
+            links.append((len(rows), cell_col, f"{quote_title(where[0])}!{p.cell.rpartition('!')[2]}"))
+    operations += [
+        ReplaceTab(title, tuple(rows), fills=tuple(fills), links=tuple(links)),
+        StyleHeader(title, len(PROBLEMS.columns), generated=True),
+        FreezeRows(title, 1),
+        Protect(title),
+    ]
+    marks: dict[str, dict[tuple[int, int], list[str]]] = {t: {} for t in data.tabs}
+    for p in problems:
+        where = _split(p.cell)
+        if where is None or where[0] not in marks or where[1] < 2:
+            continue
+        marks[where[0]].setdefault((where[1], where[2]), []).append(f"{p.severity.th}: {p.th}\n{p.en}")
+    marked = 0
+    for tab in INPUT_TABS:
+        tab_title = data.title_of(tab)
+        if tab_title is None:
+            continue
+        cells = marks.get(tab_title, {})
+        marked += len(cells)
+        operations.append(MarkCells(tab_title, tuple((r, c, "\n\n".join(notes)) for (r, c), notes in sorted(cells.items()))))
+    return operations, marked
+
+
+def run_validate(backend: Backend, options: ValidateOptions, write: bool = False) -> ValidateReport:
+    data = backend.read()
+    problems = validate(data, options)
+    report = ValidateReport(backend.description, problems, today=options.today)
+    if write:
+        operations, report.marked_cells = plan_write(data, problems)
+        backend.apply(operations)
+        report.written = True
+    return report
