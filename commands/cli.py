@@ -10,6 +10,7 @@ from .common import Group
 from .build import build_command
 from .demo import demo_command
 from .export import export_command
+from .fix import fix_command
 from .init import init_command
 from .status import status_command
 from .validate import validate_command
@@ -35,3 +36,4 @@ main.add_command(build_command)
 main.add_command(export_command)
 main.add_command(status_command)
 main.add_command(validate_command)
+main.add_command(fix_command)

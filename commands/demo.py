@@ -9,7 +9,11 @@ from sheets_sync.demo import AS_OF, OFFICE_NAME, PEOPLE_ROWS, KPI_ROWS, RESULT_R
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.build import BuildOptions, run_build
 
+from sheets_sync.validate import ValidateOptions
+from sheets_sync.validate_marks import run_validate
+
 from .build import render as render_build
+from .validate import render as render_validate
 from .common import be, say
 from .init import render as render_init
 
@@ -22,7 +26,7 @@ def demo_command(directory: Path) -> None:
 
     Writes DIR/workbook.xlsx for สพป. ตัวอย่าง เขต 1, fiscal year 2570, as of 20 ก.ค. 2570: the ten
     standard steps, 25 people, 13 KPIs of all four scoring methods, round-6 and round-9 results, agreements,
-    and a few deliberate typing slips, then builds the summary tabs as of that day and prints the office
+    and a few deliberate typing slips, then validates it (marking the cells) and builds the summary tabs as of that day and prints the office
     result per round. Runs no Google request.
 
     \b
@@ -35,6 +39,10 @@ def demo_command(directory: Path) -> None:
     say(f"กรอกข้อมูลตัวอย่างของ {OFFICE_NAME} ณ วันที่ {be(AS_OF)}: บุคลากร {len(PEOPLE_ROWS)} คน "
         f"ตัวชี้วัด {len(KPI_ROWS)} ตัว ผลการดำเนินงาน {len(RESULT_ROWS)} แถว",
         f"filled in {len(PEOPLE_ROWS)} people, {len(KPI_ROWS)} KPIs and {len(RESULT_ROWS)} round results")
+    say(f"ตรวจข้อมูล ณ วันที่ {be(AS_OF)} (sheets-sync validate --write --strict)",
+        f"validating as of {AS_OF}, marking the cells")
+    checked = run_validate(XlsxBackend(path), ValidateOptions(AS_OF, strict=True), write=True)
+    render_validate(checked)
     say(f"สรุปผล ณ วันที่ {be(AS_OF)} (sheets-sync build --today {AS_OF.isoformat()})",
         f"building the summary tabs as of {AS_OF}")
     report = run_build(XlsxBackend(path), BuildOptions(today=AS_OF))

@@ -1,0 +1,80 @@
+"""`fix`: turn loosely typed values into real cells — Thai digits, ร้อยละ and % into numbers, date text into
+date cells — in the input tabs only, after a snapshot, and only where the cell still holds what was read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .schema import INPUT_TABS, Column, ColumnType
+from .snapshots import take_snapshot
+from .tables import read_table
+from .thai import ParseError, parse_date, parse_number
+from .workbook import Backend, Conflict, Value, WorkbookData, WriteCells, a1
+
+
+@dataclass
+class Change:
+    cell: str
+    before: Value
+    after: Value
+
+
+@dataclass
+class FixReport:
+    target: str
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    snapshot: Path | None = None
+    written: bool = False
+
+
+def normalised(col: Column, value: Value) -> Value:
+    """The typed value a loosely typed text stands for, or None when it is not loose or does not read."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        if col.type is ColumnType.DATE:
+            return parse_date(value)
+        if col.type in (ColumnType.NUMBER, ColumnType.INTEGER, ColumnType.ROUND, ColumnType.RESULT):
+            number = parse_number(value)
+            return int(number) if number == number.to_integral_value() else number
+    except ParseError:
+        return None
+    return None
+
+
+def plan_fix(data: WorkbookData) -> tuple[list[WriteCells], list[Change]]:
+    writes, changes = [], []
+    for tab in INPUT_TABS:
+        table = read_table(data, tab)
+        if table.title is None:
+            continue
+        for record in table.records:
+            for col in tab.columns:
+                if col.key not in table.columns:
+                    continue
+                before = record.get(col.key)
+                after = normalised(col, before)
+                if after is None:
+                    continue
+                index = table.columns[col.key]
+                writes.append(WriteCells(table.title, record.row, index, ((after,),), expect=((before,),)))
+                changes.append(Change(a1(table.title, record.row, index), before, after))
+    return writes, changes
+
+
+def run_fix(backend: Backend, dry_run: bool = False) -> FixReport:
+    data = backend.read()
+    writes, changes = plan_fix(data)
+    report = FixReport(backend.description, changes)
+    if writes and not dry_run:
+        report.snapshot = take_snapshot(backend, "before fix")
+        result = backend.apply(writes)
+        report.conflicts = result.conflicts
+        conflicted = {c.cell for c in result.conflicts}
+        report.changes = [c for c in changes if c.cell not in conflicted]
+        report.written = True
+    return report
+
+
