@@ -208,6 +208,13 @@ def require_layout(data: WorkbookData, tabs: tuple[Tab, ...] = INPUT_TABS) -> di
     return tables
 
 
+def _be_year(value: Value) -> int:
+    year = parse_integer(value)
+    if not 2400 < year < 2800:
+        raise ParseError(value)
+    return year
+
+
 def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> Settings:
     entries = read_settings(data)
     settings = Settings()
@@ -227,7 +234,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
     settings.office_name = _text(entries["office_name"].value) if "office_name" in entries else ""
     settings.office_code = _text(entries["office_code"].value) if "office_code" in entries else ""
     settings.start_date = parsed("start_date", parse_date, "วันที่", "a date")
-    settings.fiscal_year = parsed("fiscal_year", parse_integer, "ปี พ.ศ.", "a BE year") or fiscal_year_of(
+    settings.fiscal_year = parsed("fiscal_year", _be_year, "ปี พ.ศ. (เช่น 2570)", "a BE year (e.g. 2570)") or fiscal_year_of(
         settings.start_date or dt.date.today())
     if settings.start_date is None:
         settings.start_date = fiscal_year_bounds(settings.fiscal_year)[0]

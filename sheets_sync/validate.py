@@ -431,6 +431,7 @@ def validate(data: WorkbookData, options: ValidateOptions) -> list[Problem]:
     _cells(tables, out, options.strict)
     _duplicate_keys(tables, out)
     office = load_office(data)
+    out.problems += [p for p in office.problems if p.code.startswith("settings.")]
     _weights(office, tables[KPIS.key], out)
     _kpis(office, tables, out)
     _results(office, tables, out)
