@@ -25,7 +25,7 @@ def demo_command(directory: Path) -> None:
     """สร้างสมุดงานตัวอย่างของสำนักงานเขตสมมุติ / Write a realistic sample office's workbook.
 
     Writes DIR/workbook.xlsx for สพป. ตัวอย่าง เขต 1, fiscal year 2570, as of 20 ก.ค. 2570: the ten
-    standard steps, 25 people, 13 KPIs of all four scoring methods, round-6 and round-9 results, agreements,
+    standard steps, 25 people, 14 KPIs of all four scoring methods, round-6 and round-9 results, agreements,
     and a few deliberate typing slips, then validates it (marking the cells) and builds the summary tabs as of that day and prints the office
     result per round. Runs no Google request.
 

@@ -28,7 +28,7 @@ from .schema import (
 )
 from .standard_steps import STANDARD_STEPS, planned_dates
 from .tables import SettingEntry, map_header, read_settings, read_table
-from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, parse_date, parse_integer
+from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, is_yes, parse_date, parse_integer
 from .workbook import (
     AddTab,
     Backend,
@@ -238,7 +238,7 @@ class _Planner:
     def _steps(self) -> None:
         title, columns = self.titles[STEPS.key], self.columns[STEPS.key]
         settings = read_settings(self.data)
-        working = _yes(_effective(settings, "working_days"))
+        working = is_yes(_effective(settings, "working_days"))
         try:
             due12 = parse_date(_effective(settings, "round12_due"))
         except ParseError:
@@ -290,10 +290,6 @@ def _effective(settings: dict[str, SettingEntry], key: str) -> Value:
         return entry.value
     declared = next(s for s in SETTINGS_DECLARED if s.key == key)
     return declared.default
-
-
-def _yes(value: Value) -> bool:
-    return str(value).strip().casefold() in ("yes", "ใช่", "true", "1", "y")
 
 
 def plan_init(data: WorkbookData, options: InitOptions) -> tuple[list[Operation], InitReport]:

@@ -28,7 +28,7 @@ from .schema import (
 )
 from .scoring import DEFAULT_BANDS_TEXT, Band, Direction, Method, parse_bands
 from .tables import Record, SettingEntry, Table, read_settings, read_table
-from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, is_placeholder, parse_date, parse_integer, parse_number
+from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, is_placeholder, is_yes, parse_date, parse_integer, parse_number
 from .workbook import Value, WorkbookData
 
 T = TypeVar("T")
@@ -248,7 +248,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         settings.due[round_] = parsed(f"round{round_}_due", parse_date, "วันที่", "a date")
     working = entries.get("working_days")
     if working is not None and working.value not in (None, ""):
-        settings.working_days = _text(working.value).casefold() in ("yes", "ใช่", "true", "1", "y")
+        settings.working_days = is_yes(working.value)
     return settings
 
 

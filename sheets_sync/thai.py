@@ -43,6 +43,14 @@ def _clean(text: str) -> str:
     return " ".join(to_ascii_digits(text).split())
 
 
+YES_WORDS = frozenset({"yes", "y", "true", "1", "ใช่"})
+
+
+def is_yes(value: object) -> bool:
+    """A yes/no setting or cell: ใช่, yes, true, 1 (and a checked box) are yes; anything else is no."""
+    return value is True or _clean(str(value if value is not None else "")).casefold() in YES_WORDS
+
+
 def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and _clean(value).casefold() in PLACEHOLDERS
 
