@@ -1,0 +1,539 @@
+"""The emulator's HTTP server: Sheets v4 and Drive v3 `files` endpoints, plus control endpoints for tests.
+
+Control endpoints:
+  GET  /_emulator/requests   the request log (method, path, endpoint, status, batch request kinds)
+  POST /_emulator/faults     {"kind": "429"|"500"|"503"|"slow"|"drop", "count": N, "retry_after": s,
+                              "delay": s, "match": "substring of the path"} for the next N requests
+  POST /_emulator/latency    {"seconds": 0.15}: every request waits this long
+  POST /_emulator/reset      forget every spreadsheet, fault and logged request
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import discovery
+from .grid import a1_of, apply_mask, proto_json, extended_value, formatted, parse_cells, parse_mask, plain, split_range, user_entered
+from .state import ApiError, Sheet, Spreadsheet, _now, batch_update, new_spreadsheet, set_value
+
+
+@dataclass
+class Fault:
+    kind: str
+    count: int
+    retry_after: float | None = None
+    delay: float = 0.0
+    match: str | None = None
+
+
+@dataclass
+class EmulatorState:
+    spreadsheets: dict[str, Spreadsheet] = field(default_factory=dict)
+    log: list[dict] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    latency: float = 0.0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def book(self, spreadsheet_id: str) -> Spreadsheet:
+        book = self.spreadsheets.get(spreadsheet_id)
+        if book is None:
+            raise ApiError(404, "Requested entity was not found.")
+        return book
+
+    def create(self, title: str, spreadsheet_id: str | None = None) -> Spreadsheet:
+        book = new_spreadsheet(title, spreadsheet_id)
+        self.spreadsheets[book.spreadsheet_id] = book
+        return book
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+
+def _grid_data(sheet: Sheet, r1: int, c1: int, r2: int, c2: int) -> dict:
+    rows = []
+    last_row = max((r for (r, c) in sheet.cells if r1 <= r < r2 and c1 <= c < c2), default=r1 - 1)
+    for r in range(r1, last_row + 1):
+        last_col = max((c for (rr, c) in sheet.cells if rr == r and c1 <= c < c2), default=c1 - 1)
+        values = [copy.deepcopy(sheet.cells.get((r, c), {})) for c in range(c1, last_col + 1)]
+        rows.append({"values": values} if values else {})
+    data: dict[str, Any] = {}
+    if r1:
+        data["startRow"] = r1
+    if c1:
+        data["startColumn"] = c1
+    if rows:
+        data["rowData"] = rows
+    data["rowMetadata"] = [{"pixelSize": 21, **sheet.rows.get(r, {})} for r in range(r1, min(r2, sheet.row_count))]
+    data["columnMetadata"] = [{"pixelSize": 100, **sheet.columns.get(c, {})} for c in range(c1, min(c2, sheet.col_count))]
+    return data
+
+
+def _sheet_json(sheet: Sheet, grid: bool, ranges: list[tuple[int, int, int, int]] | None) -> dict:
+    out: dict[str, Any] = {"properties": copy.deepcopy(sheet.properties)}
+    if sheet.protected:
+        out["protectedRanges"] = copy.deepcopy(sheet.protected)
+    if sheet.merges:
+        out["merges"] = copy.deepcopy(sheet.merges)
+    if sheet.basic_filter:
+        out["basicFilter"] = copy.deepcopy(sheet.basic_filter)
+    for dimension, key in (("ROWS", "rowGroups"), ("COLUMNS", "columnGroups")):
+        if sheet.groups.get(dimension):
+            out[key] = copy.deepcopy(sheet.groups[dimension])
+    if grid:
+        spans = ranges or [(0, 0, sheet.row_count, sheet.col_count)]
+        out["data"] = [_grid_data(sheet, *span) for span in spans]
+    return out
+
+
+def spreadsheet_json(book: Spreadsheet, grid: bool = False, ranges: list[str] | None = None) -> dict:
+    selected: dict[int, list[tuple[int, int, int, int]]] = {}
+    for a1 in ranges or []:
+        sheet, span = _resolve(book, a1)
+        selected.setdefault(sheet.sheet_id, []).append(span)
+    sheets = [s for s in book.sheets if not ranges or s.sheet_id in selected]
+    out = {
+        "spreadsheetId": book.spreadsheet_id,
+        "properties": copy.deepcopy(book.properties),
+        "sheets": [_sheet_json(s, grid, selected.get(s.sheet_id)) for s in sheets],
+        "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
+    }
+    if book.named_ranges:
+        out["namedRanges"] = copy.deepcopy(book.named_ranges)
+    return out
+
+
+def _resolve(book: Spreadsheet, a1: str) -> tuple[Sheet, tuple[int, int, int, int]]:
+    title, cells = split_range(unquote(a1))
+    sheet = book.sheets[0] if title is None else None
+    if sheet is None:
+        matches = [s for s in book.sheets if s.title == title]
+        if not matches:
+            raise ApiError(400, f"Unable to parse range: {a1}")
+        sheet = matches[0]
+    try:
+        span = parse_cells(cells, sheet.row_count, sheet.col_count)
+    except ValueError as exc:
+        raise ApiError(400, f"Unable to parse range: {a1}") from exc
+    return sheet, span
+
+
+def _value(cell: dict, render: str) -> Any:
+    if render == "FORMULA":
+        user = cell.get("userEnteredValue", {})
+        if "formulaValue" in user:
+            return user["formulaValue"]
+        return plain(cell.get("effectiveValue"))
+    if render == "UNFORMATTED_VALUE":
+        return plain(cell.get("effectiveValue"))
+    return cell.get("formattedValue", formatted(plain(cell.get("effectiveValue"))))
+
+
+def value_range(book: Spreadsheet, a1: str, render: str, major: str = "ROWS") -> dict:
+    sheet, (r1, c1, r2, c2) = _resolve(book, a1)
+    r2, c2 = min(r2, sheet.row_count), min(c2, sheet.col_count)
+    rows = []
+    for r in range(r1, r2):
+        row = [_value(sheet.cells.get((r, c), {}), render) for c in range(c1, c2)]
+        while row and row[-1] in (None, ""):
+            row.pop()
+        rows.append(["" if v is None else v for v in row])
+    while rows and not rows[-1]:
+        rows.pop()
+    if major == "COLUMNS":
+        width = max((len(r) for r in rows), default=0)
+        rows = [[r[i] if i < len(r) else "" for r in rows] for i in range(width)]
+    out: dict[str, Any] = {"range": a1_of(sheet.title, r1, c1, r2, c2), "majorDimension": major}
+    if rows:
+        out["values"] = rows
+    return out
+
+
+def write_values(book: Spreadsheet, a1: str, values: list[list[Any]], option: str, major: str = "ROWS") -> dict:
+    sheet, (r1, c1, _, _) = _resolve(book, a1)
+    if major == "COLUMNS":
+        width = max((len(v) for v in values), default=0)
+        values = [[col[i] if i < len(col) else None for col in values] for i in range(width)]
+    height, width = len(values), max((len(v) for v in values), default=0)
+    if r1 + height > sheet.row_count or c1 + width > sheet.col_count:
+        raise ApiError(400, f"Range ({a1}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: "
+                            f"{sheet.col_count}")
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            cell = sheet.cells.setdefault((r1 + i, c1 + j), {})
+            set_value(cell, user_entered(value) if option == "USER_ENTERED" else extended_value(value))
+            if not cell:
+                sheet.cells.pop((r1 + i, c1 + j))
+    book.modified = _now()
+    return {"spreadsheetId": book.spreadsheet_id, "updatedRange": a1_of(sheet.title, r1, c1, r1 + max(height, 1), c1 + max(width, 1)),
+            "updatedRows": height, "updatedColumns": width, "updatedCells": sum(len(r) for r in values)}
+
+
+def clear_values(book: Spreadsheet, a1: str) -> str:
+    sheet, (r1, c1, r2, c2) = _resolve(book, a1)
+    for key in [k for k in sheet.cells if r1 <= k[0] < r2 and c1 <= k[1] < c2]:
+        set_value(sheet.cells[key], {})
+        if not sheet.cells[key]:
+            del sheet.cells[key]
+    return a1_of(sheet.title, r1, c1, min(r2, sheet.row_count), min(c2, sheet.col_count))
+
+
+# --- the request handler -----------------------------------------------------------------------------
+
+
+SHEETS = "sheets.v4"
+DRIVE = "drive.v3"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: "_Server"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:  # quiet: the request log is the record
+        return
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        data = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _handle(self, method: str) -> None:
+        state = self.server.state
+        split = urlsplit(self.path)
+        path, query = split.path, parse_qs(split.query, keep_blank_values=True)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if path.startswith("/_emulator/"):
+            self._control(method, path, raw)
+            return
+        entry: dict[str, Any] = {"method": method, "path": path, "query": {k: v for k, v in query.items()},
+                                 "bytes": len(raw), "time": time.time()}
+        if state.latency:
+            time.sleep(state.latency)
+        fault = self._take_fault(path)
+        if fault is not None:
+            entry.update(status=fault.kind, fault=True, endpoint=_endpoint_name(method, path))
+            with state.lock:
+                state.log.append(entry)
+            if fault.kind == "drop":
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
+            if fault.kind == "slow":
+                time.sleep(fault.delay)
+            else:
+                code = int(fault.kind)
+                headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
+                message = {429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute "
+                                "per user' of service 'sheets.googleapis.com'.",
+                           500: "Internal error encountered.", 503: "The service is currently unavailable."}.get(code, "")
+                self._send(code, ApiError(code, message).body(), headers)
+                return
+        try:
+            body = json.loads(raw) if raw else None
+        except json.JSONDecodeError:
+            body = None
+            status, payload = 400, ApiError(400, "Invalid JSON payload received.").body()
+        else:
+            try:
+                with state.lock:
+                    status, payload = self._route(method, path, query, body, entry)
+            except ApiError as exc:
+                status, payload = exc.code, exc.body()
+            except discovery.InvalidRequest as exc:
+                status, payload = 400, ApiError(400, str(exc)).body()
+        entry["status"] = status
+        with state.lock:
+            state.log.append(entry)
+        self._send(status, proto_json(payload) if status < 400 else payload)
+
+    def _take_fault(self, path: str) -> Fault | None:
+        state = self.server.state
+        with state.lock:
+            for fault in state.faults:
+                if fault.count > 0 and (fault.match is None or fault.match in path):
+                    fault.count -= 1
+                    return fault
+        return None
+
+    def _control(self, method: str, path: str, raw: bytes) -> None:
+        state = self.server.state
+        body = json.loads(raw) if raw else {}
+        with state.lock:
+            if path == "/_emulator/requests" and method == "GET":
+                self._send(200, {"requests": state.log})
+            elif path == "/_emulator/faults" and method == "POST":
+                state.faults.append(Fault(str(body["kind"]), int(body.get("count", 1)), body.get("retry_after"),
+                                          float(body.get("delay", 0)), body.get("match")))
+                self._send(200, {"faults": len(state.faults)})
+            elif path == "/_emulator/latency" and method == "POST":
+                state.latency = float(body.get("seconds", 0))
+                self._send(200, {"latency": state.latency})
+            elif path == "/_emulator/reset" and method == "POST":
+                state.spreadsheets.clear()
+                state.log.clear()
+                state.faults.clear()
+                state.latency = 0.0
+                self._send(200, {})
+            else:
+                self._send(404, ApiError(404, "no such control endpoint").body())
+
+    # routing: Sheets v4 and Drive v3 files
+
+    def _route(self, method: str, path: str, query: dict, body: Any, entry: dict) -> tuple[int, Any]:
+        state = self.server.state
+        entry["endpoint"] = _endpoint_name(method, path)
+        m = re.fullmatch(r"/v4/spreadsheets/([^/:]+)(?::batchUpdate)?", path)
+        if m and method == "GET" and not path.endswith(":batchUpdate"):
+            discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "get"), query)
+            book = state.book(m[1])
+            mask = parse_mask(query.get("fields", [None])[0])
+            # with a field mask, includeGridData is ignored: the mask alone says whether grid data comes back
+            grid = "data" in (mask or {}).get("sheets", {}) if mask else \
+                query.get("includeGridData", ["false"])[0].lower() == "true"
+            result = spreadsheet_json(book, grid, query.get("ranges"))
+            return 200, apply_mask(result, mask)
+        if m and method == "POST" and path.endswith(":batchUpdate"):
+            discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "batchUpdate"), query)
+            discovery.check_body(SHEETS, "BatchUpdateSpreadsheetRequest", body or {})
+            book = state.book(m[1])
+            requests = (body or {}).get("requests", [])
+            entry["kinds"] = [next(iter(r)) for r in requests if r]
+            replies = batch_update(book, requests)
+            out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+            if (body or {}).get("includeSpreadsheetInResponse"):
+                out["updatedSpreadsheet"] = spreadsheet_json(book)
+            return 200, out
+        if path == "/v4/spreadsheets" and method == "POST":
+            discovery.check_body(SHEETS, "Spreadsheet", body or {})
+            book = state.create((body or {}).get("properties", {}).get("title", "Untitled spreadsheet"))
+            return 200, spreadsheet_json(book)
+        m = re.fullmatch(r"/v4/spreadsheets/([^/]+)/values(?::(batchGet|batchUpdate|batchClear)|/([^:]+)(?::(clear|append))?)", path)
+        if m:
+            return self._values(method, m, query, body)
+        if path.startswith("/drive/v3/files") or path.startswith("/upload/drive/"):
+            return self._drive(method, path, query, body)
+        raise ApiError(404, "Not Found")
+
+    def _values(self, method: str, m: re.Match, query: dict, body: Any) -> tuple[int, Any]:
+        state = self.server.state
+        book = state.book(m[1])
+        batch, a1, action = m[2], unquote(m[3]) if m[3] else None, m[4]
+        first = lambda name, default: query.get(name, [default])[0]  # noqa: E731
+        render = first("valueRenderOption", "FORMATTED_VALUE")
+        major = first("majorDimension", "ROWS")
+        if batch == "batchGet" and method == "GET":
+            discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "values", "batchGet"), query)
+            return 200, {"spreadsheetId": book.spreadsheet_id,
+                         "valueRanges": [value_range(book, r, render, major) for r in query.get("ranges", [])]}
+        if batch == "batchUpdate" and method == "POST":
+            discovery.check_body(SHEETS, "BatchUpdateValuesRequest", body or {})
+            option = body.get("valueInputOption", "RAW")
+            responses = [write_values(book, d["range"], d.get("values", []), option, d.get("majorDimension", "ROWS"))
+                         for d in body.get("data", [])]
+            return 200, {"spreadsheetId": book.spreadsheet_id, "totalUpdatedRows": sum(r["updatedRows"] for r in responses),
+                         "totalUpdatedColumns": sum(r["updatedColumns"] for r in responses),
+                         "totalUpdatedCells": sum(r["updatedCells"] for r in responses),
+                         "totalUpdatedSheets": len({r["updatedRange"].split("!")[0] for r in responses}),
+                         "responses": responses}
+        if batch == "batchClear" and method == "POST":
+            discovery.check_body(SHEETS, "BatchClearValuesRequest", body or {})
+            return 200, {"spreadsheetId": book.spreadsheet_id,
+                         "clearedRanges": [clear_values(book, r) for r in body.get("ranges", [])]}
+        assert a1 is not None
+        if action is None and method == "GET":
+            discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "values", "get"), query)
+            return 200, value_range(book, a1, render, major)
+        if action is None and method == "PUT":
+            discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "values", "update"), query)
+            discovery.check_body(SHEETS, "ValueRange", body or {})
+            if "valueInputOption" not in query:
+                raise ApiError(400, "'valueInputOption' is required but not specified")
+            result = write_values(book, a1, body.get("values", []), first("valueInputOption", "RAW"),
+                                  body.get("majorDimension", "ROWS"))
+            if first("includeValuesInResponse", "false") == "true":
+                result["updatedData"] = value_range(book, result["updatedRange"], render)
+            return 200, result
+        if action == "clear" and method == "POST":
+            return 200, {"spreadsheetId": book.spreadsheet_id, "clearedRange": clear_values(book, a1)}
+        if action == "append" and method == "POST":
+            discovery.check_body(SHEETS, "ValueRange", body or {})
+            sheet, (r1, c1, r2, c2) = _resolve(book, a1)
+            used_rows = max((r + 1 for (r, c) in sheet.cells if c1 <= c < c2 and sheet.cells[(r, c)].get("userEnteredValue")), default=0)
+            start = max(used_rows, r1)
+            values = body.get("values", [])
+            if start + len(values) > sheet.row_count:
+                sheet.properties["gridProperties"]["rowCount"] = start + len(values)
+            target = a1_of(sheet.title, start, c1, start + len(values), c1 + max((len(v) for v in values), default=1))
+            updates = write_values(book, target, values, first("valueInputOption", "RAW"))
+            out = {"spreadsheetId": book.spreadsheet_id, "updates": updates}
+            if used_rows:
+                out["tableRange"] = a1_of(sheet.title, r1, c1, used_rows, c2 if c2 <= sheet.col_count else c1 + 1)
+            return 200, out
+        raise ApiError(404, "Not Found")
+
+    def _drive(self, method: str, path: str, query: dict, body: Any) -> tuple[int, Any]:
+        state = self.server.state
+        m = re.fullmatch(r"/drive/v3/files(?:/([^/]+))?(?:/(copy|export|comments))?", path)
+        if not m:
+            raise ApiError(404, "Not Found")
+        file_id, action = m[1], m[2]
+        if file_id is None and method == "POST":
+            discovery.check_query(DRIVE, discovery.method(DRIVE, "files", "create"), query)
+            discovery.check_body(DRIVE, "File", body or {})
+            if (body or {}).get("mimeType") != "application/vnd.google-apps.spreadsheet":
+                raise ApiError(400, "the emulator only creates spreadsheets")
+            book = state.create(body.get("name", "Untitled spreadsheet"))
+            return 200, {"kind": "drive#file", "id": book.spreadsheet_id, "name": book.properties["title"],
+                         "mimeType": "application/vnd.google-apps.spreadsheet"}
+        if file_id is None and method == "GET":
+            files = [{"id": b.spreadsheet_id, "name": b.properties["title"], "createdTime": b.created,
+                      "modifiedTime": b.modified} for b in state.spreadsheets.values()]
+            return 200, {"kind": "drive#fileList", "files": files}
+        book = state.book(file_id or "")
+        if action is None and method == "GET":
+            # Drive accepts the shared-drive flags of files.list on files.get too, as the cassettes show
+            discovery.check_query(DRIVE, discovery.method(DRIVE, "files", "get"), query,
+                                  also=discovery.method(DRIVE, "files", "list"))
+            return 200, {"id": book.spreadsheet_id, "name": book.properties["title"], "createdTime": book.created,
+                         "modifiedTime": book.modified}
+        if action is None and method == "DELETE":
+            discovery.check_query(DRIVE, discovery.method(DRIVE, "files", "delete"), query)
+            del state.spreadsheets[book.spreadsheet_id]
+            return 204, None
+        if action == "copy" and method == "POST":
+            copied = copy.deepcopy(book)
+            copied.spreadsheet_id = new_spreadsheet("x").spreadsheet_id
+            copied.properties["title"] = (body or {}).get("name", f"Copy of {book.properties['title']}")
+            state.spreadsheets[copied.spreadsheet_id] = copied
+            return 200, {"kind": "drive#file", "id": copied.spreadsheet_id, "name": copied.properties["title"],
+                         "mimeType": "application/vnd.google-apps.spreadsheet"}
+        raise ApiError(404, "Not Found")
+
+
+def _endpoint_name(method: str, path: str) -> str:
+    if path.startswith("/drive/"):
+        tail = re.sub(r"/files/[^/]+", "/files/ID", path)
+        return {"POST /drive/v3/files": "drive.files.create", "GET /drive/v3/files": "drive.files.list",
+                "GET /drive/v3/files/ID": "drive.files.get", "DELETE /drive/v3/files/ID": "drive.files.delete",
+                "POST /drive/v3/files/ID/copy": "drive.files.copy"}.get(f"{method} {tail}", f"drive {method} {tail}")
+    if path.endswith(":batchUpdate") and "/values" not in path:
+        return "spreadsheets.batchUpdate"
+    m = re.search(r"/values(?::(\w+)|/[^:]+(?::(\w+))?)", path)
+    if m:
+        action = m[1] or m[2] or {"GET": "get", "PUT": "update"}.get(method, method.lower())
+        return f"values.{action}"
+    if method == "GET":
+        return "spreadsheets.get"
+    return f"{method} {path}"
+
+
+def is_write(entry: dict) -> bool:
+    return entry["method"] != "GET"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: EmulatorState) -> None:
+        super().__init__(address, Handler)
+        self.state = state
+
+
+class Emulator:
+    """A running emulator on 127.0.0.1; `state` is the in-memory truth, for tests that look behind the API."""
+
+    def __init__(self, port: int = 0, latency: float = 0.0) -> None:
+        self.state = EmulatorState(latency=latency)
+        self._server = _Server(("127.0.0.1", port), self.state)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sheets-emulator", daemon=True)
+
+    @property
+    def host(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}"
+
+    def start(self) -> "Emulator":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "Emulator":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # direct access for tests
+
+    def requests(self) -> list[dict]:
+        with self.state.lock:
+            return [dict(e) for e in self.state.log]
+
+    def clear_log(self) -> None:
+        with self.state.lock:
+            self.state.log.clear()
+
+    def add_fault(self, kind: str, count: int = 1, retry_after: float | None = None, delay: float = 0.0,
+                  match: str | None = None) -> None:
+        with self.state.lock:
+            self.state.faults.append(Fault(kind, count, retry_after, delay, match))
+
+    def create(self, title: str = "Untitled spreadsheet") -> str:
+        with self.state.lock:
+            return self.state.create(title).spreadsheet_id
+
+    def cell(self, spreadsheet_id: str, title: str, row: int, col: int) -> Any:
+        """The value a person sees at (row, col), 1-based."""
+        with self.state.lock:
+            sheet = self.state.book(spreadsheet_id).sheet(title=title)
+            return plain(sheet.cells.get((row - 1, col - 1), {}).get("effectiveValue"))
+
+    def type(self, spreadsheet_id: str, title: str, row: int, col: int, value: Any) -> None:
+        """A person typing into a cell in the browser (USER_ENTERED)."""
+        with self.state.lock:
+            sheet = self.state.book(spreadsheet_id).sheet(title=title)
+            cell = sheet.cells.setdefault((row - 1, col - 1), {})
+            set_value(cell, user_entered(value) if value is not None else {})
+
+    def snapshot(self, spreadsheet_id: str) -> dict:
+        with self.state.lock:
+            return spreadsheet_json(self.state.book(spreadsheet_id), grid=True)

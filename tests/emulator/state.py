@@ -1,0 +1,498 @@
+"""The emulator's spreadsheets in memory, and the spreadsheets.batchUpdate request kinds, all-or-nothing."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import random
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from .grid import formatted, plain
+
+DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+
+
+class ApiError(Exception):
+    STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED",
+              500: "INTERNAL", 503: "UNAVAILABLE"}
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def body(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "status": self.STATUS.get(self.code, "UNKNOWN")}}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+DEFAULT_FORMAT = {
+    "backgroundColor": {"red": 1, "green": 1, "blue": 1},
+    "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
+    "verticalAlignment": "BOTTOM",
+    "wrapStrategy": "OVERFLOW_CELL",
+    "textFormat": {"foregroundColor": {}, "fontFamily": "arial,sans,sans-serif", "fontSize": 10, "bold": False,
+                   "italic": False, "strikethrough": False, "underline": False,
+                   "foregroundColorStyle": {"rgbColor": {}}},
+    "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}},
+}
+THEME = {
+    "primaryFontFamily": "Arial",
+    "themeColors": [{"colorType": t, "color": {"rgbColor": {}}} for t in
+                    ("TEXT", "BACKGROUND", "ACCENT1", "ACCENT2", "ACCENT3", "ACCENT4", "ACCENT5", "ACCENT6", "LINK")],
+}
+
+
+@dataclass
+class Sheet:
+    properties: dict
+    cells: dict[tuple[int, int], dict] = field(default_factory=dict)
+    protected: list[dict] = field(default_factory=list)
+    merges: list[dict] = field(default_factory=list)
+    basic_filter: dict | None = None
+    columns: dict[int, dict] = field(default_factory=dict)
+    rows: dict[int, dict] = field(default_factory=dict)
+    groups: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def sheet_id(self) -> int:
+        return self.properties["sheetId"]
+
+    @property
+    def title(self) -> str:
+        return self.properties["title"]
+
+    @property
+    def row_count(self) -> int:
+        return self.properties["gridProperties"]["rowCount"]
+
+    @property
+    def col_count(self) -> int:
+        return self.properties["gridProperties"]["columnCount"]
+
+    def used(self) -> tuple[int, int]:
+        rows = max((r + 1 for (r, c), cell in self.cells.items() if cell.get("userEnteredValue")), default=0)
+        cols = max((c + 1 for (r, c), cell in self.cells.items() if cell.get("userEnteredValue")), default=0)
+        return rows, cols
+
+
+@dataclass
+class Spreadsheet:
+    spreadsheet_id: str
+    properties: dict
+    sheets: list[Sheet]
+    named_ranges: list[dict] = field(default_factory=list)
+    created: str = field(default_factory=_now)
+    modified: str = field(default_factory=_now)
+
+    def sheet(self, sheet_id: int | None = None, title: str | None = None) -> Sheet:
+        for sheet in self.sheets:
+            if (sheet_id is not None and sheet.sheet_id == sheet_id) or (title is not None and sheet.title == title):
+                return sheet
+        if title is not None:
+            raise ApiError(400, f"Unable to parse range: {title}")
+        raise ApiError(400, f"No grid with id: {sheet_id}")
+
+    def reindex(self) -> None:
+        self.sheets.sort(key=lambda s: s.properties["index"])
+        for index, sheet in enumerate(self.sheets):
+            sheet.properties["index"] = index
+
+
+def new_id(length: int = 44) -> str:
+    return "".join(random.choice(string.ascii_letters + string.digits + "-_") for _ in range(length))
+
+
+def new_sheet(properties: dict | None, index: int, taken: set[int]) -> Sheet:
+    props = copy.deepcopy(properties or {})
+    if "sheetId" not in props:
+        props["sheetId"] = 0 if not taken else random.randint(1, 2**31 - 1)
+    elif props["sheetId"] in taken:
+        raise ApiError(400, f"Invalid requests[0].addSheet: A sheet with id {props['sheetId']} already exists.")
+    props.setdefault("title", f"Sheet{len(taken) + 1}")
+    props.setdefault("index", index)
+    props.setdefault("sheetType", "GRID")
+    grid = props.setdefault("gridProperties", {})
+    grid.setdefault("rowCount", DEFAULT_ROWS)
+    grid.setdefault("columnCount", DEFAULT_COLS)
+    return Sheet(props)
+
+
+def new_spreadsheet(title: str, spreadsheet_id: str | None = None) -> Spreadsheet:
+    properties = {"title": title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT",
+                  "defaultFormat": copy.deepcopy(DEFAULT_FORMAT), "spreadsheetTheme": copy.deepcopy(THEME)}
+    return Spreadsheet(spreadsheet_id or new_id(), properties, [new_sheet({"title": "Sheet1"}, 0, set())])
+
+
+# --- cell values -----------------------------------------------------------------------------------
+
+
+def set_value(cell: dict, ev: dict) -> None:
+    """Store a user-entered ExtendedValue; the emulator does not evaluate formulas (Google would)."""
+    if not ev:
+        for key in ("userEnteredValue", "effectiveValue", "formattedValue"):
+            cell.pop(key, None)
+        return
+    cell["userEnteredValue"] = ev
+    if "formulaValue" in ev:
+        cell.pop("effectiveValue", None)
+        cell.pop("formattedValue", None)
+        return
+    cell["effectiveValue"] = dict(ev)
+    cell["formattedValue"] = formatted(plain(ev))
+
+
+def _assign(target: dict, path: list[str], source: dict | None) -> None:
+    key = path[0]
+    if len(path) == 1:
+        if source is not None and key in source:
+            target[key] = copy.deepcopy(source[key])
+        else:
+            target.pop(key, None)
+        return
+    inner = target.setdefault(key, {})
+    _assign(inner, path[1:], source.get(key) if isinstance(source, dict) else None)
+    if not inner:
+        target.pop(key, None)
+
+
+def apply_fields(target: dict, source: dict | None, fields: str) -> None:
+    """Copy the masked fields from source to target; a masked field missing from source is cleared."""
+    if fields.strip() == "*":
+        keys = list(source or {}) + [k for k in list(target) if k not in (source or {})]
+        for key in keys:
+            _assign(target, [key], source)
+        return
+    for path in (f.strip().replace("/", ".") for f in fields.split(",")):
+        if path:
+            _assign(target, path.split("."), source)
+
+
+def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str) -> None:
+    cell = sheet.cells.setdefault((row, col), {})
+    user = fields.strip() == "*" or any(f.strip().split(".")[0] == "userEnteredValue" for f in fields.split(","))
+    apply_fields(cell, data, fields)
+    if user:
+        set_value(cell, (data or {}).get("userEnteredValue") or {})
+    for key in [k for k, v in cell.items() if v in ("", {})]:  # an emptied note or format is no field at all
+        del cell[key]
+    if not cell:
+        sheet.cells.pop((row, col), None)
+
+
+def _bounds(sheet: Sheet, grid_range: dict) -> tuple[int, int, int, int]:
+    return (grid_range.get("startRowIndex", 0), grid_range.get("startColumnIndex", 0),
+            grid_range.get("endRowIndex", sheet.row_count), grid_range.get("endColumnIndex", sheet.col_count))
+
+
+def _check_limits(sheet: Sheet, row: int, col: int, where: str) -> None:
+    if row >= sheet.row_count:
+        raise ApiError(400, f"Invalid {where}: GridCoordinate.rowIndex[{row}] is after last row in grid[{sheet.row_count - 1}]")
+    if col >= sheet.col_count:
+        raise ApiError(400, f"Invalid {where}: GridCoordinate.columnIndex[{col}] is after last column in grid[{sheet.col_count - 1}]")
+
+
+# --- spreadsheets.batchUpdate ---------------------------------------------------------------------------
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def batch_update(book: Spreadsheet, requests: list[dict]) -> list[dict]:
+    """Apply every request or none, as Google does; returns the replies."""
+    requests = _drop_nulls(requests)
+    snapshot = copy.deepcopy((book.properties, book.sheets, book.named_ranges))
+    replies = []
+    try:
+        for index, request in enumerate(requests):
+            if len(request) != 1:
+                raise ApiError(400, f"Invalid requests[{index}]: exactly one kind of request is expected")
+            kind, body = next(iter(request.items()))
+            handler = HANDLERS.get(kind)
+            if handler is None:
+                raise ApiError(400, f"Invalid requests[{index}]: {kind} is not supported by the emulator")
+            replies.append(handler(book, body, f"requests[{index}].{kind}") or {})
+    except BaseException:
+        book.properties, book.sheets, book.named_ranges = snapshot
+        raise
+    book.modified = _now()
+    return replies
+
+
+def _add_sheet(book: Spreadsheet, body: dict, where: str) -> dict:
+    props = body.get("properties", {})
+    title = props.get("title")
+    if title is not None and any(s.title == title for s in book.sheets):
+        raise ApiError(400, f"Invalid {where}: A sheet with the name \"{title}\" already exists. "
+                            "Please enter another name.")
+    index = props.get("index", len(book.sheets))
+    sheet = new_sheet(props, index, {s.sheet_id for s in book.sheets})
+    for other in book.sheets:
+        if other.properties["index"] >= index:
+            other.properties["index"] += 1
+    book.sheets.append(sheet)
+    book.reindex()
+    return {"addSheet": {"properties": copy.deepcopy(sheet.properties)}}
+
+
+def _delete_sheet(book: Spreadsheet, body: dict, where: str) -> None:
+    sheet = book.sheet(sheet_id=body["sheetId"])
+    if len(book.sheets) == 1:
+        raise ApiError(400, f"Invalid {where}: You can't remove all the sheets in a document.")
+    book.sheets.remove(sheet)
+    book.reindex()
+
+
+def _update_sheet_properties(book: Spreadsheet, body: dict, where: str) -> None:
+    props = body.get("properties", {})
+    sheet = book.sheet(sheet_id=props.get("sheetId", 0))
+    title = props.get("title")
+    if title and any(s.title == title and s is not sheet for s in book.sheets):
+        raise ApiError(400, f"Invalid {where}: A sheet with the name \"{title}\" already exists.")
+    if "fields" not in body:
+        raise ApiError(400, f"Invalid {where}: At least one field must be updated, but none were specified.")
+    old_index = sheet.properties["index"]
+    apply_fields(sheet.properties, props, body["fields"])
+    sheet.properties["sheetId"] = sheet.sheet_id if "sheetId" in sheet.properties else props.get("sheetId", 0)
+    if all(s.properties.get("hidden") for s in book.sheets):
+        raise ApiError(400, f"Invalid {where}: You can't hide all the sheets in a document.")
+    if sheet.properties.get("index", old_index) != old_index:
+        new_index = sheet.properties["index"]
+        others = [s for s in book.sheets if s is not sheet]
+        others.sort(key=lambda s: s.properties["index"])
+        others.insert(min(new_index, len(others)), sheet)
+        for i, s in enumerate(others):
+            s.properties["index"] = i
+        book.reindex()
+
+
+def _update_spreadsheet_properties(book: Spreadsheet, body: dict, where: str) -> None:
+    apply_fields(book.properties, body.get("properties", {}), body.get("fields", "*"))
+
+
+def _update_cells(book: Spreadsheet, body: dict, where: str) -> None:
+    fields = body.get("fields")
+    if not fields:
+        raise ApiError(400, f"Invalid {where}: At least one field must be updated, but none were specified.")
+    rows = body.get("rows", [])
+    if "start" in body:
+        start = body["start"]
+        sheet = book.sheet(sheet_id=start.get("sheetId", 0))
+        r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+        for i, row in enumerate(rows):
+            for j, data in enumerate(row.get("values", [])):
+                _check_limits(sheet, r0 + i, c0 + j, where)
+                write_cell(sheet, r0 + i, c0 + j, data, fields)
+        return
+    grid_range = body.get("range")
+    if grid_range is None:
+        raise ApiError(400, f"Invalid {where}: no start or range")
+    sheet = book.sheet(sheet_id=grid_range.get("sheetId", 0))
+    r1, c1, r2, c2 = _bounds(sheet, grid_range)
+    if r2 > sheet.row_count or c2 > sheet.col_count:
+        _check_limits(sheet, r2 - 1, c2 - 1, where)
+    for r in range(r1, r2):
+        values = rows[r - r1].get("values", []) if r - r1 < len(rows) else []
+        for c in range(c1, c2):
+            data = values[c - c1] if c - c1 < len(values) else None
+            if data is None and (r, c) not in sheet.cells:
+                continue
+            write_cell(sheet, r, c, data, fields)
+
+
+def _repeat_cell(book: Spreadsheet, body: dict, where: str) -> None:
+    grid_range = body.get("range", {})
+    sheet = book.sheet(sheet_id=grid_range.get("sheetId", 0))
+    r1, c1, r2, c2 = _bounds(sheet, grid_range)
+    for r in range(r1, min(r2, sheet.row_count)):
+        for c in range(c1, min(c2, sheet.col_count)):
+            write_cell(sheet, r, c, body.get("cell", {}), body.get("fields", "*"))
+
+
+def _dimension(sheet: Sheet, dimension: str) -> dict[int, dict]:
+    return sheet.rows if dimension == "ROWS" else sheet.columns
+
+
+def _update_dimension_properties(book: Spreadsheet, body: dict, where: str) -> None:
+    dim = body.get("range") or body.get("dataSourceSheetRange")
+    sheet = book.sheet(sheet_id=dim.get("sheetId", 0))
+    limit = sheet.row_count if dim["dimension"] == "ROWS" else sheet.col_count
+    for i in range(dim.get("startIndex", 0), min(dim.get("endIndex", limit), limit)):
+        apply_fields(_dimension(sheet, dim["dimension"]).setdefault(i, {}), body.get("properties", {}),
+                     body.get("fields", "*"))
+
+
+def _append_dimension(book: Spreadsheet, body: dict, where: str) -> None:
+    sheet = book.sheet(sheet_id=body.get("sheetId", 0))
+    key = "rowCount" if body["dimension"] == "ROWS" else "columnCount"
+    sheet.properties["gridProperties"][key] += body["length"]
+
+
+def _shift(sheet: Sheet, dimension: str, start: int, delta: int, end: int | None = None) -> None:
+    moved = {}
+    for (r, c), cell in sheet.cells.items():
+        pos = r if dimension == "ROWS" else c
+        if delta < 0 and start <= pos < (end or start):
+            continue
+        if pos >= (end if delta < 0 and end is not None else start):
+            pos += delta
+        moved[(pos, c) if dimension == "ROWS" else (r, pos)] = cell
+    sheet.cells = moved
+
+
+def _insert_dimension(book: Spreadsheet, body: dict, where: str) -> None:
+    dim = body["range"]
+    sheet = book.sheet(sheet_id=dim.get("sheetId", 0))
+    count = dim["endIndex"] - dim["startIndex"]
+    _shift(sheet, dim["dimension"], dim["startIndex"], count)
+    key = "rowCount" if dim["dimension"] == "ROWS" else "columnCount"
+    sheet.properties["gridProperties"][key] += count
+
+
+def _delete_dimension(book: Spreadsheet, body: dict, where: str) -> None:
+    dim = body["range"]
+    sheet = book.sheet(sheet_id=dim.get("sheetId", 0))
+    key = "rowCount" if dim["dimension"] == "ROWS" else "columnCount"
+    end = dim.get("endIndex", sheet.properties["gridProperties"][key])
+    count = end - dim.get("startIndex", 0)
+    _shift(sheet, dim["dimension"], dim.get("startIndex", 0), -count, end)
+    sheet.properties["gridProperties"][key] -= count
+
+
+def _set_data_validation(book: Spreadsheet, body: dict, where: str) -> None:
+    grid_range = body["range"]
+    sheet = book.sheet(sheet_id=grid_range.get("sheetId", 0))
+    r1, c1, r2, c2 = _bounds(sheet, grid_range)
+    for r in range(r1, min(r2, sheet.row_count)):
+        for c in range(c1, min(c2, sheet.col_count)):
+            write_cell(sheet, r, c, {"dataValidation": body["rule"]} if body.get("rule") else None, "dataValidation")
+
+
+_protected_ids = itertools.count(1000)
+
+
+def _add_protected_range(book: Spreadsheet, body: dict, where: str) -> dict:
+    protected = copy.deepcopy(body["protectedRange"])
+    sheet = book.sheet(sheet_id=protected.get("range", {}).get("sheetId", 0))
+    protected.setdefault("protectedRangeId", next(_protected_ids))
+    protected["requestingUserCanEdit"] = True
+    if not protected.get("warningOnly"):
+        protected.setdefault("editors", {})
+    sheet.protected.append(protected)
+    return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
+
+
+def _delete_protected_range(book: Spreadsheet, body: dict, where: str) -> None:
+    for sheet in book.sheets:
+        for protected in sheet.protected:
+            if protected["protectedRangeId"] == body["protectedRangeId"]:
+                sheet.protected.remove(protected)
+                return
+    raise ApiError(400, f"Invalid {where}: No protected range with id: {body['protectedRangeId']}")
+
+
+def _merge_cells(book: Spreadsheet, body: dict, where: str) -> None:
+    book.sheet(sheet_id=body["range"].get("sheetId", 0)).merges.append(copy.deepcopy(body["range"]))
+
+
+def _unmerge_cells(book: Spreadsheet, body: dict, where: str) -> None:
+    sheet = book.sheet(sheet_id=body["range"].get("sheetId", 0))
+    r1, c1, r2, c2 = _bounds(sheet, body["range"])
+    sheet.merges = [m for m in sheet.merges if not (r1 <= m.get("startRowIndex", 0) and m.get("endRowIndex", 0) <= r2
+                                                   and c1 <= m.get("startColumnIndex", 0) and m.get("endColumnIndex", 0) <= c2)]
+
+
+def _sort_range(book: Spreadsheet, body: dict, where: str) -> None:
+    sheet = book.sheet(sheet_id=body["range"].get("sheetId", 0))
+    r1, c1, r2, c2 = _bounds(sheet, body["range"])
+    rows = [{c: sheet.cells.pop((r, c)) for c in range(c1, c2) if (r, c) in sheet.cells} for r in range(r1, r2)]
+    for spec in reversed(body.get("sortSpecs", [])):
+        col = spec.get("dimensionIndex", 0)
+        rows.sort(key=lambda row: (row.get(col) is None, str(plain(row.get(col, {}).get("effectiveValue")) or "")),
+                  reverse=spec.get("sortOrder") == "DESCENDING")
+    for i, row in enumerate(rows):
+        for c, cell in row.items():
+            sheet.cells[(r1 + i, c)] = cell
+
+
+def _set_basic_filter(book: Spreadsheet, body: dict, where: str) -> None:
+    flt = body["filter"]
+    book.sheet(sheet_id=flt["range"].get("sheetId", 0)).basic_filter = copy.deepcopy(flt)
+
+
+def _clear_basic_filter(book: Spreadsheet, body: dict, where: str) -> None:
+    book.sheet(sheet_id=body.get("sheetId", 0)).basic_filter = None
+
+
+def _add_named_range(book: Spreadsheet, body: dict, where: str) -> dict:
+    named = copy.deepcopy(body["namedRange"])
+    named.setdefault("namedRangeId", new_id(12))
+    book.named_ranges.append(named)
+    return {"addNamedRange": {"namedRange": copy.deepcopy(named)}}
+
+
+def _update_named_range(book: Spreadsheet, body: dict, where: str) -> None:
+    for named in book.named_ranges:
+        if named["namedRangeId"] == body["namedRange"]["namedRangeId"]:
+            apply_fields(named, body["namedRange"], body.get("fields", "*"))
+            return
+    raise ApiError(400, f"Invalid {where}: no such named range")
+
+
+def _delete_named_range(book: Spreadsheet, body: dict, where: str) -> None:
+    book.named_ranges = [n for n in book.named_ranges if n["namedRangeId"] != body["namedRangeId"]]
+
+
+def _dimension_group(book: Spreadsheet, body: dict, where: str, add: bool) -> dict:
+    dim = body["range"]
+    sheet = book.sheet(sheet_id=dim.get("sheetId", 0))
+    groups = sheet.groups.setdefault(dim["dimension"], [])
+    if add:
+        groups.append({"range": copy.deepcopy(dim), "depth": 1})
+    else:
+        groups[:] = [g for g in groups if g["range"] != dim]
+    return {("addDimensionGroup" if add else "deleteDimensionGroup"): {"dimensionGroups": copy.deepcopy(groups)}}
+
+
+def _nothing(book: Spreadsheet, body: dict, where: str) -> None:
+    return None
+
+
+HANDLERS = {
+    "addSheet": _add_sheet,
+    "deleteSheet": _delete_sheet,
+    "updateSheetProperties": _update_sheet_properties,
+    "updateSpreadsheetProperties": _update_spreadsheet_properties,
+    "updateCells": _update_cells,
+    "repeatCell": _repeat_cell,
+    "updateDimensionProperties": _update_dimension_properties,
+    "appendDimension": _append_dimension,
+    "insertDimension": _insert_dimension,
+    "deleteDimension": _delete_dimension,
+    "setDataValidation": _set_data_validation,
+    "addProtectedRange": _add_protected_range,
+    "deleteProtectedRange": _delete_protected_range,
+    "mergeCells": _merge_cells,
+    "unmergeCells": _unmerge_cells,
+    "sortRange": _sort_range,
+    "setBasicFilter": _set_basic_filter,
+    "clearBasicFilter": _clear_basic_filter,
+    "addNamedRange": _add_named_range,
+    "updateNamedRange": _update_named_range,
+    "deleteNamedRange": _delete_named_range,
+    "addDimensionGroup": lambda b, body, w: _dimension_group(b, body, w, True),
+    "deleteDimensionGroup": lambda b, body, w: _dimension_group(b, body, w, False),
+    "updateBorders": _nothing,
+    "autoResizeDimensions": _nothing,
+}
