@@ -18,7 +18,12 @@ from .validate import validate_command
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="sheets-sync")
-def main() -> None:
+@click.option("--credentials", metavar="FILE", envvar="GOOGLE_APPLICATION_CREDENTIALS",
+              help="ไฟล์ข้อมูลรับรอง Google / a service-account key or OAuth user token file "
+                   "(default: $GOOGLE_APPLICATION_CREDENTIALS, gspread's files, application default credentials).")
+@click.option("--verbose", "-v", is_flag=True, help="แสดงจำนวนคำขอ Google / print how many Google requests were made.")
+@click.pass_context
+def main(ctx: click.Context, credentials: str | None, verbose: bool) -> None:
     """sheets-sync: คำรับรองการปฏิบัติราชการของสำนักงานเขตพื้นที่การศึกษา บน Google Sheets หรือไฟล์ .xlsx
 
     Runs a Thai Educational Service Area office's yearly performance-agreement cycle on a shared workbook.
@@ -27,7 +32,10 @@ def main() -> None:
     Example:
       sheets-sync demo                 # a realistic sample office in demo/workbook.xlsx
       sheets-sync init --fiscal-year 2570
+      sheets-sync --credentials key.json --verbose build --sheet https://docs.google.com/spreadsheets/d/KEY/edit
     """
+    ctx.meta["credentials"] = credentials
+    ctx.meta["verbose"] = verbose
 
 
 main.add_command(init_command)

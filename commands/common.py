@@ -57,8 +57,21 @@ sheet_option = click.option(
 
 
 def backend_for(sheet: str | None) -> tuple[Target, Backend]:
+    ctx = click.get_current_context()
     target = resolve_target(sheet)
-    return target, open_backend(target)
+    backend = open_backend(target, ctx.meta.get("credentials"))
+    if ctx.meta.get("verbose"):
+        ctx.call_on_close(lambda: report_requests(backend))
+    return target, backend
+
+
+def report_requests(backend: Backend) -> None:
+    calls = getattr(getattr(backend, "http", None), "calls", [])
+    reads = sum(c.attempts for c in calls if c.kind == "read")
+    writes = sum(c.attempts for c in calls if c.kind == "write")
+    detail = ", ".join(f"{c.what}×{c.attempts}" for c in calls) or "-"
+    click.echo(f"คำขอ Google: อ่าน {reads} เขียน {writes}  (Google requests: {reads} reads, {writes} writes: {detail})",
+               err=True)
 
 
 class ThaiDate(click.ParamType):

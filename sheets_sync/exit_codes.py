@@ -15,6 +15,8 @@ class ExitCode(enum.IntEnum):
     LOCKED = 6
     NOT_AVAILABLE = 7
     LAYOUT = 8
+    NETWORK = 9
+    AUTH = 10
 
 
 _MEANINGS = {
@@ -34,6 +36,14 @@ _MEANINGS = {
     ExitCode.NOT_AVAILABLE: (
         "รุ่นนี้ยังไม่รองรับเป้าหมายนี้",
         "the target needs a part of the tool this version does not have yet",
+    ),
+    ExitCode.NETWORK: (
+        "ติดต่อ Google ไม่ได้หรือถูกปฏิเสธซ้ำจนครบจำนวนครั้ง เรียกคำสั่งเดิมอีกครั้งได้อย่างปลอดภัย",
+        "Google could not be reached, or kept refusing after every retry; running the command again is safe",
+    ),
+    ExitCode.AUTH: (
+        "ไม่มีสิทธิ์หรือข้อมูลรับรองใช้ไม่ได้",
+        "credentials missing, unreadable, too open, or refused; or the sheet is not shared with them",
     ),
     ExitCode.LAYOUT: (
         "แท็บหรือคอลัมน์ที่จำเป็นหายไปหรือซ้ำ",

@@ -78,13 +78,15 @@ def resolve_target(option: str | None, cwd: Path | None = None, environ: dict[st
     return parse_target(str(cwd / DEFAULT_SHEET), "default")
 
 
-def open_backend(target: Target) -> Backend:
+def open_backend(target: Target, credentials: str | None = None) -> Backend:
     if target.kind is TargetKind.XLSX:
         from .backends.xlsx import XlsxBackend
 
         return XlsxBackend(target.location)
-    raise SheetsSyncError(
-        ExitCode.NOT_AVAILABLE,
-        "รุ่นนี้ยังทำงานกับ Google Sheets ไม่ได้ ใช้ไฟล์ .xlsx ในเครื่องไปก่อน",
-        "this version cannot work on a Google Sheet yet; use a local .xlsx workbook for now",
-    )
+    from .backends.google import GoogleBackend
+    from .credentials import google_session
+    from .google_http import GoogleHttp
+    from .throttle import Throttle
+
+    session, bucket = google_session(credentials)
+    return GoogleBackend(target.location, GoogleHttp(session, Throttle(bucket)))

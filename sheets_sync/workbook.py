@@ -205,6 +205,7 @@ class Conflict:
 class ApplyResult:
     conflicts: list[Conflict] = field(default_factory=list)
     requests: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) things the user should know
 
 
 class Backend(Protocol):

@@ -1,0 +1,451 @@
+"""The Google Sheets backend: one read, at most one guard re-read, one atomic spreadsheets.batchUpdate.
+
+read   one spreadsheets.get with a field mask: every tab's properties, protected ranges, and each cell's
+       effective value and note.  Numbers in date columns (serial numbers, day 0 = 1899-12-30) become dates,
+       by the column's declared type.
+apply  when a write carries expectations (a cell staff may have typed into), one values.batchGet of just those
+       cells with UNFORMATTED_VALUE and SERIAL_NUMBER; cells that changed are left out and reported.  Then
+       every operation becomes requests in one batchUpdate, which Google applies all or none.  Values go in
+       as typed userEnteredValues (stringValue is never parsed, so `=…` stays text).  A body over 2 MB is
+       split by tab, and the result says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Sequence
+
+from ..errors import SheetsSyncError
+from ..exit_codes import ExitCode
+from ..google_http import GoogleHttp
+from ..schema import ALL_TABS, DATE_FORMAT, ColumnType, find_title
+from ..tables import map_header
+from ..thai import from_serial, to_serial
+from ..workbook import (
+    AddTab,
+    ApplyResult,
+    ColumnFormat,
+    ColumnWidth,
+    Conflict,
+    Dropdown,
+    FreezeRows,
+    Grid,
+    MarkCells,
+    Operation,
+    Protect,
+    ReplaceTab,
+    StyleHeader,
+    Value,
+    WorkbookData,
+    WriteCells,
+    column_letter,
+    quote_title,
+)
+
+READ_FIELDS = (
+    "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
+    "frozenRowCount)),protectedRanges(protectedRangeId,description,range),data(rowData(values(effectiveValue,note))))"
+)
+META_FIELDS = (
+    "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
+    "frozenRowCount)),protectedRanges(protectedRangeId,description,range))"
+)
+MAX_BODY = 2 * 1024 * 1024
+MARK_PREFIX = "⚑ sheets-sync\n"  # notes the tool wrote; the next validate --write clears exactly these
+PROTECTION_PREFIX = "sheets-sync"
+HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
+MARK_COLOUR = "FFD966"
+DATE_PATTERN = {"type": "DATE", "pattern": "d mmm yyyy"}
+_SERIAL_RANGE = (to_serial(dt.date(1950, 1, 1)), to_serial(dt.date(2200, 1, 1)))
+
+
+def colour(hex_rgb: str) -> dict[str, float]:
+    return {name: int(hex_rgb[i:i + 2], 16) / 255 for name, i in (("red", 0), ("green", 2), ("blue", 4))}
+
+
+def number_format(fmt: str | None) -> dict | None:
+    if fmt is None:
+        return None
+    if fmt == DATE_FORMAT:
+        return DATE_PATTERN
+    return {"type": "NUMBER", "pattern": fmt}
+
+
+def extended(value: Value) -> tuple[dict, dict | None]:
+    """A typed value as a userEnteredValue, and the number format it needs (dates)."""
+    if value is None or value == "":
+        return {}, None
+    if isinstance(value, bool):
+        return {"boolValue": value}, None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return {"numberValue": to_serial(value)}, DATE_PATTERN
+    if isinstance(value, int):
+        return {"numberValue": value}, None
+    if isinstance(value, (float, Decimal)):
+        number = float(value)
+        return {"numberValue": int(number) if number.is_integer() else number}, None
+    return {"stringValue": str(value)}, None
+
+
+def python_value(effective: dict | None) -> Value:
+    if not effective:
+        return None
+    if "numberValue" in effective:
+        number = effective["numberValue"]
+        return int(number) if isinstance(number, float) and number.is_integer() else number
+    if "stringValue" in effective:
+        return effective["stringValue"]
+    if "boolValue" in effective:
+        return effective["boolValue"]
+    if "errorValue" in effective:
+        return "#ERROR!"
+    return None
+
+
+@dataclass
+class SheetMeta:
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+    protected: list[tuple[int, str]] = field(default_factory=list)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _dates_by_type(grid: Grid) -> None:
+    """Serial numbers in date columns become dates; the column is found by its header, like everywhere."""
+    tab = next((t for t in ALL_TABS if find_title(t, [grid.title])), None)
+    if tab is None or not grid.rows:
+        return
+    columns, _, _ = map_header(tab, grid.header)
+    date_cols = [i - 1 for key, i in columns.items() if tab.column(key).type is ColumnType.DATE]
+    for row in grid.rows[1:]:
+        for c in date_cols:
+            if c < len(row) and isinstance(row[c], (int, float)) and not isinstance(row[c], bool) \
+                    and _SERIAL_RANGE[0] <= row[c] <= _SERIAL_RANGE[1]:
+                row[c] = from_serial(row[c])
+
+
+class GoogleBackend:
+    def __init__(self, key: str, http: GoogleHttp) -> None:
+        self.key = key
+        self.http = http
+        self.description = f"Google Sheet {key}"
+        self.meta: dict[str, SheetMeta] | None = None
+
+    @property
+    def requests(self) -> int:
+        return self.http.requests
+
+    @property
+    def url(self) -> str:
+        return f"https://docs.google.com/spreadsheets/d/{self.key}/edit"
+
+    def exists(self) -> bool:
+        return True  # a key names an existing spreadsheet; read() says so when it does not
+
+    def _remember(self, response: dict) -> dict[str, SheetMeta]:
+        meta = {}
+        for sheet in response.get("sheets", []):
+            props = sheet["properties"]
+            grid = props.get("gridProperties", {})
+            info = SheetMeta(props.get("sheetId", 0), props["title"], grid.get("rowCount", 1000),
+                             grid.get("columnCount", 26))
+            info.protected = [(p["protectedRangeId"], p.get("description", "")) for p in sheet.get("protectedRanges", [])]
+            meta[info.title] = info
+        self.meta = meta
+        return meta
+
+    def read(self) -> WorkbookData:
+        response = self.http.get_spreadsheet(self.key, {"includeGridData": "true", "fields": READ_FIELDS})
+        meta = self._remember(response)
+        data = WorkbookData()
+        for sheet in sorted(response.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
+            title = sheet["properties"]["title"]
+            grid = Grid(title)
+            for block in sheet.get("data", []):
+                for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
+                    values = row.get("values", [])
+                    while len(grid.rows) < r:
+                        grid.rows.append([])
+                    grid.rows[r - 1] = [python_value(v.get("effectiveValue")) for v in values]
+                    for c, v in enumerate(values, start=1):
+                        if v.get("note"):
+                            grid.notes[(r, c)] = v["note"]
+            del grid.rows[grid.last_row:]
+            _dates_by_type(grid)
+            meta[title].notes = dict(grid.notes)
+            data.tabs[title] = grid
+        return data
+
+    # --- apply ------------------------------------------------------------------------------------
+
+    def apply(self, operations: Sequence[Operation]) -> ApplyResult:
+        result = ApplyResult()
+        if not operations:
+            return result
+        if self.meta is None:
+            self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
+        operations = self._guard(list(operations), result)
+        planner = _Requests(self.meta or {})
+        for op in operations:
+            planner.add(op)
+        bodies = _split(planner.requests)
+        if len(bodies) > 1:
+            result.notes.append((f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
+                                 f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates"))
+        for body in bodies:
+            self.http.batch_update(self.key, {"requests": body})
+        self.meta = None  # layout changed: the next apply re-reads what it needs
+        result.requests = self.requests
+        return result
+
+    def _guard(self, operations: list[Operation], result: ApplyResult) -> list[Operation]:
+        guarded = [op for op in operations if isinstance(op, WriteCells) and op.expect is not None]
+        if not guarded:
+            return operations
+        ranges = []
+        for op in guarded:
+            last_col = op.col + max(len(r) for r in op.values) - 1
+            ranges.append(f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}:{column_letter(last_col)}"
+                          f"{op.row + len(op.values) - 1}")
+        response = self.http.values_batch_get(self.key, ranges, {
+            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
+        current = {op: block.get("values", []) for op, block in zip(guarded, response.get("valueRanges", []))}
+        kept: list[Operation] = []
+        for op in operations:
+            if op not in current:
+                kept.append(op)
+                continue
+            block = current[op]
+            for i, row in enumerate(op.values):
+                for j, value in enumerate(row):
+                    found = block[i][j] if i < len(block) and j < len(block[i]) else None
+                    expected = op.expect[i][j]  # type: ignore[index]
+                    if _same(found, expected):
+                        fmt = op.formats[i][j] if op.formats else None
+                        kept.append(WriteCells(op.tab, op.row + i, op.col + j, ((value,),),
+                                               formats=((fmt,),) if fmt else None))
+                    else:
+                        result.conflicts.append(Conflict(op.tab, op.row + i, op.col + j, expected, found))
+        return kept
+
+
+def _same(found: Any, expected: Value) -> bool:
+    if found in (None, "") and expected in (None, ""):
+        return True
+    if isinstance(expected, dt.datetime):
+        expected = expected.date()
+    if isinstance(expected, dt.date):
+        return isinstance(found, (int, float)) and int(found) == to_serial(expected)
+    if isinstance(expected, (int, float, Decimal)) and isinstance(found, (int, float)) and not isinstance(found, bool):
+        return Decimal(str(found)) == Decimal(str(expected))
+    return found == expected
+
+
+def _split(requests: list[dict]) -> list[list[dict]]:
+    if len(json.dumps({"requests": requests}).encode()) <= MAX_BODY:
+        return [requests]
+    bodies: list[list[dict]] = []
+    current: list[dict] = []
+    current_sheet: Any = object()
+    for request in requests:
+        sheet = _sheet_of(request)
+        size = len(json.dumps({"requests": current + [request]}).encode())
+        if current and (sheet != current_sheet or size > MAX_BODY):
+            bodies.append(current)
+            current = []
+        current.append(request)
+        current_sheet = sheet
+    if current:
+        bodies.append(current)
+    return bodies
+
+
+def _sheet_of(request: dict) -> Any:
+    body = next(iter(request.values()))
+    for key in ("start", "range", "properties", "protectedRange"):
+        if isinstance(body.get(key), dict):
+            inner = body[key]
+            if "range" in inner and isinstance(inner["range"], dict):
+                inner = inner["range"]
+            return inner.get("sheetId")
+    return body.get("sheetId")
+
+
+class _Requests:
+    """Turns operations into batchUpdate requests, growing the grid first wherever a write reaches past it."""
+
+    def __init__(self, meta: dict[str, SheetMeta]) -> None:
+        self.meta = {title: SheetMeta(m.sheet_id, m.title, m.rows, m.cols, list(m.protected), dict(m.notes))
+                     for title, m in meta.items()}
+        self.requests: list[dict] = []
+
+    def sheet(self, title: str) -> SheetMeta:
+        if title not in self.meta:
+            raise SheetsSyncError(ExitCode.LAYOUT, f"ไม่พบแท็บ {title}", f"no tab {title!r} in the spreadsheet")
+        return self.meta[title]
+
+    def grow(self, info: SheetMeta, rows: int, cols: int) -> None:
+        if rows > info.rows:
+            self.requests.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "ROWS",
+                                                      "length": rows - info.rows}})
+            info.rows = rows
+        if cols > info.cols:
+            self.requests.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "COLUMNS",
+                                                      "length": cols - info.cols}})
+            info.cols = cols
+
+    def add(self, op: Operation) -> None:
+        getattr(self, "_" + type(op).__name__)(op)
+
+    def _AddTab(self, op: AddTab) -> None:
+        if op.title in self.meta:
+            return
+        taken = {m.sheet_id for m in self.meta.values()}
+        sheet_id = random.randint(1, 2**31 - 1)
+        while sheet_id in taken:
+            sheet_id = random.randint(1, 2**31 - 1)
+        props: dict[str, Any] = {"sheetId": sheet_id, "title": op.title,
+                                 "gridProperties": {"rowCount": 1000, "columnCount": 26}}
+        if op.index is not None:
+            props["index"] = op.index
+        self.requests.append({"addSheet": {"properties": props}})
+        self.meta[op.title] = SheetMeta(sheet_id, op.title, 1000, 26)
+
+    def _cell(self, value: Value, fmt: str | None, fill: str | None = None, link: str | None = None) -> dict:
+        ev, needed = extended(value)
+        cell: dict[str, Any] = {}
+        if ev:
+            cell["userEnteredValue"] = ev
+        fmt_json = number_format(fmt) or needed
+        user_format: dict[str, Any] = {}
+        if fmt_json:
+            user_format["numberFormat"] = fmt_json
+        if fill:
+            user_format["backgroundColor"] = colour(fill)
+        if user_format:
+            cell["userEnteredFormat"] = user_format
+        if link and isinstance(value, str) and value:
+            cell["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": link},
+                                                                    "foregroundColor": colour("0563C1"),
+                                                                    "underline": True}}]
+        return cell
+
+    def _WriteCells(self, op: WriteCells) -> None:
+        info = self.sheet(op.tab)
+        width = max(len(r) for r in op.values)
+        self.grow(info, op.row + len(op.values) - 1, op.col + width - 1)
+        rows = [{"values": [self._cell(v, op.formats[i][j] if op.formats else None) for j, v in enumerate(row)]}
+                for i, row in enumerate(op.values)]
+        dated = any(isinstance(v, dt.date) for row in op.values for v in row) or op.formats is not None
+        fields = "userEnteredValue,userEnteredFormat.numberFormat" if dated else "userEnteredValue"
+        self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": op.row - 1,
+                                                        "columnIndex": op.col - 1}, "rows": rows, "fields": fields}})
+
+    def _ReplaceTab(self, op: ReplaceTab) -> None:
+        info = self.sheet(op.tab)
+        self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id},
+                                              "fields": "userEnteredValue,userEnteredFormat,note,textFormatRuns"}})
+        width = max((len(r) for r in op.rows), default=1)
+        self.grow(info, len(op.rows), width)
+        fills = {(r, c): colour_hex for r, c, colour_hex in op.fills}
+        links = {}
+        for r, c, location in op.links:
+            title, _, ref = location.rpartition("!")
+            title = title[1:-1].replace("''", "'") if title.startswith("'") else title
+            if title in self.meta:
+                links[(r, c)] = f"#gid={self.meta[title].sheet_id}&range={ref}"
+        rows = []
+        for r, row in enumerate(op.rows, start=1):
+            values = []
+            for c, value in enumerate(row, start=1):
+                fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
+                values.append(self._cell(value, fmt, fills.get((r, c)), links.get((r, c))))
+            rows.append({"values": values})
+        self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": 0},
+                                              "rows": rows, "fields": "userEnteredValue,userEnteredFormat,textFormatRuns"}})
+
+    def _StyleHeader(self, op: StyleHeader) -> None:
+        info = self.sheet(op.tab)
+        self.grow(info, 1, op.columns)
+        self.requests.append({"repeatCell": {
+            "range": {"sheetId": info.sheet_id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                      "endColumnIndex": op.columns},
+            "cell": {"userEnteredFormat": {"backgroundColor": colour(HEADER_FILL[op.generated]),
+                                           "textFormat": {"bold": True}, "wrapStrategy": "WRAP",
+                                           "verticalAlignment": "MIDDLE"}},
+            "fields": "userEnteredFormat(backgroundColor,textFormat.bold,wrapStrategy,verticalAlignment)"}})
+
+    def _FreezeRows(self, op: FreezeRows) -> None:
+        info = self.sheet(op.tab)
+        self.requests.append({"updateSheetProperties": {
+            "properties": {"sheetId": info.sheet_id, "gridProperties": {"frozenRowCount": op.rows}},
+            "fields": "gridProperties.frozenRowCount"}})
+
+    def _ColumnWidth(self, op: ColumnWidth) -> None:
+        info = self.sheet(op.tab)
+        self.grow(info, 1, op.col)
+        self.requests.append({"updateDimensionProperties": {
+            "range": {"sheetId": info.sheet_id, "dimension": "COLUMNS", "startIndex": op.col - 1, "endIndex": op.col},
+            "properties": {"pixelSize": op.width * 7 + 5}, "fields": "pixelSize"}})
+
+    def _ColumnFormat(self, op: ColumnFormat) -> None:
+        info = self.sheet(op.tab)
+        self.grow(info, 1, op.col)
+        self.requests.append({"repeatCell": {
+            "range": {"sheetId": info.sheet_id, "startRowIndex": 1, "endRowIndex": info.rows,
+                      "startColumnIndex": op.col - 1, "endColumnIndex": op.col},
+            "cell": {"userEnteredFormat": {"numberFormat": number_format(op.number_format)}},
+            "fields": "userEnteredFormat.numberFormat"}})
+
+    def _Dropdown(self, op: Dropdown) -> None:
+        info = self.sheet(op.tab)
+        self.grow(info, 1, op.col)
+        if op.source_tab is not None and op.source_col is not None:
+            letter = column_letter(op.source_col)
+            condition = {"type": "ONE_OF_RANGE",
+                         "values": [{"userEnteredValue": f"={quote_title(op.source_tab)}!${letter}$2:${letter}"}]}
+        else:
+            condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in op.choices]}
+        self.requests.append({"setDataValidation": {
+            "range": {"sheetId": info.sheet_id, "startRowIndex": 1, "endRowIndex": info.rows,
+                      "startColumnIndex": op.col - 1, "endColumnIndex": op.col},
+            "rule": {"condition": condition, "strict": op.strict, "showCustomUi": True,
+                     "inputMessage": "เลือกจากรายการ / pick from the list"}}})
+
+    def _Protect(self, op: Protect) -> None:
+        info = self.sheet(op.tab)
+        for protected_id, description in info.protected:
+            if description.startswith(PROTECTION_PREFIX):
+                self.requests.append({"deleteProtectedRange": {"protectedRangeId": protected_id}})
+        info.protected = [(i, d) for i, d in info.protected if not d.startswith(PROTECTION_PREFIX)]
+        grid_range: dict[str, Any] = {"sheetId": info.sheet_id}
+        if op.header_only:
+            grid_range.update(startRowIndex=0, endRowIndex=1)
+        what = "header row" if op.header_only else "generated tab"
+        self.requests.append({"addProtectedRange": {"protectedRange": {
+            "range": grid_range, "warningOnly": True,
+            "description": f"{PROTECTION_PREFIX}: {what} / แท็บหรือหัวคอลัมน์ที่เครื่องมือจัดการ"}}})
+
+    def _MarkCells(self, op: MarkCells) -> None:
+        info = self.sheet(op.tab)
+        fields = "note,userEnteredFormat.backgroundColor"
+        for (r, c), note in sorted(info.notes.items()):
+            if note.startswith(MARK_PREFIX):
+                self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": r - 1,
+                                                                "columnIndex": c - 1},
+                                                      "rows": [{"values": [{}]}], "fields": fields}})
+        for r, c, note in op.marks:
+            self.grow(info, r, c)
+            self.requests.append({"updateCells": {
+                "start": {"sheetId": info.sheet_id, "rowIndex": r - 1, "columnIndex": c - 1},
+                "rows": [{"values": [{"note": MARK_PREFIX + note,
+                                      "userEnteredFormat": {"backgroundColor": colour(MARK_COLOUR)}}]}],
+                "fields": fields}})

@@ -1,0 +1,159 @@
+"""Requests to Google through gspread's HTTP client, with our own retries, timeout, throttle and count.
+
+gspread's BackOffHTTPClient retries forever; a scheduled build must end.  Here: 429, 503 and connection
+failures are retried with exponential backoff and full jitter, never sooner than Retry-After, up to a number
+of attempts and a total time; then a clear error.  Reads are idempotent and retried on any 5xx and timeout
+too.  A write (batchUpdate) that timed out or got a 500 may have landed, so it is not retried blindly: the
+command stops with the network exit code, and running it again is safe because every write this tool makes
+says what the cells must hold, not how to change them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import requests
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+from gspread.urls import DRIVE_FILES_API_V3_URL
+
+from .errors import SheetsSyncError
+from .exit_codes import ExitCode
+from .throttle import Throttle
+
+RETRY_ALWAYS = {429, 503}
+RETRY_READS = {500, 502, 504}
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 6
+    base: float = 1.0
+    cap: float = 32.0
+    total: float = 120.0
+    timeout: tuple[float, float] = (10.0, 60.0)  # connect, read
+
+    @classmethod
+    def from_env(cls) -> "RetryPolicy":
+        policy = cls()
+        policy.base = float(os.environ.get("SHEETS_SYNC_RETRY_BASE", policy.base))
+        policy.total = float(os.environ.get("SHEETS_SYNC_RETRY_TOTAL", policy.total))
+        policy.attempts = int(os.environ.get("SHEETS_SYNC_RETRY_ATTEMPTS", policy.attempts))
+        read_timeout = float(os.environ.get("SHEETS_SYNC_TIMEOUT", policy.timeout[1]))
+        policy.timeout = (min(policy.timeout[0], read_timeout), read_timeout)
+        return policy
+
+
+@dataclass
+class CallRecord:
+    kind: str  # read or write
+    what: str
+    attempts: int = 0
+    statuses: list[str] = field(default_factory=list)
+
+
+class GoogleHttp:
+    def __init__(self, session: requests.Session, throttle: Throttle, policy: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.client = HTTPClient(auth=None, session=session)  # type: ignore[arg-type]
+        self.policy = policy or RetryPolicy.from_env()
+        self.client.set_timeout(self.policy.timeout)
+        self.throttle = throttle
+        self.sleep = sleep
+        self.calls: list[CallRecord] = []
+
+    @property
+    def requests(self) -> int:
+        return sum(c.attempts for c in self.calls)
+
+    def _call(self, kind: str, what: str, send: Callable[[], Any]) -> Any:
+        record = CallRecord(kind, what)
+        self.calls.append(record)
+        started = time.monotonic()
+        delay = self.policy.base
+        while True:
+            self.throttle.acquire(kind)
+            record.attempts += 1
+            retry_after: float | None = None
+            try:
+                return send()
+            except APIError as exc:
+                status = exc.response.status_code
+                record.statuses.append(str(status))
+                retryable = status in RETRY_ALWAYS or (kind == "read" and status in RETRY_READS)
+                if not retryable:
+                    raise _api_error(exc, what) from None
+                retry_after = _retry_after(exc.response)
+                failure = exc
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                record.statuses.append(type(exc).__name__)
+                never_sent = isinstance(exc, requests.ConnectTimeout) or "NewConnectionError" in repr(exc)
+                if kind == "write" and not never_sent:
+                    raise SheetsSyncError(
+                        ExitCode.NETWORK,
+                        f"การเขียนไป Google ขาดการติดต่อระหว่างทาง ({what}) อาจเขียนแล้วหรือยังไม่เขียน "
+                        "เรียกคำสั่งเดิมอีกครั้งได้อย่างปลอดภัย",
+                        f"the connection broke during a write ({what}); it may or may not have landed — "
+                        "running the command again is safe",
+                    ) from None
+                failure = exc
+            elapsed = time.monotonic() - started
+            wait = max(random.uniform(0, min(self.policy.cap, delay)), retry_after or 0)
+            if record.attempts >= self.policy.attempts or elapsed + wait > self.policy.total:
+                raise SheetsSyncError(
+                    ExitCode.NETWORK,
+                    f"Google ไม่ตอบรับหลังลอง {record.attempts} ครั้งใน {elapsed:.0f} วินาที ({what})",
+                    f"Google kept refusing ({', '.join(record.statuses)}) after {record.attempts} attempts in "
+                    f"{elapsed:.0f} s ({what}): {_describe(failure)}",
+                ) from None
+            self.sleep(wait)
+            delay *= 2
+
+    def get_spreadsheet(self, key: str, params: dict[str, Any]) -> dict:
+        return self._call("read", "spreadsheets.get", lambda: self.client.spreadsheets_get(key, params=params))
+
+    def values_batch_get(self, key: str, ranges: list[str], params: dict[str, Any]) -> dict:
+        return self._call("read", "values.batchGet", lambda: self.client.values_batch_get(key, ranges, params=params))
+
+    def batch_update(self, key: str, body: dict) -> dict:
+        return self._call("write", "spreadsheets.batchUpdate", lambda: self.client.batch_update(key, body))
+
+    def create_spreadsheet(self, title: str) -> str:
+        payload = {"name": title, "mimeType": "application/vnd.google-apps.spreadsheet"}
+        response = self._call("write", "drive.files.create", lambda: self.client.request(
+            "post", DRIVE_FILES_API_V3_URL, json=payload, params={"supportsAllDrives": True}))
+        return response.json()["id"]
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, APIError):
+        return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__
+
+
+def _api_error(exc: APIError, what: str) -> SheetsSyncError:
+    status = exc.response.status_code
+    try:
+        message = exc.response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        message = exc.response.text[:300]
+    if status == 404:
+        return SheetsSyncError(ExitCode.NOT_FOUND, "ไม่พบสเปรดชีตนี้ ตรวจ URL หรือรหัสอีกครั้ง",
+                               f"spreadsheet not found (404): check the URL or key ({what})")
+    if status in (401, 403):
+        return SheetsSyncError(ExitCode.AUTH, "ไม่มีสิทธิ์เข้าถึงสเปรดชีตนี้ โปรดแชร์ให้อีเมลของบัญชีบริการ",
+                               f"no access ({status}): share the sheet with the service account's e-mail ({what})")
+    return SheetsSyncError(ExitCode.FAILED, f"Google ตอบว่าคำขอไม่ถูกต้อง ({status}): {message}",
+                           f"Google refused the request ({status}, {what}): {message}")

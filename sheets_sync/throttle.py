@@ -1,0 +1,70 @@
+"""A client-side limit that keeps every process on this machine under Google's per-user quota together.
+
+Each request takes a slot from a sliding window (60 reads and 60 writes a minute by default); the slots live
+in a small JSON file guarded by a file lock, so a cron build and a coordinator's command share one budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+from filelock import FileLock
+
+READS_PER_MINUTE = 60
+WRITES_PER_MINUTE = 60
+
+
+def default_dir() -> Path:
+    configured = os.environ.get("SHEETS_SYNC_THROTTLE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sheets-sync"
+
+
+class Throttle:
+    def __init__(self, name: str = "quota", folder: Path | None = None, reads: int | None = None,
+                 writes: int | None = None, window: float = 60.0,
+                 clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
+        folder = folder or default_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{name}.json"
+        self.lock = FileLock(str(self.path) + ".lock")
+        self.limits = {
+            "read": reads or int(os.environ.get("SHEETS_SYNC_READS_PER_MINUTE", READS_PER_MINUTE)),
+            "write": writes or int(os.environ.get("SHEETS_SYNC_WRITES_PER_MINUTE", WRITES_PER_MINUTE)),
+        }
+        self.window = window
+        self.clock = clock
+        self.sleep = sleep
+        self.waited = 0.0
+
+    def _load(self) -> dict[str, list[float]]:
+        try:
+            data = json.loads(self.path.read_text())
+            return {k: [float(t) for t in data.get(k, [])] for k in self.limits}
+        except (OSError, ValueError):
+            return {k: [] for k in self.limits}
+
+    def acquire(self, kind: str) -> float:
+        """Take a slot for a read or a write, waiting as long as needed; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            with self.lock:
+                now = self.clock()
+                slots = self._load()
+                recent = [t for t in slots[kind] if now - t < self.window]
+                if len(recent) < self.limits[kind]:
+                    recent.append(now)
+                    slots[kind] = recent
+                    tmp = self.path.with_suffix(".tmp")
+                    tmp.write_text(json.dumps(slots))
+                    os.replace(tmp, self.path)
+                    self.waited += waited
+                    return waited
+                pause = max(min(recent) + self.window - now, 0.01)
+            self.sleep(pause)
+            waited += pause
