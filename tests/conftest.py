@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -59,25 +60,79 @@ def result(kpi_id: str, round_: int, value, **extra) -> dict:
     return {"kpi_id": kpi_id, "round": round_, "result": value, **extra}
 
 
-def office_workbook(path: Path, kpis: list[dict], results: list[dict], settings: dict | None = None,
-                    people: list[dict] | None = None) -> Path:
-    """A workbook laid out by init and typed into the way staff would, through the same backend."""
-    from sheets_sync.schema import KPIS, PEOPLE, RESULTS
+def type_office(backend, kpis: list[dict], results: list[dict], settings: dict | None = None,
+                people: list[dict] | None = None, agreements: list[dict] | None = None) -> None:
+    """Lay out a workbook with init and type an office into it the way staff would, through any backend."""
+    from sheets_sync.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS
     from sheets_sync.tables import append_rows, set_settings
 
-    backend = XlsxBackend(path)
     run_init(backend, InitOptions(2570, dt.date(2026, 10, 1), "สพป. ทดสอบ เขต 1"))
     data = backend.read()
     ops = append_rows(data, PEOPLE, people if people is not None else PEOPLE_ROWS)
     ops += append_rows(data, KPIS, kpis)
     if results:
         ops += append_rows(data, RESULTS, results)
+    if agreements:
+        ops += append_rows(data, AGREEMENTS, agreements)
     if settings:
         ops += set_settings(data, settings)
     backend.apply(ops)
+
+
+def office_workbook(path: Path, kpis: list[dict], results: list[dict], settings: dict | None = None,
+                    people: list[dict] | None = None) -> Path:
+    """An office typed into a local workbook at `path`."""
+    type_office(XlsxBackend(path), kpis, results, settings, people)
     return path
 
 
 def tab_records(path: Path, title: str) -> list[dict]:
     rows = sheet_values(path, title)
     return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    from .emulator import Emulator
+
+    with Emulator() as running:
+        yield running
+
+
+@dataclass
+class Workbook:
+    """A workbook on one backend, as the tests see it: what to pass to --sheet, and how to look inside."""
+
+    kind: str
+    sheet: str
+    emulator: object | None = None
+
+    def backend(self):
+        from sheets_sync.target import open_backend, parse_target
+
+        return open_backend(parse_target(self.sheet))
+
+    def requests(self) -> list[dict]:
+        return self.emulator.requests() if self.emulator is not None else []
+
+    def reads_and_writes(self) -> tuple[int, int]:
+        log = self.requests()
+        return sum(1 for e in log if e["method"] == "GET"), sum(1 for e in log if e["method"] != "GET")
+
+    def clear_log(self) -> None:
+        if self.emulator is not None:
+            self.emulator.clear_log()
+
+
+@pytest.fixture(params=["xlsx", "google"])
+def workbook(request, tmp_path: Path, monkeypatch) -> Workbook:
+    """The same tests on a local .xlsx file and on a Google Sheet served by the emulator over real HTTP."""
+    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
+    if request.param == "xlsx":
+        monkeypatch.delenv("SHEETS_EMULATOR_HOST", raising=False)
+        return Workbook("xlsx", str(tmp_path / "workbook.xlsx"))
+    emulator = request.getfixturevalue("emulator")
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
+    key = emulator.create("สพป. ทดสอบ เขต 1 ปีงบประมาณ 2570")
+    emulator.clear_log()
+    return Workbook("google", key, emulator)

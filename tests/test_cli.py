@@ -27,10 +27,15 @@ def test_the_group_help_lists_the_commands():
         assert name in result.output
 
 
-def test_a_google_target_says_it_is_not_available_yet_on_stderr(tmp_path: Path):
+def test_a_google_target_without_credentials_says_how_to_get_them(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("SHEETS_EMULATOR_HOST", raising=False)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("GSPREAD_CONFIG_DIR", str(tmp_path / "none"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # no application default credentials either
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "gcloud"))
     result = cli("init", "--sheet", "https://docs.google.com/spreadsheets/d/1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms/edit")
-    assert result.exit_code == ExitCode.NOT_AVAILABLE
-    assert "ผิดพลาด:" in result.stderr and "Error:" in result.stderr
+    assert result.exit_code == ExitCode.AUTH
+    assert "ผิดพลาด:" in result.stderr and "--credentials" in result.stderr
     assert result.stdout == ""
 
 

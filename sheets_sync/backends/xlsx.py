@@ -75,6 +75,13 @@ def _same(a: Value, b: Value) -> bool:
     return a == b
 
 
+def _as_read(value: Value) -> Value:
+    """Date cells come back as dates, as from every backend; a time of day is kept only where there is one."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
 def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str | None = None) -> None:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
@@ -118,7 +125,7 @@ class XlsxBackend:
         try:
             data = WorkbookData()
             for ws in wb.worksheets:
-                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                rows = [[_as_read(v) for v in r] for r in ws.iter_rows(values_only=True)]
                 grid = Grid(ws.title, rows)
                 del grid.rows[grid.last_row:]
                 data.tabs[ws.title] = grid

@@ -58,12 +58,19 @@ class EmulatorState:
 # --- rendering ---------------------------------------------------------------------------------------
 
 
-def _grid_data(sheet: Sheet, r1: int, c1: int, r2: int, c2: int) -> dict:
+def _grid_data(sheet: Sheet, r1: int, c1: int, r2: int, c2: int, cell_mask: dict | None) -> dict:
+    """One GridData block; only the masked cell fields are rendered, and rows with nothing to show at the end
+    are left out, as Google does."""
+    by_row: dict[int, dict[int, dict]] = {}
+    for (r, c), cell in sheet.cells.items():
+        if r1 <= r < r2 and c1 <= c < c2:
+            shown = apply_mask(cell, cell_mask) if cell_mask else cell
+            if shown:
+                by_row.setdefault(r, {})[c] = shown
     rows = []
-    last_row = max((r for (r, c) in sheet.cells if r1 <= r < r2 and c1 <= c < c2), default=r1 - 1)
-    for r in range(r1, last_row + 1):
-        last_col = max((c for (rr, c) in sheet.cells if rr == r and c1 <= c < c2), default=c1 - 1)
-        values = [copy.deepcopy(sheet.cells.get((r, c), {})) for c in range(c1, last_col + 1)]
+    for r in range(r1, max(by_row, default=r1 - 1) + 1):
+        cells = by_row.get(r, {})
+        values = [copy.deepcopy(cells.get(c, {})) for c in range(c1, max(cells, default=c1 - 1) + 1)]
         rows.append({"values": values} if values else {})
     data: dict[str, Any] = {}
     if r1:
@@ -77,7 +84,8 @@ def _grid_data(sheet: Sheet, r1: int, c1: int, r2: int, c2: int) -> dict:
     return data
 
 
-def _sheet_json(sheet: Sheet, grid: bool, ranges: list[tuple[int, int, int, int]] | None) -> dict:
+def _sheet_json(sheet: Sheet, grid: bool, ranges: list[tuple[int, int, int, int]] | None,
+                cell_mask: dict | None = None) -> dict:
     out: dict[str, Any] = {"properties": copy.deepcopy(sheet.properties)}
     if sheet.protected:
         out["protectedRanges"] = copy.deepcopy(sheet.protected)
@@ -90,11 +98,12 @@ def _sheet_json(sheet: Sheet, grid: bool, ranges: list[tuple[int, int, int, int]
             out[key] = copy.deepcopy(sheet.groups[dimension])
     if grid:
         spans = ranges or [(0, 0, sheet.row_count, sheet.col_count)]
-        out["data"] = [_grid_data(sheet, *span) for span in spans]
+        out["data"] = [_grid_data(sheet, *span, cell_mask) for span in spans]
     return out
 
 
-def spreadsheet_json(book: Spreadsheet, grid: bool = False, ranges: list[str] | None = None) -> dict:
+def spreadsheet_json(book: Spreadsheet, grid: bool = False, ranges: list[str] | None = None,
+                     mask: dict | None = None) -> dict:
     selected: dict[int, list[tuple[int, int, int, int]]] = {}
     for a1 in ranges or []:
         sheet, span = _resolve(book, a1)
@@ -103,12 +112,19 @@ def spreadsheet_json(book: Spreadsheet, grid: bool = False, ranges: list[str] | 
     out = {
         "spreadsheetId": book.spreadsheet_id,
         "properties": copy.deepcopy(book.properties),
-        "sheets": [_sheet_json(s, grid, selected.get(s.sheet_id)) for s in sheets],
+        "sheets": [_sheet_json(s, grid, selected.get(s.sheet_id), _cell_mask(mask)) for s in sheets],
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
     }
     if book.named_ranges:
         out["namedRanges"] = copy.deepcopy(book.named_ranges)
     return out
+
+
+def _cell_mask(mask: dict | None) -> dict | None:
+    if not mask:
+        return None
+    values = mask.get("sheets", {}).get("data", {}).get("rowData", {}).get("values")
+    return values or None
 
 
 def _resolve(book: Spreadsheet, a1: str) -> tuple[Sheet, tuple[int, int, int, int]]:
@@ -321,7 +337,7 @@ class Handler(BaseHTTPRequestHandler):
             # with a field mask, includeGridData is ignored: the mask alone says whether grid data comes back
             grid = "data" in (mask or {}).get("sheets", {}) if mask else \
                 query.get("includeGridData", ["false"])[0].lower() == "true"
-            result = spreadsheet_json(book, grid, query.get("ranges"))
+            result = spreadsheet_json(book, grid, query.get("ranges"), mask)
             return 200, apply_mask(result, mask)
         if m and method == "POST" and path.endswith(":batchUpdate"):
             discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "batchUpdate"), query)

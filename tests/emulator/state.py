@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import pickle
 import random
 import string
 from dataclasses import dataclass, field
@@ -212,7 +213,7 @@ def _drop_nulls(value: Any) -> Any:
 def batch_update(book: Spreadsheet, requests: list[dict]) -> list[dict]:
     """Apply every request or none, as Google does; returns the replies."""
     requests = _drop_nulls(requests)
-    snapshot = copy.deepcopy((book.properties, book.sheets, book.named_ranges))
+    snapshot = pickle.dumps((book.properties, book.sheets, book.named_ranges))  # much faster than deepcopy
     replies = []
     try:
         for index, request in enumerate(requests):
@@ -224,7 +225,7 @@ def batch_update(book: Spreadsheet, requests: list[dict]) -> list[dict]:
                 raise ApiError(400, f"Invalid requests[{index}]: {kind} is not supported by the emulator")
             replies.append(handler(book, body, f"requests[{index}].{kind}") or {})
     except BaseException:
-        book.properties, book.sheets, book.named_ranges = snapshot
+        book.properties, book.sheets, book.named_ranges = pickle.loads(snapshot)
         raise
     book.modified = _now()
     return replies

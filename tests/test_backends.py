@@ -1,0 +1,142 @@
+"""The command suite on both backends — a local .xlsx and a Google Sheet on the emulator — with the same
+results, and on Google within the request budget: at most 2 reads and 1 write per command."""
+
+import json
+
+import pytest
+
+from sheets_sync.schema import AGREEMENTS
+
+from .conftest import cli, kpi, result, type_office
+
+MILESTONE = "ระดับความสำเร็จ"
+KPIS = [kpi("1", 4, MILESTONE, ()), kpi("2", 4, MILESTONE, ()), kpi("3", 3), kpi("4", 3),
+        kpi("5", 86, criteria=(10, 20, 30, 40, 50))]
+RESULTS = [result("1", 6, "ระดับ 5"),
+           result("2", 6, "ระดับ 5", committee_score=4.8, override_reason="ส่งรายงานไม่ครบ 1 ครั้ง"),
+           result("3", 6, 70), result("4", 6, 66), result("5", 6, "ร้อยละ ๕๐", reported_on="15/04/2570")]
+AGREEMENT = [{"level": "สพฐ./จังหวัด ↔ เขต", "maker": "นายหนึ่ง ทดสอบ", "receiver": "เลขาธิการ กพฐ."}]
+
+
+def typed(workbook) -> None:
+    type_office(workbook.backend(), KPIS, RESULTS, agreements=AGREEMENT)
+    workbook.clear_log()
+
+
+def run(workbook, *args: str):
+    return cli(*args, "--sheet", workbook.sheet)
+
+
+def test_init_lays_out_a_new_workbook_in_one_read_and_one_write(workbook):
+    outcome = run(workbook, "init", "--fiscal-year", "2570", "--start-date", "1/10/2569")
+    assert outcome.exit_code == 0, outcome.output
+    data = workbook.backend().read()
+    assert {"ตั้งค่า", "ขั้นตอน", "บุคลากร", "ตัวชี้วัด", "ผลการดำเนินงาน", "ข้อตกลง", "สรุปคะแนน"} <= set(data.tabs)
+    steps = data.tabs["ขั้นตอน"].rows
+    assert [r[0] for r in steps[1:]] == list(range(1, 11))
+    assert str(steps[1][4]) == "2026-10-01"  # a real date back from a date cell, on both backends
+    if workbook.kind == "google":
+        assert workbook.reads_and_writes() == (1 + 1, 1)  # the read above is the test's own
+        write = next(e for e in workbook.requests() if e["method"] == "POST")
+        assert {"addSheet", "updateCells", "setDataValidation", "addProtectedRange", "repeatCell"} <= set(write["kinds"])
+
+
+def test_validate_build_export_and_status_agree_on_both_backends(workbook):
+    typed(workbook)
+    checked = run(workbook, "validate", "--format", "json", "--today", "2027-04-01", "--strict")
+    problems = json.loads(checked.output)["problems"]
+    assert {(p["code"], p["cell"]) for p in problems} == {
+        ("results.result.loose", "ผลการดำเนินงาน!C6"), ("results.reported_on.loose", "ผลการดำเนินงาน!I6"),
+        ("steps.late_without_note", "ขั้นตอน!M2"), ("steps.late_without_note", "ขั้นตอน!M3"),
+        ("steps.late_without_note", "ขั้นตอน!M4"), ("steps.late_without_note", "ขั้นตอน!M5"),
+        ("steps.late_without_note", "ขั้นตอน!M6"), ("steps.late_without_note", "ขั้นตอน!M8"),
+    }
+    built = run(workbook, "build", "--today", "2027-04-01")
+    assert built.exit_code == 0, built.output
+    summary = {r[1]: r for r in workbook.backend().read().tabs["สรุปคะแนน"].rows[1:]}
+    assert [summary[k][10] for k in "1234"] == [0.2, 0.192, 0.06, 0.048]
+    exported = json.loads(run(workbook, "export", "--today", "2027-04-01").output)
+    assert exported["rounds"][0]["office_result"] == 4.8
+    status = run(workbook, "status", "--today", "2027-04-01")
+    assert "round 6: office result 4.8000" in status.output
+
+
+def test_the_request_budget_holds_whatever_the_size(workbook):
+    if workbook.kind != "google":
+        pytest.skip("the request budget is Google's; a local file makes no requests")
+    many = [kpi(str(n), 1) for n in range(1, 101)]
+    type_office(workbook.backend(), many, [result(str(n), 6, 60 + n % 40) for n in range(1, 101)])
+    for args, budget in ((["build", "--today", "2027-04-01"], (1, 1)),
+                         (["build", "--today", "2027-04-01"], (1, 0)),  # nothing changed: nothing written
+                         (["validate", "--write", "--today", "2027-04-01"], (1, 1)),
+                         (["init"], (1, 1)),
+                         (["export"], (1, 0)), (["status"], (1, 0))):
+        workbook.clear_log()
+        outcome = run(workbook, *args)
+        assert outcome.exit_code in (0, 3, 4), outcome.output
+        assert workbook.reads_and_writes() == budget, (args, workbook.requests())
+
+
+def test_verbose_prints_the_request_count(workbook):
+    typed(workbook)
+    outcome = cli("--verbose", "build", "--sheet", workbook.sheet, "--today", "2027-04-01")
+    if workbook.kind == "google":
+        assert "Google requests: 1 reads, 1 writes" in outcome.stderr
+    else:
+        assert "Google requests: 0 reads, 0 writes" in outcome.stderr
+
+
+def test_values_are_written_raw_and_typed(workbook):
+    typed(workbook)
+    backend = workbook.backend()
+    from sheets_sync.tables import append_rows
+
+    backend.apply(append_rows(backend.read(), AGREEMENTS, [{
+        "level": "เขต ↔ บุคลากร", "maker": '=IMPORTXML("http://x","//a")', "receiver": "+66 81 234 5678",
+        "note": "@everyone", "unit": "-5"}]))
+    run(workbook, "build", "--today", "2027-04-01")
+    row = workbook.backend().read().tabs["ข้อตกลง"].rows[-1]
+    assert row[1] == '=IMPORTXML("http://x","//a")' and row[3] == "+66 81 234 5678"
+    assert row[5] == "-5" and row[8] == "@everyone"
+    if workbook.kind == "google":
+        snapshot = workbook.emulator.snapshot(workbook.sheet)
+        tab = next(s for s in snapshot["sheets"] if s["properties"]["title"] == "ข้อตกลง")
+        cells = [v for row in tab["data"][0]["rowData"] for v in row.get("values", [])]
+        typed_in = [c for c in cells if "IMPORTXML" in str(c.get("userEnteredValue", ""))]
+        assert [c["userEnteredValue"] for c in typed_in] == [{"stringValue": '=IMPORTXML("http://x","//a")'}]
+        summary = next(s for s in snapshot["sheets"] if s["properties"]["title"] == "สรุปขั้นตอน")
+        planned = summary["data"][0]["rowData"][1]["values"][2]
+        assert planned["userEnteredValue"] == {"numberValue": 46296}
+        assert planned["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
+
+
+def test_two_builds_leave_identical_tabs(workbook):
+    typed(workbook)
+    run(workbook, "build", "--today", "2027-04-01")
+    first = workbook.backend().read()
+    run(workbook, "build", "--today", "2027-04-01")
+    second = workbook.backend().read()
+    for title in ("สรุปคะแนน", "สรุปขั้นตอน", "สรุปผู้รับผิดชอบ"):
+        assert first.tabs[title].rows == second.tabs[title].rows
+
+
+def test_validate_write_marks_cells_and_clears_old_marks(workbook):
+    typed(workbook)
+    backend = workbook.backend()
+    data = backend.read()
+    from sheets_sync.workbook import WriteCells
+
+    backend.apply([WriteCells("ตัวชี้วัด", 2, 17, (("P99",),))])
+    run(workbook, "validate", "--write", "--today", "2026-10-05")
+    data = workbook.backend().read()
+    listed = data.tabs["ตรวจสอบข้อมูล"].rows
+    assert any(r[2] == "ตัวชี้วัด!Q2" for r in listed[1:])
+    if workbook.kind == "google":
+        assert "P99" in data.tabs["ตัวชี้วัด"].notes[(2, 17)]
+    backend = workbook.backend()
+    backend.read()
+    backend.apply([WriteCells("ตัวชี้วัด", 2, 17, (("P03",),))])
+    run(workbook, "validate", "--write", "--today", "2026-10-05")
+    data = workbook.backend().read()
+    assert not any(r[2] == "ตัวชี้วัด!Q2" for r in data.tabs["ตรวจสอบข้อมูล"].rows[1:])
+    assert (2, 17) not in data.tabs["ตัวชี้วัด"].notes
