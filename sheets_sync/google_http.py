@@ -85,6 +85,12 @@ class GoogleHttp:
                 status = exc.response.status_code
                 record.statuses.append(str(status))
                 retryable = status in RETRY_ALWAYS or (kind == "read" and status in RETRY_READS)
+                if not retryable and status >= 500:
+                    raise SheetsSyncError(
+                        ExitCode.NETWORK,
+                        f"Google ผิดพลาด ({status}) ระหว่างเขียน ({what}) เรียกคำสั่งเดิมอีกครั้งได้อย่างปลอดภัย",
+                        f"Google failed ({status}) during a write ({what}); running the command again is safe",
+                    ) from None
                 if not retryable:
                     raise _api_error(exc, what) from None
                 retry_after = _retry_after(exc.response)

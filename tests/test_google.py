@@ -1,0 +1,184 @@
+"""The Google backend's own duties, against the emulator over real HTTP: retries, faults, the throttle,
+credentials, the guard re-read before writing into staff cells, and splitting a large write."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends import google as google_backend
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.throttle import Throttle
+from sheets_sync.workbook import AddTab, ReplaceTab
+
+from .conftest import ROOT, cli, kpi, result, type_office
+
+
+@pytest.fixture
+def sheet(emulator, tmp_path: Path, monkeypatch) -> str:
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
+    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
+    monkeypatch.setenv("SHEETS_SYNC_RETRY_BASE", "0.01")
+    key = emulator.create("ทดสอบ")
+    from sheets_sync.target import open_backend, parse_target
+
+    type_office(open_backend(parse_target(key)), [kpi("1", 60), kpi("2", 40)], [result("1", 6, 85), result("2", 6, 70)])
+    emulator.clear_log()
+    yield key
+    emulator.state.faults.clear()
+
+
+def statuses(emulator) -> list:
+    return [(e["endpoint"], e["status"]) for e in emulator.requests()]
+
+
+def test_429_with_retry_after_is_waited_out_and_retried(emulator, sheet):
+    emulator.add_fault("429", count=2, retry_after=0.3)
+    started = time.monotonic()
+    outcome = cli("build", "--sheet", sheet, "--today", "2027-04-01")
+    assert outcome.exit_code == 0, outcome.output
+    assert time.monotonic() - started >= 0.6  # never sooner than Retry-After
+    assert statuses(emulator) == [("spreadsheets.get", "429"), ("spreadsheets.get", "429"),
+                                  ("spreadsheets.get", 200), ("spreadsheets.batchUpdate", 200)]
+
+
+def test_503_on_the_write_is_retried(emulator, sheet):
+    emulator.add_fault("503", count=1, match=":batchUpdate")
+    assert cli("build", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
+    assert statuses(emulator)[-2:] == [("spreadsheets.batchUpdate", "503"), ("spreadsheets.batchUpdate", 200)]
+
+
+def test_a_500_on_a_read_is_retried_but_not_on_a_write(emulator, sheet):
+    emulator.add_fault("500", count=1, match="/v4/spreadsheets/")
+    assert cli("build", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
+    emulator.clear_log()
+    emulator.add_fault("500", count=1, match=":batchUpdate")
+    outcome = cli("build", "--sheet", sheet, "--today", "2027-04-02", "--round", "6")
+    assert outcome.exit_code == ExitCode.NETWORK
+    assert "running the command again is safe" in outcome.stderr
+    assert cli("build", "--sheet", sheet, "--today", "2027-04-02", "--round", "6").exit_code == 0
+
+
+def test_google_refusing_for_good_ends_with_the_network_code_and_nothing_written(emulator, sheet, monkeypatch):
+    monkeypatch.setenv("SHEETS_SYNC_RETRY_ATTEMPTS", "4")
+    before = emulator.snapshot(sheet)
+    emulator.add_fault("429", count=100, retry_after=0.01)
+    outcome = cli("build", "--sheet", sheet, "--today", "2027-04-01")
+    assert outcome.exit_code == ExitCode.NETWORK
+    assert "after 4 attempts" in outcome.stderr
+    assert len(emulator.requests()) == 4
+    assert emulator.snapshot(sheet) == before
+
+
+def test_a_dropped_connection_during_the_write_exits_9_and_a_rerun_succeeds(emulator, sheet):
+    before = emulator.snapshot(sheet)
+    emulator.add_fault("drop", count=1, match=":batchUpdate")
+    outcome = cli("build", "--sheet", sheet, "--today", "2027-04-01")
+    assert outcome.exit_code == ExitCode.NETWORK
+    assert emulator.snapshot(sheet) == before  # all or nothing: here, nothing
+    assert cli("build", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
+
+
+def test_a_read_that_times_out_is_retried(emulator, sheet, monkeypatch):
+    monkeypatch.setenv("SHEETS_SYNC_TIMEOUT", "0.5")
+    emulator.add_fault("slow", count=1, delay=1.5, match="/v4/spreadsheets/")
+    assert cli("build", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
+    assert [s for _, s in statuses(emulator)][:2] == ["slow", 200]
+
+
+def test_the_throttle_keeps_to_the_limit_in_any_window(tmp_path: Path):
+    clock = [0.0]
+    throttle = Throttle("t", tmp_path, reads=60, writes=60, clock=lambda: clock[0],
+                        sleep=lambda s: clock.__setitem__(0, clock[0] + s))
+    times = []
+    for _ in range(150):
+        throttle.acquire("read")
+        times.append(clock[0])
+    assert all(sum(1 for t in times if start <= t < start + 60) <= 60 for start in times)
+    assert times[-1] >= 120  # 150 reads at 60 a minute need two full windows of waiting
+
+
+def test_the_throttle_is_shared_between_processes(tmp_path: Path):
+    script = ("import sys; from pathlib import Path; from sheets_sync.throttle import Throttle; "
+              f"t = Throttle('shared', Path({str(tmp_path)!r}), reads=5, window=1.0); "
+              "[t.acquire('read') for _ in range(5)]")
+    started = time.monotonic()
+    workers = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT) for _ in range(2)]
+    assert [w.wait(30) for w in workers] == [0, 0]
+    assert time.monotonic() - started >= 1.0  # 10 reads at 5 a second cannot all go in the first second
+    stamps = json.loads((tmp_path / "shared.json").read_text())["read"]
+    assert all(sum(1 for t in stamps if s <= t < s + 1.0) <= 5 for s in stamps)
+
+
+def test_a_credentials_file_readable_by_others_is_refused(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("SHEETS_EMULATOR_HOST", raising=False)
+    key = tmp_path / "key.json"
+    key.write_text((ROOT / "credentials.example.json").read_text())
+    key.chmod(0o644)
+    outcome = cli("--credentials", str(key), "build", "--sheet", "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms")
+    assert outcome.exit_code == ExitCode.AUTH
+    assert f"chmod 600 {key}" in outcome.stderr
+
+
+def test_a_broken_key_is_an_auth_error_that_never_shows_the_key(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("SHEETS_EMULATOR_HOST", raising=False)
+    key = tmp_path / "key.json"
+    key.write_text((ROOT / "credentials.example.json").read_text())
+    key.chmod(0o600)
+    outcome = cli("--credentials", str(key), "--verbose", "build", "--sheet",
+                  "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms", "--log-json", str(tmp_path / "log.jsonl"))
+    assert outcome.exit_code == ExitCode.AUTH
+    everything = outcome.output + outcome.stderr + (tmp_path / "log.jsonl").read_text()
+    for marker in ("PLACEHOLDER", "BEGIN PRIVATE KEY", "0000000000000000000000000000000000000000"):
+        assert marker not in everything
+
+
+def test_a_cell_typed_between_the_read_and_the_write_is_left_alone(emulator, sheet, monkeypatch):
+    """init adds a missing column; a person types into that header cell meanwhile: their text stays."""
+    from sheets_sync.backends.google import GoogleBackend
+
+    backend_read = GoogleBackend.read
+
+    def read_then_someone_types(self):
+        data = backend_read(self)
+        # after our read, a person types their own header into I1, where init is about to put หมายเหตุ back
+        emulator.type(sheet, "ข้อตกลง", 1, 9, "คอลัมน์ของเขต")
+        return data
+
+    from sheets_sync.workbook import WriteCells
+    from sheets_sync.target import open_backend, parse_target
+
+    backend = open_backend(parse_target(sheet))
+    backend.read()
+    backend.apply([WriteCells("ข้อตกลง", 1, 9, ((None,),))])  # the note header (I1) is gone: init will re-add it
+    monkeypatch.setattr(GoogleBackend, "read", read_then_someone_types)
+    emulator.clear_log()
+    outcome = cli("init", "--sheet", sheet)
+    assert outcome.exit_code == 0, outcome.output
+    assert "left ข้อตกลง!I1 alone" in outcome.output
+    assert emulator.cell(sheet, "ข้อตกลง", 1, 9) == "คอลัมน์ของเขต"
+    assert [e["endpoint"] for e in emulator.requests()] == ["spreadsheets.get", "values.batchGet",
+                                                           "spreadsheets.batchUpdate"]
+    guard = next(e for e in emulator.requests() if e["endpoint"] == "values.batchGet")
+    assert guard["query"]["valueRenderOption"] == ["UNFORMATTED_VALUE"]
+    assert guard["query"]["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
+
+
+def test_a_write_over_2_mb_is_split_by_tab_and_says_so(emulator, sheet, monkeypatch):
+    monkeypatch.setattr(google_backend, "MAX_BODY", 50_000)
+    from sheets_sync.target import open_backend, parse_target
+
+    backend = open_backend(parse_target(sheet))
+    backend.read()
+    rows = tuple(tuple(f"แถว {r} คอลัมน์ {c}" for c in range(10)) for r in range(300))
+    emulator.clear_log()
+    outcome = backend.apply([AddTab("ก"), ReplaceTab("ก", rows), AddTab("ข"), ReplaceTab("ข", rows)])
+    writes = [e for e in emulator.requests() if e["endpoint"] == "spreadsheets.batchUpdate"]
+    assert len(writes) >= 2 and all(w["status"] == 200 for w in writes)
+    assert any("split by tab" in en for _, en in outcome.notes)
+    assert emulator.cell(sheet, "ข", 300, 10) == "แถว 299 คอลัมน์ 9"
