@@ -89,6 +89,9 @@ def _sheet_json(sheet: Sheet, grid: bool, ranges: list[tuple[int, int, int, int]
     out: dict[str, Any] = {"properties": copy.deepcopy(sheet.properties)}
     if sheet.protected:
         out["protectedRanges"] = copy.deepcopy(sheet.protected)
+        for protected in out["protectedRanges"]:  # read back, the owner is always among the editors
+            editors = protected.setdefault("editors", {})
+            editors["users"] = editors.get("users") or [OWNER]
     if sheet.merges:
         out["merges"] = copy.deepcopy(sheet.merges)
     if sheet.basic_filter:
@@ -208,6 +211,7 @@ def clear_values(book: Spreadsheet, a1: str) -> str:
 
 
 SHEETS = "sheets.v4"
+OWNER = "owner@sheets-emulator.local"
 DRIVE = "drive.v3"
 
 
@@ -450,7 +454,7 @@ class Handler(BaseHTTPRequestHandler):
         if action == "copy" and method == "POST":
             copied = copy.deepcopy(book)
             copied.spreadsheet_id = new_spreadsheet("x").spreadsheet_id
-            copied.properties["title"] = (body or {}).get("name", f"Copy of {book.properties['title']}")
+            copied.properties["title"] = (body or {}).get("name") or f"Copy of {book.properties['title']}"
             state.spreadsheets[copied.spreadsheet_id] = copied
             return 200, {"kind": "drive#file", "id": copied.spreadsheet_id, "name": copied.properties["title"],
                          "mimeType": "application/vnd.google-apps.spreadsheet"}
@@ -458,6 +462,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _endpoint_name(method: str, path: str) -> str:
+    if path.startswith("/upload/drive/"):
+        return "drive.v2 upload"
     if path.startswith("/drive/"):
         tail = re.sub(r"/files/[^/]+", "/files/ID", path)
         return {"POST /drive/v3/files": "drive.files.create", "GET /drive/v3/files": "drive.files.list",

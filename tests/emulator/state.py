@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from .grid import formatted, plain
+from .grid import formatted, parse_mask, plain
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 
@@ -163,24 +163,38 @@ def _assign(target: dict, path: list[str], source: dict | None) -> None:
         target.pop(key, None)
 
 
+def _paths(tree: dict, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    paths = []
+    for key, sub in tree.items():
+        paths += _paths(sub, prefix + (key,)) if sub else [list(prefix + (key,))]
+    return paths
+
+
 def apply_fields(target: dict, source: dict | None, fields: str) -> None:
-    """Copy the masked fields from source to target; a masked field missing from source is cleared."""
+    """Copy the masked fields from source to target; a masked field missing from source is cleared.
+    Masks are Google's: `a.b,c`, `a/b`, or `a(b,c.d)`."""
     if fields.strip() == "*":
         keys = list(source or {}) + [k for k in list(target) if k not in (source or {})]
         for key in keys:
             _assign(target, [key], source)
         return
-    for path in (f.strip().replace("/", ".") for f in fields.split(",")):
-        if path:
-            _assign(target, path.split("."), source)
+    for path in _paths(parse_mask(fields) or {}):
+        _assign(target, path, source)
 
 
 def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str) -> None:
     cell = sheet.cells.setdefault((row, col), {})
-    user = fields.strip() == "*" or any(f.strip().split(".")[0] == "userEnteredValue" for f in fields.split(","))
+    user = fields.strip() == "*" or "userEnteredValue" in (parse_mask(fields) or {})
     apply_fields(cell, data, fields)
     if user:
         set_value(cell, (data or {}).get("userEnteredValue") or {})
+    user_format = cell.get("userEnteredFormat")
+    if isinstance(user_format, dict):  # Google mirrors plain colours into their ColorStyle twins
+        if "backgroundColor" in user_format:
+            user_format["backgroundColorStyle"] = {"rgbColor": copy.deepcopy(user_format["backgroundColor"])}
+        text = user_format.get("textFormat")
+        if isinstance(text, dict) and "foregroundColor" in text:
+            text["foregroundColorStyle"] = {"rgbColor": copy.deepcopy(text["foregroundColor"])}
     for key in [k for k, v in cell.items() if v in ("", {})]:  # an emptied note or format is no field at all
         del cell[key]
     if not cell:
@@ -265,6 +279,8 @@ def _update_sheet_properties(book: Spreadsheet, body: dict, where: str) -> None:
         raise ApiError(400, f"Invalid {where}: At least one field must be updated, but none were specified.")
     old_index = sheet.properties["index"]
     apply_fields(sheet.properties, props, body["fields"])
+    for key in [k for k, v in sheet.properties.items() if v == {}]:  # a cleared colour is no field at all
+        del sheet.properties[key]
     sheet.properties["sheetId"] = sheet.sheet_id if "sheetId" in sheet.properties else props.get("sheetId", 0)
     if all(s.properties.get("hidden") for s in book.sheets):
         raise ApiError(400, f"Invalid {where}: You can't hide all the sheets in a document.")
@@ -388,8 +404,7 @@ def _add_protected_range(book: Spreadsheet, body: dict, where: str) -> dict:
     sheet = book.sheet(sheet_id=protected.get("range", {}).get("sheetId", 0))
     protected.setdefault("protectedRangeId", next(_protected_ids))
     protected["requestingUserCanEdit"] = True
-    if not protected.get("warningOnly"):
-        protected.setdefault("editors", {})
+    protected.setdefault("editors", {})  # Google answers with editors even for a warning-only range
     sheet.protected.append(protected)
     return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
 
