@@ -8,6 +8,7 @@ from sheets_sync import __version__
 
 from .common import Group
 from .build import build_command
+from .copy import copy_command
 from .demo import demo_command
 from .export import export_command
 from .fix import fix_command
@@ -45,3 +46,4 @@ main.add_command(export_command)
 main.add_command(status_command)
 main.add_command(validate_command)
 main.add_command(fix_command)
+main.add_command(copy_command)

@@ -5,6 +5,7 @@ import datetime as dt
 import click
 
 from sheets_sync.layout import InitOptions, InitReport, run_init
+from sheets_sync.target import create_google_sheet
 
 from .common import ThaiDate, be, backend_for, say, sheet_option
 
@@ -16,8 +17,10 @@ from .common import ThaiDate, be, backend_for, say, sheet_option
 @click.option("--start-date", type=ThaiDate(),
               help="วันเริ่มขั้นตอนที่ 1 / first day of step 1, e.g. 1/10/2569 (default: 1 October).")
 @click.option("--office-name", help="ชื่อหน่วยงาน / office name, e.g. 'สพป. ตัวอย่าง เขต 1'.")
+@click.option("--create", "create_title", metavar="TITLE",
+              help="สร้าง Google Sheet ใหม่ชื่อนี้แล้วจัดวาง / create a new Google Sheet with this title and lay it out.")
 def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date | None,
-                 office_name: str | None) -> None:
+                 office_name: str | None, create_title: str | None) -> None:
     """จัดวางหรือปรับรุ่นสมุดงาน / Lay out a new workbook or upgrade an existing one.
 
     Adds missing tabs and columns with Thai headers, dropdowns, BE date formats and protection, and seeds
@@ -27,10 +30,18 @@ def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date
     \b
     Example:
       sheets-sync init --sheet workbook.xlsx --fiscal-year 2570 --start-date 1/10/2569
+      sheets-sync --credentials key.json init --create "คำรับรอง สพป. ตัวอย่าง เขต 1 ปี 2570"
     """
-    target, backend = backend_for(sheet)
-    report = run_init(backend, InitOptions(fiscal_year, start_date, office_name))
+    options = InitOptions(fiscal_year, start_date, office_name)
+    if create_title:
+        backend = create_google_sheet(create_title, click.get_current_context().meta.get("credentials"))
+        options.drop_default_tab = True
+    else:
+        _, backend = backend_for(sheet)
+    report = run_init(backend, options)
     render(report)
+    if create_title:
+        say(f"สร้าง Google Sheet ใหม่แล้ว: {backend.url}", f"created a new Google Sheet: {backend.url}")  # type: ignore[attr-defined]
 
 
 def render(report: InitReport) -> None:

@@ -35,6 +35,7 @@ from .workbook import (
     ColumnFormat,
     ColumnWidth,
     Conflict,
+    DeleteTab,
     Dropdown,
     FreezeRows,
     Operation,
@@ -52,6 +53,7 @@ class InitOptions:
     start_date: dt.date | None = None
     office_name: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    drop_default_tab: bool = False  # a spreadsheet just created: its empty "Sheet1" goes once the tabs exist
 
 
 @dataclass
@@ -305,6 +307,10 @@ def run_init(backend: Backend, options: InitOptions) -> InitReport:
     data = WorkbookData() if created else backend.read()
     _refuse_doubled_tabs(data)
     operations, report = plan_init(data, options)
+    if options.drop_default_tab:
+        from .copying import empty_default_tabs
+
+        operations += [DeleteTab(t) for t in empty_default_tabs(data)]
     report.target = backend.description
     report.created_workbook = created
     result = backend.apply(operations)

@@ -78,15 +78,28 @@ def resolve_target(option: str | None, cwd: Path | None = None, environ: dict[st
     return parse_target(str(cwd / DEFAULT_SHEET), "default")
 
 
+def _google_http(credentials: str | None):  # -> GoogleHttp
+    from .credentials import google_session
+    from .google_http import GoogleHttp
+    from .throttle import Throttle
+
+    session, bucket = google_session(credentials)
+    return GoogleHttp(session, Throttle(bucket))
+
+
 def open_backend(target: Target, credentials: str | None = None) -> Backend:
     if target.kind is TargetKind.XLSX:
         from .backends.xlsx import XlsxBackend
 
         return XlsxBackend(target.location)
     from .backends.google import GoogleBackend
-    from .credentials import google_session
-    from .google_http import GoogleHttp
-    from .throttle import Throttle
 
-    session, bucket = google_session(credentials)
-    return GoogleBackend(target.location, GoogleHttp(session, Throttle(bucket)))
+    return GoogleBackend(target.location, _google_http(credentials))
+
+
+def create_google_sheet(title: str, credentials: str | None = None) -> Backend:
+    """A new, empty Google spreadsheet (Drive files.create), ready for init or copy to fill."""
+    from .backends.google import GoogleBackend
+
+    http = _google_http(credentials)
+    return GoogleBackend(http.create_spreadsheet(title), http)

@@ -38,6 +38,13 @@ def a1(title: str, row: int, col: int) -> str:
     return f"{title}!{column_letter(col)}{row}"
 
 
+def trimmed(row: list[Value]) -> list[Value]:
+    """A row without the blank cells at its end: every backend returns rows this way."""
+    while row and row[-1] in (None, ""):
+        row.pop()
+    return row
+
+
 @dataclass
 class Grid:
     """One tab's values as stored: rows[0] is the header row (row 1 in A1 notation)."""
@@ -175,6 +182,13 @@ class Protect:
 
 
 @dataclass(frozen=True)
+class DeleteTab:
+    """Remove a tab: only ever the empty default tab of a workbook the tool has just created or filled."""
+
+    tab: str
+
+
+@dataclass(frozen=True)
 class MarkCells:
     """Replace this tool's marks on a tab: clear the marks of the previous run, then put a note and a
     highlight on each (row, col).  Values are never touched."""
@@ -183,7 +197,7 @@ class MarkCells:
     marks: tuple[tuple[int, int, str], ...] = ()
 
 
-Operation = Union[MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
+Operation = Union[DeleteTab, MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from ..workbook import (
     ColumnFormat,
     ColumnWidth,
     Conflict,
+    DeleteTab,
     Dropdown,
     FreezeRows,
     Grid,
@@ -44,11 +45,13 @@ from ..workbook import (
     WriteCells,
     column_letter,
     quote_title,
+    trimmed,
 )
 
 READ_FIELDS = (
     "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
-    "frozenRowCount)),protectedRanges(protectedRangeId,description,range),data(rowData(values(effectiveValue,note))))"
+    "frozenRowCount)),protectedRanges(protectedRangeId,description,range),"
+    "data(rowData(values(effectiveValue,note,userEnteredFormat.numberFormat.type))))"
 )
 META_FIELDS = (
     "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
@@ -91,6 +94,16 @@ def extended(value: Value) -> tuple[dict, dict | None]:
         number = float(value)
         return {"numberValue": int(number) if number.is_integer() else number}, None
     return {"stringValue": str(value)}, None
+
+
+def _typed(cell: dict) -> Value:
+    """A cell's value; a number in a date-formatted cell is the date it shows."""
+    value = python_value(cell.get("effectiveValue"))
+    kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
+    if kind in ("DATE", "DATE_TIME") and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+        return from_serial(value)
+    return value
 
 
 def python_value(effective: dict | None) -> Value:
@@ -174,7 +187,7 @@ class GoogleBackend:
                     values = row.get("values", [])
                     while len(grid.rows) < r:
                         grid.rows.append([])
-                    grid.rows[r - 1] = [python_value(v.get("effectiveValue")) for v in values]
+                    grid.rows[r - 1] = trimmed([_typed(v) for v in values])
                     for c, v in enumerate(values, start=1):
                         if v.get("note"):
                             grid.notes[(r, c)] = v["note"]
@@ -318,6 +331,10 @@ class _Requests:
             props["index"] = op.index
         self.requests.append({"addSheet": {"properties": props}})
         self.meta[op.title] = SheetMeta(sheet_id, op.title, 1000, 26)
+
+    def _DeleteTab(self, op: DeleteTab) -> None:
+        if op.tab in self.meta and len(self.meta) > 1:
+            self.requests.append({"deleteSheet": {"sheetId": self.meta.pop(op.tab).sheet_id}})
 
     def _cell(self, value: Value, fmt: str | None, fill: str | None = None, link: str | None = None) -> dict:
         ev, needed = extended(value)

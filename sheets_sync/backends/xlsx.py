@@ -32,6 +32,7 @@ from ..workbook import (
     ColumnFormat,
     ColumnWidth,
     Conflict,
+    DeleteTab,
     Dropdown,
     FreezeRows,
     Grid,
@@ -45,6 +46,7 @@ from ..workbook import (
     WriteCells,
     column_letter,
     quote_title,
+    trimmed,
 )
 
 # Thai locale (041E) with the Buddhist calendar (07): Excel and LibreOffice both show `1 ต.ค. 2569`.
@@ -125,7 +127,7 @@ class XlsxBackend:
         try:
             data = WorkbookData()
             for ws in wb.worksheets:
-                rows = [[_as_read(v) for v in r] for r in ws.iter_rows(values_only=True)]
+                rows = [trimmed([_as_read(v) for v in r]) for r in ws.iter_rows(values_only=True)]
                 grid = Grid(ws.title, rows)
                 del grid.rows[grid.last_row:]
                 data.tabs[ws.title] = grid
@@ -151,6 +153,10 @@ class XlsxBackend:
         if isinstance(op, AddTab):
             if op.title not in wb.sheetnames:
                 wb.create_sheet(op.title, op.index)
+            return
+        if isinstance(op, DeleteTab):
+            if op.tab in wb.sheetnames and len(wb.sheetnames) > 1:
+                wb.remove(wb[op.tab])
             return
         ws = wb[op.tab]
         if isinstance(op, WriteCells):

@@ -24,7 +24,7 @@ from .server import Emulator, _endpoint_name
 PRODUCT_ENDPOINTS = {"spreadsheets.get", "values.batchGet", "spreadsheets.batchUpdate", "drive.files.create",
                      "drive.files.get", "drive.files.delete"}
 PRODUCT_KINDS = {"addSheet", "updateCells", "repeatCell", "updateSheetProperties", "updateDimensionProperties",
-                 "appendDimension", "setDataValidation", "addProtectedRange", "deleteProtectedRange"}
+                 "appendDimension", "setDataValidation", "addProtectedRange", "deleteProtectedRange", "deleteSheet"}
 
 
 def shape(value: Any) -> Any:

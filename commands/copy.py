@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import click
+
+from sheets_sync.copying import copy_workbook
+from sheets_sync.target import create_google_sheet, open_backend, parse_target
+
+from .common import say
+
+
+@click.command("copy")
+@click.argument("source", metavar="SOURCE")
+@click.argument("destination", metavar="[DEST]", required=False)
+@click.option("--create", "create_title", metavar="TITLE",
+              help="คัดลอกไปยัง Google Sheet ใหม่ชื่อนี้ / copy into a new Google Sheet with this title.")
+@click.option("--force", is_flag=True, help="เขียนทับแท็บที่มีข้อมูลในปลายทาง / overwrite destination tabs that hold data.")
+def copy_command(source: str, destination: str | None, create_title: str | None, force: bool) -> None:
+    """คัดลอกสมุดงานทั้งเล่ม / Copy every tab from one workbook to another, either direction.
+
+    SOURCE and DEST are each an .xlsx path, a Google Sheets URL or a key. Values are copied as typed; the
+    layout, dropdowns, date formats and protection are laid down as init does. One read of each side and one
+    write. A destination that already holds data in the same tabs is refused unless --force.
+
+    \b
+    Example:
+      sheets-sync copy office-2570.xlsx --create "คำรับรอง สพป. ตัวอย่าง เขต 1 ปี 2570"
+      sheets-sync copy https://docs.google.com/spreadsheets/d/KEY/edit offline.xlsx
+    """
+    credentials = click.get_current_context().meta.get("credentials")
+    if (destination is None) == (create_title is None):
+        raise click.UsageError("give DEST or --create TITLE (one of them) / ระบุปลายทางหรือ --create อย่างใดอย่างหนึ่ง")
+    source_backend = open_backend(parse_target(source), credentials)
+    target = create_google_sheet(create_title, credentials) if create_title else \
+        open_backend(parse_target(destination or ""), credentials)
+    report = copy_workbook(source_backend, target, force)
+    for title, rows in report.tabs:
+        say(f"คัดลอกแท็บ {title}: {rows} แถว", f"copied {title}: {rows} rows")
+    for th, en in report.notes:
+        say(th, en)
+    url = getattr(target, "url", None)
+    say(f"ปลายทาง: {url or report.destination}", f"destination: {url or report.destination}")

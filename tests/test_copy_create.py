@@ -1,0 +1,61 @@
+"""init --create makes a new Google Sheet; copy moves a whole workbook between .xlsx and Google, both ways."""
+
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.schema import ALL_TABS, INPUT_TABS
+from sheets_sync.target import open_backend, parse_target
+
+from .conftest import cli, kpi, office_workbook, result
+
+
+@pytest.fixture
+def google(emulator, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
+    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
+    return emulator
+
+
+def test_init_create_makes_a_laid_out_google_sheet_and_prints_its_url(google):
+    google.clear_log()
+    outcome = cli("init", "--create", "คำรับรอง สพป. ทดสอบ ปี 2570", "--fiscal-year", "2570")
+    assert outcome.exit_code == 0, outcome.output
+    url = next(line for line in outcome.output.splitlines() if "docs.google.com" in line)
+    key = url.split("/d/")[1].split("/")[0]
+    titles = [s["properties"]["title"] for s in google.snapshot(key)["sheets"]]
+    assert titles == [t.th for t in ALL_TABS]  # the empty default Sheet1 is gone
+    assert [e["endpoint"] for e in google.requests()] == ["drive.files.create", "spreadsheets.get",
+                                                         "spreadsheets.batchUpdate"]
+
+
+def test_copy_an_offices_xlsx_into_a_new_google_sheet_and_back(google, tmp_path: Path):
+    local = office_workbook(tmp_path / "office.xlsx", [kpi("1", 60), kpi("2", 40)],
+                            [result("1", 6, 85), result("2", 6, "ร้อยละ ๗๐")])
+    original = XlsxBackend(local).read()
+    google.clear_log()
+    outcome = cli("copy", str(local), "--create", "สำเนา")
+    assert outcome.exit_code == 0, outcome.output
+    key = next(line for line in outcome.output.splitlines() if "docs.google.com" in line).split("/d/")[1].split("/")[0]
+    endpoints = [e["endpoint"] for e in google.requests()]
+    assert endpoints == ["drive.files.create", "spreadsheets.get", "spreadsheets.batchUpdate"]
+    copied = open_backend(parse_target(key)).read()
+    for tab in INPUT_TABS:
+        assert copied.tabs[tab.th].rows == original.tabs[tab.th].rows, tab.th
+    back = tmp_path / "offline.xlsx"
+    assert cli("copy", key, str(back)).exit_code == 0
+    offline = XlsxBackend(back).read()
+    for tab in INPUT_TABS:
+        assert offline.tabs[tab.th].rows == original.tabs[tab.th].rows, tab.th
+    assert cli("build", "--sheet", str(back), "--today", "2027-04-01").exit_code == 0
+
+
+def test_copy_refuses_to_overwrite_data_unless_forced(tmp_path: Path):
+    a = office_workbook(tmp_path / "a.xlsx", [kpi("1", 100)], [])
+    b = office_workbook(tmp_path / "b.xlsx", [kpi("9", 100)], [])
+    refused = cli("copy", str(a), str(b))
+    assert refused.exit_code == ExitCode.USAGE and "--force" in refused.stderr
+    assert cli("copy", str(a), str(b), "--force").exit_code == 0
+    assert XlsxBackend(b).read().tabs["ตัวชี้วัด"].rows[1][0] == "1"
