@@ -182,3 +182,39 @@ def test_a_write_over_2_mb_is_split_by_tab_and_says_so(emulator, sheet, monkeypa
     assert len(writes) >= 2 and all(w["status"] == 200 for w in writes)
     assert any("split by tab" in en for _, en in outcome.notes)
     assert emulator.cell(sheet, "ข", 300, 10) == "แถว 299 คอลัมน์ 9"
+
+
+def test_the_emulator_runs_as_its_own_process_and_prints_its_url(tmp_path: Path):
+    import requests
+
+    process = subprocess.Popen([sys.executable, "-m", "tests.emulator", "--port", "0"], cwd=ROOT,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        created = requests.post(f"{url}/drive/v3/files", json={"name": "x", "mimeType":
+                                "application/vnd.google-apps.spreadsheet"}, timeout=10).json()
+        bad = requests.post(f"{url}/v4/spreadsheets/{created['id']}:batchUpdate",
+                            json={"requests": [{"addSheet": {"properties": {"titel": "typo"}}}]}, timeout=10)
+        assert bad.status_code == 400
+        assert bad.json()["error"] == {"code": 400, "status": "INVALID_ARGUMENT", "message":
+                                       "Invalid JSON payload received. Unknown name \"titel\" at "
+                                       "'requests[0].add_sheet.properties': Cannot find field."}
+        log = requests.get(f"{url}/_emulator/requests", timeout=10).json()["requests"]
+        assert [e["status"] for e in log] == [200, 400]
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_a_failing_request_in_a_batch_leaves_the_spreadsheet_untouched(emulator, sheet):
+    import requests
+
+    before = emulator.snapshot(sheet)
+    answer = requests.post(f"{emulator.url}/v4/spreadsheets/{sheet}:batchUpdate", json={"requests": [
+        {"addSheet": {"properties": {"title": "ใหม่"}}},
+        {"updateCells": {"start": {"sheetId": 0, "rowIndex": 5000, "columnIndex": 0},
+                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
+                         "fields": "userEnteredValue"}}]}, timeout=10)
+    assert answer.status_code == 400 and "after last row" in answer.json()["error"]["message"]
+    assert emulator.snapshot(sheet) == before
