@@ -44,7 +44,8 @@ def empty_default_tabs(data: WorkbookData) -> list[str]:
     return [t for t, g in data.tabs.items() if t in DEFAULT_TAB_NAMES and g.last_row == 0]
 
 
-def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = False) -> list[Operation]:
+def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = False,
+              layout: bool = True) -> list[Operation]:
     busy = [t for t in source.tabs if t in destination.tabs and destination.tabs[t].last_row > 0]
     if busy and not force:
         raise SheetsSyncError(
@@ -58,9 +59,11 @@ def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = Fal
             operations.append(AddTab(title))
         width = max((len(r) for r in grid.rows), default=0)
         rows = tuple(tuple(r) + (None,) * (width - len(r)) for r in grid.rows) or ((),)
-        operations.append(ReplaceTab(title, rows, _column_formats(title, grid.header)))
-    layout, _ = plan_init(source, InitOptions())
-    operations += layout
+        notes = tuple((r, c, text) for (r, c), text in sorted(grid.notes.items()))
+        operations.append(ReplaceTab(title, rows, _column_formats(title, grid.header), notes=notes))
+    if layout:
+        laid_out, _ = plan_init(source, InitOptions())
+        operations += laid_out
     operations += [DeleteTab(t) for t in empty_default_tabs(destination) if t not in source.tabs]
     return operations
 

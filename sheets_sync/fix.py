@@ -69,7 +69,7 @@ def run_fix(backend: Backend, dry_run: bool = False) -> FixReport:
     writes, changes = plan_fix(data)
     report = FixReport(backend.description, changes)
     if writes and not dry_run:
-        report.snapshot = take_snapshot(backend, "before fix")
+        report.snapshot = take_snapshot(backend, data, "before fix")
         result = backend.apply(writes)
         report.conflicts = result.conflicts
         conflicted = {c.cell for c in result.conflicts}

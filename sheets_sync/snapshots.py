@@ -1,7 +1,9 @@
-"""Snapshots of a local workbook, taken before any command writes into staff's input tabs.
+"""Snapshots: every tab (values and notes) saved to a timestamped .xlsx with a JSON manifest holding a
+SHA-256 checksum per tab, taken before any command writes into staff's input tabs, and put back by restore.
 
-A snapshot is a byte-for-byte copy of the .xlsx beside a JSON manifest with a SHA-256 checksum, in
-`.sheets-sync/snapshots/` next to the workbook; the newest `keep` are kept.
+A snapshot is made from the data a command has already read, so on Google it costs no request.  They are
+kept in `.sheets-sync/snapshots/` beside a local workbook, or in the working directory for a Google Sheet;
+the newest `keep` of each workbook are kept (setting `snapshots_keep`, 20 by default).
 """
 
 from __future__ import annotations
@@ -9,36 +11,145 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import shutil
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .copying import plan_copy
 from .errors import SheetsSyncError
 from .exit_codes import ExitCode
-from .workbook import Backend
+from .schema import INPUT_TABS
+from .workbook import AddTab, Backend, ReplaceTab, WorkbookData
 
 DEFAULT_KEEP = 20
 
 
-def snapshot_dir(workbook: Path) -> Path:
-    return workbook.parent / ".sheets-sync" / "snapshots"
+def _json_value(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10] if not isinstance(value, dt.datetime) or value.time() == dt.time(0) \
+            else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
-def take_snapshot(backend: Backend, reason: str, keep: int = DEFAULT_KEEP, now: dt.datetime | None = None) -> Path:
+def tab_checksum(rows: list[list[object]], notes: dict[tuple[int, int], str]) -> str:
+    """The same content gives the same checksum on every backend: dates as ISO days, 3.0 as 3."""
+    payload = {"rows": [[_json_value(v) for v in row] for row in rows],
+               "notes": sorted([r, c, text] for (r, c), text in notes.items())}
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def snapshot_dir(backend: Backend) -> Path:
+    path = getattr(backend, "path", None)
+    return (path.parent if path is not None else Path.cwd()) / ".sheets-sync" / "snapshots"
+
+
+def _stem(backend: Backend) -> str:
+    path = getattr(backend, "path", None)
+    name = path.stem if path is not None else getattr(backend, "key", "workbook")
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", name)[:60]
+
+
+def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int = DEFAULT_KEEP,
+                  folder: Path | None = None, now: dt.datetime | None = None) -> Path:
     from .backends.xlsx import XlsxBackend
 
-    if not isinstance(backend, XlsxBackend):
-        raise SheetsSyncError(ExitCode.NOT_AVAILABLE, "ยังถ่ายสำเนาได้เฉพาะไฟล์ .xlsx ในเครื่อง",
-                              "snapshots are only available for a local .xlsx workbook in this version")
-    source = backend.path
-    folder = snapshot_dir(source)
+    folder = folder or snapshot_dir(backend)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{source.stem}-{stamp}.xlsx"
-    shutil.copy2(source, target)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    manifest = {"workbook": source.name, "taken": stamp, "reason": reason, "sha256": digest}
+    target = folder / f"{_stem(backend)}-{stamp}.xlsx"
+    XlsxBackend(target).apply(plan_copy(data, WorkbookData(), layout=False))
+    manifest = {
+        "workbook": backend.description,
+        "taken": stamp,
+        "reason": reason,
+        "file_sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+        "tabs": {title: {"rows": len(grid.rows), "sha256": tab_checksum(grid.rows, grid.notes)}
+                 for title, grid in data.tabs.items()},
+    }
     target.with_suffix(".json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    for old in sorted(folder.glob(f"{source.stem}-*.xlsx"))[:-keep]:
+    for old in sorted(folder.glob(f"{_stem(backend)}-*.xlsx"))[:-keep]:
         old.unlink(missing_ok=True)
         old.with_suffix(".json").unlink(missing_ok=True)
     return target
+
+
+@dataclass
+class TabDifference:
+    title: str
+    rows_now: int
+    rows_then: int
+    cells_changed: int
+
+
+@dataclass
+class RestorePlan:
+    snapshot: Path
+    differences: list[TabDifference] = field(default_factory=list)
+    operations: list = field(default_factory=list)
+
+
+def read_snapshot(path: Path) -> WorkbookData:
+    """A snapshot's content, after checking each tab against the manifest's checksum."""
+    from .backends.xlsx import XlsxBackend
+
+    manifest_path = path.with_suffix(".json")
+    data = XlsxBackend(path).read()
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        for title, entry in manifest.get("tabs", {}).items():
+            grid = data.tabs.get(title)
+            # notes are not read back from .xlsx (read-only mode), so only values are compared here
+            if grid is None or len(grid.rows) != entry["rows"]:
+                raise SheetsSyncError(ExitCode.NOT_FOUND, f"สำเนา {path} ไม่ตรงกับบันทึกกำกับ (แท็บ {title})",
+                                      f"the snapshot {path} does not match its manifest (tab {title})")
+    return data
+
+
+def plan_restore(current: WorkbookData, snapshot: WorkbookData, path: Path, tabs: list[str] | None) -> RestorePlan:
+    plan = RestorePlan(path)
+    wanted = [t.th for t in INPUT_TABS] if not tabs else tabs
+    for title in wanted:
+        then = snapshot.tabs.get(title)
+        if then is None:
+            raise SheetsSyncError(ExitCode.USAGE, f"สำเนาไม่มีแท็บ {title}", f"the snapshot has no tab {title!r}")
+        now = current.tabs.get(title)
+        now_rows = now.rows if now else []
+        height = max(len(now_rows), len(then.rows))
+        changed = 0
+        for r in range(height):
+            a = now_rows[r] if r < len(now_rows) else []
+            b = then.rows[r] if r < len(then.rows) else []
+            width = max(len(a), len(b))
+            changed += sum(1 for c in range(width) if (a[c] if c < len(a) else None) != (b[c] if c < len(b) else None))
+        if changed:
+            plan.differences.append(TabDifference(title, len(now_rows), len(then.rows), changed))
+            if now is None:
+                plan.operations.append(AddTab(title))
+            width = max((len(r) for r in then.rows), default=0)
+            plan.operations.append(ReplaceTab(title, tuple(tuple(r) + (None,) * (width - len(r)) for r in then.rows)))
+    return plan
+
+
+@dataclass
+class RestoreReport:
+    plan: RestorePlan
+    restored: bool = False
+    safety_snapshot: Path | None = None
+
+
+def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm) -> RestoreReport:
+    """Put input tabs back from a snapshot, after `confirm(plan)` agrees; the current state is saved first."""
+    current = backend.read()
+    plan = plan_restore(current, read_snapshot(path), path, tabs)
+    report = RestoreReport(plan)
+    if plan.operations and confirm(plan):
+        report.safety_snapshot = take_snapshot(backend, current, f"before restore of {path.name}")
+        backend.apply(plan.operations)
+        report.restored = True
+    return report
+
+
+def run_snapshot(backend: Backend, folder: Path | None = None) -> Path:
+    return take_snapshot(backend, backend.read(), "snapshot command", folder=folder)

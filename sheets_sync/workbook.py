@@ -126,6 +126,7 @@ class ReplaceTab:
     column_formats: tuple[str | None, ...] = ()
     fills: tuple[tuple[int, int, str], ...] = ()  # (row, col, "RRGGBB")
     links: tuple[tuple[int, int, str], ...] = ()  # (row, col, A1 reference inside the workbook)
+    notes: tuple[tuple[int, int, str], ...] = ()  # (row, col, note text)
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,8 @@ def new_workbook(tmp_path: Path) -> Path:
     return path
 
 
-def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
-    runner = CliRunner()
-    if cwd is None:
-        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
-    with runner.isolated_filesystem(temp_dir=cwd):
-        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+def cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
 
 
 def sheet_values(path: Path, title: str) -> list[list[object]]:

@@ -214,8 +214,8 @@ def test_fix_leaves_alone_a_cell_changed_after_its_read(clean: Path, monkeypatch
     type_into(clean, "ผลการดำเนินงาน", "C2", "๘๕")
     real_snapshot = fix_module.take_snapshot
 
-    def snapshot_then_someone_types(backend, reason):
-        taken = real_snapshot(backend, reason)
+    def snapshot_then_someone_types(backend, data, reason):
+        taken = real_snapshot(backend, data, reason)
         type_into(clean, "ผลการดำเนินงาน", "C2", "๙๐")  # a person edits between our read and our write
         return taken
 

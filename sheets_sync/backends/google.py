@@ -373,6 +373,7 @@ class _Requests:
         width = max((len(r) for r in op.rows), default=1)
         self.grow(info, len(op.rows), width)
         fills = {(r, c): colour_hex for r, c, colour_hex in op.fills}
+        notes = {(r, c): text for r, c, text in op.notes}
         links = {}
         for r, c, location in op.links:
             title, _, ref = location.rpartition("!")
@@ -384,10 +385,13 @@ class _Requests:
             values = []
             for c, value in enumerate(row, start=1):
                 fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
-                values.append(self._cell(value, fmt, fills.get((r, c)), links.get((r, c))))
+                cell = self._cell(value, fmt, fills.get((r, c)), links.get((r, c)))
+                if (r, c) in notes:
+                    cell["note"] = notes[(r, c)]
+                values.append(cell)
             rows.append({"values": values})
         self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": 0},
-                                              "rows": rows, "fields": "userEnteredValue,userEnteredFormat,textFormatRuns"}})
+                                              "rows": rows, "fields": "userEnteredValue,userEnteredFormat,textFormatRuns,note"}})
 
     def _StyleHeader(self, op: StyleHeader) -> None:
         info = self.sheet(op.tab)

@@ -179,6 +179,8 @@ class XlsxBackend:
                     _store(ws, r, c, value, fmt)
             for r, c, colour in op.fills:
                 ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
+            for r, c, text in op.notes:
+                ws.cell(row=r, column=c).comment = Comment(text, "sheets-sync snapshot")
             for r, c, location in op.links:
                 ws.cell(row=r, column=c).hyperlink = Hyperlink(ref=f"{column_letter(c)}{r}", location=location)
                 ws.cell(row=r, column=c).font = Font(color="0563C1", underline="single")

@@ -1,0 +1,59 @@
+"""snapshot, restore, and fix's snapshot-first rule, on both backends."""
+
+import json
+from pathlib import Path
+
+from sheets_sync.snapshots import tab_checksum
+from sheets_sync.workbook import WriteCells
+
+from .conftest import cli, kpi, result, type_office
+
+
+def results_tab(workbook):
+    return workbook.backend().read().tabs["ผลการดำเนินงาน"].rows
+
+
+def test_a_snapshot_holds_every_tab_with_a_checksum_per_tab(workbook, tmp_path: Path):
+    type_office(workbook.backend(), [kpi("1", 100)], [result("1", 6, 85, reported_on="15/04/2570")])
+    workbook.clear_log()
+    outcome = cli("snapshot", "--sheet", workbook.sheet, "--out", str(tmp_path / "snaps"))
+    assert outcome.exit_code == 0, outcome.output
+    [saved] = list((tmp_path / "snaps").glob("*.xlsx"))
+    manifest = json.loads(saved.with_suffix(".json").read_text())
+    data = workbook.backend().read()
+    assert set(manifest["tabs"]) == set(data.tabs)
+    grid = data.tabs["ผลการดำเนินงาน"]
+    assert manifest["tabs"]["ผลการดำเนินงาน"]["sha256"] == tab_checksum(grid.rows, grid.notes)
+    if workbook.kind == "google":
+        assert workbook.reads_and_writes() == (2, 0)  # the command's read and the test's; never a write
+
+
+def test_restore_shows_what_would_change_asks_and_puts_the_tabs_back(workbook, tmp_path: Path):
+    type_office(workbook.backend(), [kpi("1", 100)], [result("1", 6, 85)])
+    cli("snapshot", "--sheet", workbook.sheet, "--out", str(tmp_path / "snaps"))
+    [saved] = list((tmp_path / "snaps").glob("*.xlsx"))
+    before = results_tab(workbook)
+    backend = workbook.backend()
+    backend.read()
+    backend.apply([WriteCells("ผลการดำเนินงาน", 2, 3, (("ลบผิด",),))])  # someone overwrites a result
+    declined = cli("restore", "--sheet", workbook.sheet, str(saved), input="n\n")
+    assert "1 cells would change" in declined.output and "cancelled" in declined.output
+    assert results_tab(workbook)[1][2] == "ลบผิด"
+    restored = cli("restore", "--sheet", workbook.sheet, str(saved), "--tabs", "ผลการดำเนินงาน", "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert results_tab(workbook) == before
+
+
+def test_fix_takes_a_snapshot_first_on_either_backend(workbook, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    type_office(workbook.backend(), [kpi("1", 100)], [result("1", 6, "ร้อยละ ๘๕")])
+    workbook.clear_log()
+    outcome = cli("fix", "--sheet", workbook.sheet)
+    assert outcome.exit_code == 0, outcome.output
+    assert results_tab(workbook)[1][2] == 85
+    snapshots = list(Path(tmp_path).rglob(".sheets-sync/snapshots/*.xlsx"))
+    assert len(snapshots) == 1
+    if workbook.kind == "google":
+        # one read, one re-read of the cells to change, one write: the snapshot came from the first read
+        assert [e["endpoint"] for e in workbook.requests()][:3] == ["spreadsheets.get", "values.batchGet",
+                                                                     "spreadsheets.batchUpdate"]
