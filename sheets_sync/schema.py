@@ -407,6 +407,7 @@ SETTINGS_DECLARED: tuple[Setting, ...] = (
     Setting("round9_due", "กำหนดส่งรอบ 9 เดือน", T.DATE, None, "round 9 report deadline"),
     Setting("round12_due", "กำหนดส่งรอบ 12 เดือน", T.DATE, None, "round 12 report deadline"),
     Setting("working_days", "นับเฉพาะวันทำการ (ใช่/ไม่ใช่)", T.YESNO, "yes", "count working days only (yes/no)"),
+    Setting("snapshots_keep", "จำนวนสำเนาที่เก็บไว้", T.INTEGER, 20, "snapshots to keep"),
 )
 
 

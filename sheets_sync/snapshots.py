@@ -51,9 +51,22 @@ def _stem(backend: Backend) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", name)[:60]
 
 
-def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int = DEFAULT_KEEP,
+def keep_setting(data: WorkbookData) -> int:
+    from .tables import read_settings
+    from .thai import ParseError, parse_integer
+
+    entry = read_settings(data).get("snapshots_keep")
+    try:
+        return max(1, parse_integer(entry.value)) if entry and entry.value not in (None, "") else DEFAULT_KEEP
+    except ParseError:
+        return DEFAULT_KEEP
+
+
+def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int | None = None,
                   folder: Path | None = None, now: dt.datetime | None = None) -> Path:
     from .backends.xlsx import XlsxBackend
+
+    keep = keep or keep_setting(data)
 
     folder = folder or snapshot_dir(backend)
     folder.mkdir(parents=True, exist_ok=True)

@@ -57,3 +57,18 @@ def test_fix_takes_a_snapshot_first_on_either_backend(workbook, tmp_path: Path, 
         # one read, one re-read of the cells to change, one write: the snapshot came from the first read
         assert [e["endpoint"] for e in workbook.requests()][:3] == ["spreadsheets.get", "values.batchGet",
                                                                      "spreadsheets.batchUpdate"]
+
+
+def test_only_the_newest_snapshots_are_kept_as_the_setting_says(tmp_path: Path):
+    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.tables import set_settings
+
+    from .conftest import office_workbook
+
+    path = office_workbook(tmp_path / "w.xlsx", [kpi("1", 100)], [])
+    backend = XlsxBackend(path)
+    backend.apply(set_settings(backend.read(), {"snapshots_keep": 3}))
+    for _ in range(5):
+        assert cli("snapshot", "--sheet", str(path)).exit_code == 0
+    kept = sorted((tmp_path / ".sheets-sync" / "snapshots").glob("*.xlsx"))
+    assert len(kept) == 3 and len(list(kept[0].parent.glob("*.json"))) == 3
