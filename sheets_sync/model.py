@@ -29,7 +29,7 @@ from .schema import (
 from .scoring import DEFAULT_BANDS_TEXT, Band, Direction, Method, parse_bands
 from .tables import Record, SettingEntry, Table, read_settings, read_table
 from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, is_placeholder, is_yes, parse_date, parse_integer, parse_number
-from .workbook import Value, WorkbookData
+from .workbook import Value, WorkbookData, a1
 
 T = TypeVar("T")
 
@@ -200,10 +200,15 @@ def require_layout(data: WorkbookData, tabs: tuple[Tab, ...] = INPUT_TABS) -> di
                               f"missing tabs {', '.join(missing)}; run `sheets-sync init`")
     for table in tables.values():
         lacking = [c for c in table.missing_columns() if c.required]
-        doubled = list(table.duplicate_columns)
+        doubled = {k: [a1(table.title or table.tab.th, 1, i) for i in places[1:]]
+                   for k, places in table.duplicate_columns.items()}
         if lacking or doubled:
-            th = "; ".join([f"ไม่มีคอลัมน์ {c.th}" for c in lacking] + [f"คอลัมน์ {k} ซ้ำ" for k in doubled])
-            en = "; ".join([f"column {c.key} is missing" for c in lacking] + [f"column {k} appears twice" for k in doubled])
+            th = "; ".join([f"ไม่มีคอลัมน์ {c.th} (เพิ่มได้ด้วย sheets-sync init)" for c in lacking] +
+                           [f"หัวคอลัมน์ {table.tab.column(k).th} ซ้ำที่ {', '.join(cells)} โปรดลบหรือเปลี่ยนชื่อ"
+                            for k, cells in doubled.items()])
+            en = "; ".join([f"column {c.key} is missing (run `sheets-sync init` to add it)" for c in lacking] +
+                           [f"the header of {k} is typed again at {', '.join(cells)}; remove or rename it"
+                            for k, cells in doubled.items()])
             raise SheetsSyncError(ExitCode.LAYOUT, f"แท็บ {table.title}: {th}", f"tab {table.title}: {en}")
     return tables
 

@@ -46,6 +46,9 @@ from .thai import (
 from .workbook import Value, WorkbookData, a1
 
 
+EXCEL_CELL_LIMIT = 32_767  # characters an .xlsx cell can hold (Google Sheets: 50,000)
+
+
 @dataclass
 class ValidateOptions:
     today: dt.date
@@ -176,6 +179,11 @@ def _cells(tables: dict[str, Table], out: _Collector, strict: bool) -> None:
                         out.at(Severity.ERROR, f"{table.tab.key}.{col.key}.missing", table, record, col.key, key,
                                f"ยังไม่ได้กรอก{col.th} ซึ่งจำเป็น", f"{col.key} is required and empty")
                     continue
+                if isinstance(value, str) and len(value) >= EXCEL_CELL_LIMIT:
+                    out.at(Severity.WARNING, "cell.at_excel_limit", table, record, col.key, key,
+                           f"{col.th}: ข้อความยาวถึงขีดจำกัด {EXCEL_CELL_LIMIT:,} ตัวอักษรของ Excel ส่วนที่เกินอาจถูกตัด",
+                           f"{col.key}: the text is at Excel's limit of {EXCEL_CELL_LIMIT:,} characters per cell; "
+                           "anything beyond it may have been cut")
                 if isinstance(value, str) and value.startswith("=") and len(value) > 1:
                     out.at(Severity.WARNING, "cell.formula_text", table, record, col.key, key,
                            f"{col.th}: ค่าขึ้นต้นด้วย = ซึ่งดูเหมือนสูตร จะถือเป็นข้อความ ไม่คำนวณ",
