@@ -52,7 +52,10 @@ def restore_command(sheet: str | None, snapshot_file: Path, tabs: str | None, ye
     report = run_restore(backend, snapshot_file, [t.strip() for t in tabs.split(",")] if tabs else None, confirm)
     if not report.plan.differences:
         say("ข้อมูลตรงกับสำเนาอยู่แล้ว", "the tabs already match the snapshot; nothing to do")
-    elif report.restored:
+        return
+    for conflict in report.conflicts:
+        say(f"ไม่ได้นำกลับ {conflict.cell}: มีผู้แก้ไขระหว่างรอยืนยัน", f"left {conflict.cell} alone: someone edited it meanwhile")
+    if report.restored:
         say(f"นำกลับแล้ว สำเนาก่อนนำกลับ: {report.safety_snapshot}", f"restored; the state before is in {report.safety_snapshot}")
     else:
         say("ยกเลิก ไม่ได้เปลี่ยนอะไร", "cancelled; nothing changed")

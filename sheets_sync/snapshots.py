@@ -19,7 +19,7 @@ from .copying import plan_copy
 from .errors import SheetsSyncError
 from .exit_codes import ExitCode
 from .schema import INPUT_TABS
-from .workbook import AddTab, Backend, ReplaceTab, WorkbookData
+from .workbook import AddTab, Backend, Conflict, ReplaceTab, WorkbookData, WriteCells
 
 DEFAULT_KEEP = 20
 
@@ -129,19 +129,24 @@ def plan_restore(current: WorkbookData, snapshot: WorkbookData, path: Path, tabs
             raise SheetsSyncError(ExitCode.USAGE, f"สำเนาไม่มีแท็บ {title}", f"the snapshot has no tab {title!r}")
         now = current.tabs.get(title)
         now_rows = now.rows if now else []
-        height = max(len(now_rows), len(then.rows))
+        if now is None:
+            plan.differences.append(TabDifference(title, 0, len(then.rows), sum(len(r) for r in then.rows)))
+            width = max((len(r) for r in then.rows), default=0)
+            plan.operations += [AddTab(title), ReplaceTab(title, tuple(tuple(r) + (None,) * (width - len(r))
+                                                                       for r in then.rows))]
+            continue
         changed = 0
-        for r in range(height):
+        for r in range(max(len(now_rows), len(then.rows))):
             a = now_rows[r] if r < len(now_rows) else []
             b = then.rows[r] if r < len(then.rows) else []
-            width = max(len(a), len(b))
-            changed += sum(1 for c in range(width) if (a[c] if c < len(a) else None) != (b[c] if c < len(b) else None))
+            for c in range(max(len(a), len(b))):
+                was, back = (a[c] if c < len(a) else None), (b[c] if c < len(b) else None)
+                if was != back:
+                    changed += 1
+                    # only the differing cells, each written only if it still holds what was read
+                    plan.operations.append(WriteCells(title, r + 1, c + 1, ((back,),), expect=((was,),)))
         if changed:
             plan.differences.append(TabDifference(title, len(now_rows), len(then.rows), changed))
-            if now is None:
-                plan.operations.append(AddTab(title))
-            width = max((len(r) for r in then.rows), default=0)
-            plan.operations.append(ReplaceTab(title, tuple(tuple(r) + (None,) * (width - len(r)) for r in then.rows)))
     return plan
 
 
@@ -150,6 +155,7 @@ class RestoreReport:
     plan: RestorePlan
     restored: bool = False
     safety_snapshot: Path | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm) -> RestoreReport:
@@ -159,7 +165,7 @@ def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm) -
     report = RestoreReport(plan)
     if plan.operations and confirm(plan):
         report.safety_snapshot = take_snapshot(backend, current, f"before restore of {path.name}")
-        backend.apply(plan.operations)
+        report.conflicts = backend.apply(plan.operations).conflicts
         report.restored = True
     return report
 

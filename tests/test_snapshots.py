@@ -72,3 +72,30 @@ def test_only_the_newest_snapshots_are_kept_as_the_setting_says(tmp_path: Path):
         assert cli("snapshot", "--sheet", str(path)).exit_code == 0
     kept = sorted((tmp_path / ".sheets-sync" / "snapshots").glob("*.xlsx"))
     assert len(kept) == 3 and len(list(kept[0].parent.glob("*.json"))) == 3
+
+
+def test_restore_leaves_alone_a_cell_edited_while_the_coordinator_was_deciding(workbook, tmp_path: Path):
+    type_office(workbook.backend(), [kpi("1", 100)], [result("1", 6, 85)])
+    cli("snapshot", "--sheet", workbook.sheet, "--out", str(tmp_path / "snaps"))
+    [saved] = list((tmp_path / "snaps").glob("*.xlsx"))
+    backend = workbook.backend()
+    backend.read()
+    backend.apply([WriteCells("ผลการดำเนินงาน", 2, 3, (("ลบผิด",),)), WriteCells("ผลการดำเนินงาน", 2, 4, ((3,),))])
+
+    def typed_while_asking(text: str = "", **kwargs) -> bool:
+        typist = workbook.backend()
+        typist.read()
+        typist.apply([WriteCells("ผลการดำเนินงาน", 2, 3, (("แก้ใหม่",),))])  # a person fixes it meanwhile
+        return True
+
+    import click
+
+    original = click.confirm
+    click.confirm = typed_while_asking
+    try:
+        outcome = cli("restore", "--sheet", workbook.sheet, str(saved))
+    finally:
+        click.confirm = original
+    assert "left ผลการดำเนินงาน!C2 alone" in outcome.output
+    rows = results_tab(workbook)
+    assert rows[1][2] == "แก้ใหม่" and len(rows[1]) < 4  # the person's fix kept; D2 put back (blank)

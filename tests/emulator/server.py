@@ -5,6 +5,7 @@ Control endpoints:
   POST /_emulator/faults     {"kind": "429"|"500"|"503"|"slow"|"drop", "count": N, "retry_after": s,
                               "delay": s, "match": "substring of the path"} for the next N requests
   POST /_emulator/latency    {"seconds": 0.15}: every request waits this long
+  POST /_emulator/quota      {"read": 60, "write": 60}: Google's per-user quota a minute, answered with 429
   POST /_emulator/reset      forget every spreadsheet, fault and logged request
 """
 
@@ -41,7 +42,19 @@ class EmulatorState:
     log: list[dict] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     latency: float = 0.0
+    quota: dict[str, int] = field(default_factory=dict)  # per minute, "read"/"write"; empty: no quota
+    recent: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "write": []})
     lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def over_quota(self, kind: str, now: float) -> float | None:
+        """Google's per-user quota: None when the request may go, else the seconds until a slot frees."""
+        limit = self.quota.get(kind)
+        window = [t for t in self.recent[kind] if now - t < 60.0]
+        self.recent[kind] = window
+        if limit is not None and len(window) >= limit:
+            return 60.0 - (now - window[0])
+        window.append(now)
+        return None
 
     def book(self, spreadsheet_id: str) -> Spreadsheet:
         book = self.spreadsheets.get(spreadsheet_id)
@@ -257,6 +270,16 @@ class Handler(BaseHTTPRequestHandler):
                                  "bytes": len(raw), "time": time.time()}
         if state.latency:
             time.sleep(state.latency)
+        with state.lock:
+            wait = state.over_quota("read" if method == "GET" else "write", time.time())
+        if wait is not None:
+            entry.update(status=429, quota=True, endpoint=_endpoint_name(method, path))
+            with state.lock:
+                state.log.append(entry)
+            self._send(429, ApiError(429, "Quota exceeded for quota metric 'Requests' and limit 'Requests per "
+                                     "minute per user' of service 'sheets.googleapis.com'.").body(),
+                       {"Retry-After": f"{max(wait, 0.1):.1f}"})
+            return
         fault = self._take_fault(path)
         if fault is not None:
             entry.update(status=fault.kind, fault=True, endpoint=_endpoint_name(method, path))
@@ -319,7 +342,11 @@ class Handler(BaseHTTPRequestHandler):
             elif path == "/_emulator/latency" and method == "POST":
                 state.latency = float(body.get("seconds", 0))
                 self._send(200, {"latency": state.latency})
+            elif path == "/_emulator/quota" and method == "POST":
+                state.quota = {k: int(v) for k, v in body.items() if k in ("read", "write")}
+                self._send(200, {"quota": state.quota})
             elif path == "/_emulator/reset" and method == "POST":
+                state.quota = {}
                 state.spreadsheets.clear()
                 state.log.clear()
                 state.faults.clear()
