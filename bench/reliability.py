@@ -49,7 +49,8 @@ SCENARIOS = [
 
 def generated(emulator: Emulator, key: str) -> list:
     snapshot = emulator.snapshot(key)
-    return [s for s in snapshot["sheets"] if s["properties"]["title"] in ("สรุปคะแนน", "สรุปขั้นตอน", "สรุปผู้รับผิดชอบ")]
+    return [(s["properties"]["title"], s.get("data")) for s in snapshot["sheets"]
+            if s["properties"]["title"] in ("สรุปคะแนน", "สรุปขั้นตอน", "สรุปผู้รับผิดชอบ")]
 
 
 def max_in_window(times: list[float], window: float = 60.0) -> int:

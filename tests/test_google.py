@@ -103,6 +103,23 @@ def test_the_throttle_keeps_to_the_limit_in_any_window(tmp_path: Path):
     assert times[-1] >= 120  # 150 reads at 60 a minute need two full windows of waiting
 
 
+def test_a_client_under_the_throttle_never_meets_googles_quota(emulator, sheet, monkeypatch):
+    """The emulator enforces the quota the way Google does (scaled here to 5 reads per 2 seconds) and the
+    client's throttle has the same limit: eight status runs take longer than a window, and none gets a 429."""
+    monkeypatch.setenv("SHEETS_SYNC_READS_PER_MINUTE", "5")
+    monkeypatch.setenv("SHEETS_SYNC_QUOTA_WINDOW", "2.2")  # the client's window, with its margin
+    emulator.state.quota, emulator.state.quota_window = {"read": 5}, 2.0
+    emulator.state.recent = {"read": [], "write": []}
+    started = time.monotonic()
+    try:
+        for _ in range(8):
+            assert cli("status", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
+    finally:
+        emulator.state.quota, emulator.state.quota_window = {}, 60.0
+    assert time.monotonic() - started >= 2.0
+    assert [e for e in emulator.requests() if e.get("quota")] == []
+
+
 def test_the_throttle_is_shared_between_processes(tmp_path: Path):
     script = ("import sys; from pathlib import Path; from sheets_sync.throttle import Throttle; "
               f"t = Throttle('shared', Path({str(tmp_path)!r}), reads=5, window=1.0); "

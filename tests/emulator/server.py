@@ -5,7 +5,7 @@ Control endpoints:
   POST /_emulator/faults     {"kind": "429"|"500"|"503"|"slow"|"drop", "count": N, "retry_after": s,
                               "delay": s, "match": "substring of the path"} for the next N requests
   POST /_emulator/latency    {"seconds": 0.15}: every request waits this long
-  POST /_emulator/quota      {"read": 60, "write": 60}: Google's per-user quota a minute, answered with 429
+  POST /_emulator/quota      {"read": 60, "write": 60, "window": 60}: Google's per-user quota, answered with 429
   POST /_emulator/reset      forget every spreadsheet, fault and logged request
 """
 
@@ -42,17 +42,18 @@ class EmulatorState:
     log: list[dict] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     latency: float = 0.0
-    quota: dict[str, int] = field(default_factory=dict)  # per minute, "read"/"write"; empty: no quota
+    quota: dict[str, int] = field(default_factory=dict)  # per window, "read"/"write"; empty: no quota
+    quota_window: float = 60.0
     recent: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "write": []})
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def over_quota(self, kind: str, now: float) -> float | None:
         """Google's per-user quota: None when the request may go, else the seconds until a slot frees."""
         limit = self.quota.get(kind)
-        window = [t for t in self.recent[kind] if now - t < 60.0]
+        window = [t for t in self.recent[kind] if now - t < self.quota_window]
         self.recent[kind] = window
         if limit is not None and len(window) >= limit:
-            return 60.0 - (now - window[0])
+            return self.quota_window - (now - window[0])
         window.append(now)
         return None
 
@@ -270,6 +271,7 @@ class Handler(BaseHTTPRequestHandler):
                                  "bytes": len(raw), "time": time.time()}
         if state.latency:
             time.sleep(state.latency)
+        serving = time.monotonic()
         with state.lock:
             wait = state.over_quota("read" if method == "GET" else "write", time.time())
         if wait is not None:
@@ -316,9 +318,11 @@ class Handler(BaseHTTPRequestHandler):
             except discovery.InvalidRequest as exc:
                 status, payload = 400, ApiError(400, str(exc)).body()
         entry["status"] = status
+        answer = proto_json(payload) if status < 400 else payload
+        entry["served"] = time.monotonic() - serving  # the emulator's own work, beyond the simulated latency
         with state.lock:
             state.log.append(entry)
-        self._send(status, proto_json(payload) if status < 400 else payload)
+        self._send(status, answer)
 
     def _take_fault(self, path: str) -> Fault | None:
         state = self.server.state
@@ -344,6 +348,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, {"latency": state.latency})
             elif path == "/_emulator/quota" and method == "POST":
                 state.quota = {k: int(v) for k, v in body.items() if k in ("read", "write")}
+                state.quota_window = float(body.get("window", 60.0))
                 self._send(200, {"quota": state.quota})
             elif path == "/_emulator/reset" and method == "POST":
                 state.quota = {}

@@ -1,0 +1,261 @@
+#!/usr/bin/env python
+"""Benchmarks: API requests, wall time and peak memory per command, against the usual gspread approach.
+
+    python bench/run.py --quick            # 12 and 100 KPIs, under two minutes, prints the tables
+    python bench/run.py --write            # 12, 100, 1,000 and 5,000 KPIs; writes docs/benchmarks.md and .png
+
+Google: the emulator (tests/emulator) with a fixed latency per request (150 ms by default), each command run in
+its own process so its peak memory (ru_maxrss) is its own.  The usual approach is what most scripts do with
+gspread and gspread-dataframe: open the spreadsheet, `worksheet()` per tab, `get_as_dataframe` per tab, then
+`worksheet()`, `clear()` and `set_with_dataframe` per output tab — the same reads and writes as `build`.
+Local: `build` on an .xlsx against the floor of just loading and saving that workbook with openpyxl, and
+openpyxl's read against python-calamine's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import kpi, result, type_office  # noqa: E402
+from tests.emulator import Emulator  # noqa: E402
+
+TODAY = "2027-07-20"
+QUICK, FULL = (12, 100), (12, 100, 1000, 5000)
+GENERATED = ("สรุปคะแนน", "สรุปขั้นตอน", "สรุปผู้รับผิดชอบ")
+
+CHILD = r"""
+import json, os, resource, sys, time
+from commands.cli import main
+started = time.monotonic()
+code = 0
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit as exc:
+    code = exc.code or 0
+usage = resource.getrusage(resource.RUSAGE_SELF)
+with open(os.environ["BENCH_RECORD"], "w") as handle:
+    json.dump({"seconds": time.monotonic() - started, "cpu": usage.ru_utime + usage.ru_stime,
+               "rss_mb": usage.ru_maxrss / 1024, "code": code}, handle)
+"""
+
+
+def office(n: int) -> tuple[list[dict], list[dict], list[dict]]:
+    people = [{"person_id": f"P{i:04d}", "name": f"บุคลากร {i}", "role": "ผู้รับผิดชอบตัวชี้วัด"}
+              for i in range(1, max(25, n // 10) + 1)]
+    kpis = [kpi(str(i), 1, owner=people[i % len(people)]["person_id"], supervisor=people[0]["person_id"])
+            for i in range(1, n + 1)]
+    results = [result(str(i), r, 55 + (i * 7 + r) % 50) for i in range(1, n + 1) for r in (6, 9, 12)]
+    return kpis, results, people
+
+
+def run_child(args: list[str], env: dict[str, str]) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        record = handle.name
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT, env={**os.environ, **env, "BENCH_RECORD": record},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    data = json.loads(Path(record).read_text())
+    data["process_seconds"] = time.monotonic() - started
+    os.unlink(record)
+    return data
+
+
+def google_rows(emulator: Emulator, sizes: tuple[int, ...], latency: float, repeat: int) -> list[dict]:
+    from sheets_sync.target import open_backend, parse_target
+
+    rows = []
+    env = {"SHEETS_EMULATOR_HOST": emulator.host, "SHEETS_SYNC_THROTTLE_DIR": tempfile.mkdtemp(),
+           "SHEETS_SYNC_READS_PER_MINUTE": "100000", "SHEETS_SYNC_WRITES_PER_MINUTE": "100000"}
+    os.environ.update(env)
+    for n in sizes:
+        emulator.state.latency = 0.0
+        key = emulator.create(f"bench {n}")
+        kpis, results, people = office(n)
+        type_office(open_backend(parse_target(key)), kpis, results, people=people)
+        emulator.state.latency = latency
+        for name, args in (("init", ["init"]), ("validate --write", ["validate", "--write", "--today", TODAY]),
+                           ("build", ["build", "--today", TODAY]), ("build (nothing changed)", ["build", "--today", TODAY])):
+            samples = []
+            for attempt in range(repeat if name != "build" else 1):
+                emulator.clear_log()
+                record = run_child([*args, "--sheet", key], env)
+                log = emulator.requests()
+                samples.append((record, log))
+            record, log = samples[len(samples) // 2]
+            served = sum(e.get("served", 0.0) for e in log)
+            rows.append({"kpis": n, "command": name, "requests": len(log),
+                         "reads": sum(1 for e in log if e["method"] == "GET"),
+                         "writes": sum(1 for e in log if e["method"] != "GET"),
+                         "seconds": statistics.median(s[0]["seconds"] for s in samples),
+                         "cpu": record["cpu"], "served": served, "rss_mb": record["rss_mb"],
+                         "latency_floor": len(log) * latency})
+        emulator.clear_log()
+        started = time.monotonic()
+        usual_build(emulator.host, key)
+        log = emulator.requests()
+        rows.append({"kpis": n, "command": "usual gspread build", "requests": len(log),
+                     "reads": sum(1 for e in log if e["method"] == "GET"),
+                     "writes": sum(1 for e in log if e["method"] != "GET"),
+                     "seconds": time.monotonic() - started, "cpu": None, "served": sum(e.get("served", 0.0) for e in log),
+                     "rss_mb": None, "latency_floor": len(log) * latency})
+        del emulator.state.spreadsheets[key]
+    return rows
+
+
+def usual_build(host: str, key: str) -> None:
+    """What a typical script does with gspread and gspread-dataframe for the same build."""
+    import datetime as dt
+
+    import gspread
+    import pandas as pd
+    from gspread_dataframe import get_as_dataframe, set_with_dataframe
+
+    from sheets_sync.build import compile_office, generated_contents
+    from sheets_sync.credentials import emulator_session
+    from sheets_sync.schema import INPUT_TABS
+    from sheets_sync.workbook import Grid, WorkbookData
+
+    client = gspread.Client(auth=None, session=emulator_session(host))  # type: ignore[arg-type]
+    spreadsheet = client.open_by_key(key)
+    data = WorkbookData()
+    for tab in INPUT_TABS:
+        frame = get_as_dataframe(spreadsheet.worksheet(tab.th), evaluate_formulas=True, dtype=str)
+        frame = frame.where(pd.notna(frame), None)
+        data.tabs[tab.th] = Grid(tab.th, [list(frame.columns)] + frame.values.tolist())
+    compiled = compile_office(data, dt.date.fromisoformat(TODAY))
+    for key_, (rows, _) in generated_contents(compiled).items():
+        title = {"score_summary": "สรุปคะแนน", "step_summary": "สรุปขั้นตอน", "owner_summary": "สรุปผู้รับผิดชอบ"}[key_]
+        worksheet = spreadsheet.worksheet(title)
+        worksheet.clear()
+        frame = pd.DataFrame([[str(v) if v is not None else "" for v in r] for r in rows[1:]], columns=rows[0])
+        set_with_dataframe(worksheet, frame, resize=True)
+
+
+def local_rows(sizes: tuple[int, ...], repeat: int) -> list[dict]:
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    from sheets_sync.backends.xlsx import XlsxBackend
+
+    rows = []
+    for n in sizes:
+        folder = Path(tempfile.mkdtemp())
+        path = folder / "workbook.xlsx"
+        kpis, results, people = office(n)
+        type_office(XlsxBackend(path), kpis, results, people=people)
+        subprocess.run([sys.executable, "-c", CHILD, "build", "--sheet", str(path), "--today", "2027-04-01"], cwd=ROOT,
+                       env={**os.environ, "BENCH_RECORD": str(folder / "warm.json")}, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        builds = [run_child(["build", "--sheet", str(path), "--today", day], {})
+                  for day in ("2027-07-20", "2027-07-21", "2027-07-22")[:repeat]]
+
+        def timed(action) -> float:
+            times = []
+            for _ in range(repeat):
+                started = time.monotonic()
+                action()
+                times.append(time.monotonic() - started)
+            return statistics.median(times)
+
+        floor = timed(lambda: openpyxl.load_workbook(path).save(folder / "copy.xlsx"))
+        openpyxl_read = timed(lambda: [list(ws.iter_rows(values_only=True)) for ws in
+                                       openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets])
+        calamine_read = timed(lambda: [s.to_python() for s in
+                                       (CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+                                        for name in CalamineWorkbook.from_path(str(path)).sheet_names)])
+        build = statistics.median(b["seconds"] for b in builds)
+        rows.append({"kpis": n, "bytes": path.stat().st_size, "build": build, "rss_mb": builds[0]["rss_mb"],
+                     "floor": floor, "openpyxl_read": openpyxl_read, "calamine_read": calamine_read})
+    return rows
+
+
+def tables(google: list[dict], local: list[dict], latency: float) -> str:
+    out = [f"### Google Sheets (emulator, {latency * 1000:.0f} ms per request)", "",
+           "| KPIs | command | requests (reads + writes) | wall s | requests × latency s | client CPU s | "
+           "emulator s | wall ÷ (requests × latency + CPU + emulator) | peak MB |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in google:
+        cpu = r["cpu"] if r["cpu"] is not None else 0.0
+        expected = r["latency_floor"] + cpu + r["served"]
+        out.append(f"| {r['kpis']:,} | {r['command']} | {r['requests']} ({r['reads']} + {r['writes']}) | "
+                   f"{r['seconds']:.2f} | {r['latency_floor']:.2f} | "
+                   f"{'' if r['cpu'] is None else f'{cpu:.2f}'} | {r['served']:.2f} | "
+                   f"{r['seconds'] / expected:.2f} | {_mb(r['rss_mb'])} |")
+    out += ["", "### sheets-sync `build` against the usual gspread approach", "",
+            "| KPIs | sheets-sync requests | usual requests | ratio | sheets-sync wall s | usual wall s | ratio |",
+            "|---|---|---|---|---|---|---|"]
+    for n in sorted({r["kpis"] for r in google}):
+        ours = next(r for r in google if r["kpis"] == n and r["command"] == "build")
+        usual = next(r for r in google if r["kpis"] == n and r["command"] == "usual gspread build")
+        out.append(f"| {n:,} | {ours['requests']} | {usual['requests']} | {usual['requests'] / ours['requests']:.1f}× | "
+                   f"{ours['seconds']:.2f} | {usual['seconds']:.2f} | {usual['seconds'] / ours['seconds']:.1f}× |")
+    out += ["", "### Local .xlsx", "",
+            "| KPIs | file KB | build s | openpyxl load + save s | build ÷ floor | openpyxl read s | calamine read s | "
+            "peak MB |", "|---|---|---|---|---|---|---|---|"]
+    for r in local:
+        out.append(f"| {r['kpis']:,} | {r['bytes'] / 1024:.0f} | {r['build']:.2f} | {r['floor']:.2f} | "
+                   f"{r['build'] / r['floor']:.2f} | {r['openpyxl_read']:.2f} | {r['calamine_read']:.2f} | "
+                   f"{r['rss_mb']:.0f} |")
+    return "\n".join(out)
+
+
+def _mb(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def plot(google: list[dict], local: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted({r["kpis"] for r in google})
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for command, style in (("build", "o-"), ("usual gspread build", "s--"), ("validate --write", "^-")):
+        left.plot(sizes, [next(r for r in google if r["kpis"] == n and r["command"] == command)["requests"]
+                          for n in sizes], style, label=command)
+    left.set(xscale="log", xlabel="KPIs", ylabel="requests per run", title="Google API requests")
+    left.legend()
+    right.plot([r["kpis"] for r in local], [r["build"] for r in local], "o-", label="build (.xlsx)")
+    right.plot([r["kpis"] for r in local], [r["floor"] for r in local], "s--", label="openpyxl load + save")
+    right.plot(sizes, [next(r for r in google if r["kpis"] == n and r["command"] == "build")["seconds"]
+                       for n in sizes], "^-", label="build (Google, emulator)")
+    right.set(xscale="log", xlabel="KPIs", ylabel="seconds", title="Wall time")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="only 12 and 100 KPIs (under two minutes)")
+    parser.add_argument("--latency", type=float, default=0.15, help="seconds per emulated request (default 0.15)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md's tables and the plot")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    repeat = 1 if args.quick else args.repeat
+    with Emulator() as emulator:
+        google = google_rows(emulator, sizes, args.latency, repeat)
+    local = local_rows(sizes, repeat)
+    text = tables(google, local, args.latency)
+    print(text)
+    if args.write:
+        (ROOT / "docs" / "benchmark-results.md").write_text(text + "\n", encoding="utf-8")
+        plot(google, local, ROOT / "docs" / "benchmarks.png")
+
+
+if __name__ == "__main__":
+    main()
