@@ -39,6 +39,7 @@ CHILD = r"""
 import json, os, resource, sys, time
 from commands.cli import main
 started = time.monotonic()
+before = resource.getrusage(resource.RUSAGE_SELF)
 code = 0
 try:
     main(sys.argv[1:], standalone_mode=False)
@@ -46,7 +47,8 @@ except SystemExit as exc:
     code = exc.code or 0
 usage = resource.getrusage(resource.RUSAGE_SELF)
 with open(os.environ["BENCH_RECORD"], "w") as handle:
-    json.dump({"seconds": time.monotonic() - started, "cpu": usage.ru_utime + usage.ru_stime,
+    json.dump({"seconds": time.monotonic() - started,
+               "cpu": usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime,
                "rss_mb": usage.ru_maxrss / 1024, "code": code}, handle)
 """
 

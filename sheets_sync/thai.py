@@ -8,6 +8,7 @@ well-kept small library covers (pythainlp does, but pulls in tens of megabytes o
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -69,10 +70,14 @@ def parse_number(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ParseError(f"not a number: {value!r}")
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ParseError(f"not a number: {value!r}")
         return value
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):  # NaN and infinity: what pandas or a broken cell gives, never typed
+            raise ParseError(f"not a number: {value!r}")
         # repr() is the shortest string that round-trips, so 0.1 stays 0.1 and not 0.1000000000000000055…
         return Decimal(repr(value))
     if not isinstance(value, str):

@@ -60,7 +60,8 @@ def test_numbers_in_every_typed_form(typed, expected):
     assert parse_number(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "80 คน", "1.2.3", None, True])
+@pytest.mark.parametrize("typed", ["", "abc", "80 คน", "1.2.3", None, True, float("nan"), float("inf"),
+                                   Decimal("NaN"), "nan", "inf"])
 def test_text_that_is_no_number_is_refused(typed):
     with pytest.raises(ParseError):
         parse_number(typed)

@@ -84,3 +84,23 @@ def test_a_missing_or_broken_file_is_a_not_found_error_in_both_languages(tmp_pat
     with pytest.raises(SheetsSyncError) as bad:
         XlsxBackend(broken).read()
     assert bad.value.code is ExitCode.NOT_FOUND and "not a valid .xlsx" in bad.value.en
+
+
+def test_calamine_and_openpyxl_read_the_same_values(tmp_path: Path):
+    from .conftest import cli
+
+    assert cli("demo", "--dir", str(tmp_path)).exit_code == 0
+    backend = XlsxBackend(tmp_path / "workbook.xlsx")
+    fast, thorough = backend._read_calamine(), backend._read_openpyxl()
+    assert list(fast.tabs) == list(thorough.tabs)
+    for title in fast.tabs:
+        assert fast.tabs[title].rows == thorough.tabs[title].rows, title
+
+
+def test_a_blank_first_row_and_column_keep_every_cell_in_place(tmp_path: Path):
+    path = tmp_path / "offset.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["C3"] = "x"
+    wb.active["D5"] = 5
+    wb.save(path)
+    assert XlsxBackend(path).read().tabs["Sheet"].rows == [[], [], [None, None, "x"], [], [None, None, None, 5]]

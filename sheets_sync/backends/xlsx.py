@@ -77,6 +77,19 @@ def _same(a: Value, b: Value) -> bool:
     return a == b
 
 
+class _CalamineUnavailable(Exception):
+    pass
+
+
+def _from_calamine(value: Value) -> Value:
+    """calamine gives every number as a float and a blank as ''; openpyxl gives 3 for 3 and None for blank."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return _as_read(value)
+
+
 def _as_read(value: Value) -> Value:
     """Date cells come back as dates, as from every backend; a time of day is kept only where there is one."""
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
@@ -123,6 +136,37 @@ class XlsxBackend:
             ) from exc
 
     def read(self) -> WorkbookData:
+        """Every tab's values as a person sees them (formulas as their last computed value).
+
+        python-calamine parses the file several times faster than openpyxl (docs/benchmarks.md); openpyxl
+        reads when calamine is missing or cannot, and says precisely why a broken file cannot be opened.
+        """
+        try:
+            return self._read_calamine()
+        except _CalamineUnavailable:
+            return self._read_openpyxl()
+
+    def _read_calamine(self) -> WorkbookData:
+        try:
+            from python_calamine import CalamineWorkbook
+        except ImportError as exc:
+            raise _CalamineUnavailable() from exc
+        if not self.path.is_file():
+            raise _CalamineUnavailable()
+        try:
+            book = CalamineWorkbook.from_path(str(self.path))
+            data = WorkbookData()
+            for name in book.sheet_names:
+                # skip_empty_area=False keeps every cell in its own column even when A1 is blank
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                grid = Grid(name, [trimmed([_from_calamine(v) for v in row]) for row in rows])
+                del grid.rows[grid.last_row:]
+                data.tabs[name] = grid
+            return data
+        except Exception as exc:  # noqa: BLE001 - calamine's own error types vary by version
+            raise _CalamineUnavailable() from exc
+
+    def _read_openpyxl(self) -> WorkbookData:
         wb = self._load(read_only=True, data_only=True)
         try:
             data = WorkbookData()
