@@ -371,9 +371,46 @@ PROBLEMS = Tab(
     en="validation problems",
 )
 
+ROLLUP = Tab(
+    "rollup",
+    "สรุปรายเขต",
+    TabKind.GENERATED,
+    (
+        _col("rank", "อันดับ", T.INTEGER, width=8),
+        _col("office_code", "รหัสเขต", width=10),
+        _col("office_name", "ชื่อเขต", width=30),
+        _col("fiscal_year", "ปีงบประมาณ", T.INTEGER, width=10),
+        _col("result_6", "ผลรอบ 6", T.NUMBER, width=10, number_format=SCORE_FORMAT),
+        _col("result_9", "ผลรอบ 9", T.NUMBER, width=10, number_format=SCORE_FORMAT),
+        _col("result_12", "ผลรอบ 12", T.NUMBER, width=10, number_format=SCORE_FORMAT),
+        _col("band", "ระดับผลล่าสุด", width=14),
+        _col("steps_late", "ขั้นตอนล่าช้า", T.INTEGER, width=10),
+        _col("results_missing", "ผลที่ยังไม่รายงาน", T.INTEGER, width=12),
+        _col("validation_errors", "ข้อผิดพลาดในข้อมูล", T.INTEGER, width=12),
+        _col("sheet", "สมุดงาน", width=40),
+    ),
+    en="rollup over offices",
+)
+
+ROLLUP_FAILURES = Tab(
+    "rollup_failures",
+    "เขตที่อ่านไม่ได้",
+    TabKind.GENERATED,
+    (
+        _col("office_code", "รหัสเขต", width=10),
+        _col("office_name", "ชื่อเขต", width=30),
+        _col("sheet", "สมุดงาน", width=40),
+        _col("reason_th", "สาเหตุ", width=50),
+        _col("reason_en", "Reason", width=50),
+    ),
+    en="offices that could not be read",
+)
+
 INPUT_TABS: tuple[Tab, ...] = (SETTINGS, STEPS, PEOPLE, KPIS, RESULTS, AGREEMENTS)
 GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS)
+ROLLUP_TABS: tuple[Tab, ...] = (ROLLUP, ROLLUP_FAILURES)
 ALL_TABS: tuple[Tab, ...] = INPUT_TABS + GENERATED_TABS
+"""The tabs of an office's workbook; a rollup's target workbook holds ROLLUP_TABS instead."""
 
 
 def tab_by_key(key: str) -> Tab:

@@ -1,0 +1,235 @@
+"""`rollup`: one view over many offices' workbooks, each read with one request, within Google's quota.
+
+Offices are read one after another through the shared throttle (60 reads a minute by default), so a run of
+245 offices takes about four minutes and meets no 429.  An office that cannot be read — not shared, deleted,
+not a workbook, laid out wrongly — is listed with the reason and the run goes on.  Each office read is saved
+to a cache at once, so `--resume` after an interruption reads only the offices not yet read.  The target
+gets two generated tabs, written in one atomic apply.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+from .build import compile_office
+from .errors import SheetsSyncError
+from .exit_codes import ExitCode
+from .owners import rounds_ended
+from .problems import Severity
+from .schema import ROLLUP, ROLLUP_FAILURES, SCORE_FORMAT, Tab, normalize
+from .scoring import display
+from .step_tracking import StepState
+from .target import Target, TargetKind, parse_target
+from .throttle import READS_PER_MINUTE
+from .validate import ValidateOptions, validate
+from .workbook import AddTab, Backend, ColumnWidth, FreezeRows, Protect, ReplaceTab, StyleHeader, Value, WorkbookData
+
+CODE_HEADERS = ("office_code", "code", "รหัสเขต", "รหัส")
+NAME_HEADERS = ("office_name", "name", "ชื่อเขต", "ชื่อ")
+SHEET_HEADERS = ("sheet", "url", "key", "สมุดงาน", "ลิงก์")
+
+
+@dataclass(frozen=True)
+class Office:
+    code: str
+    name: str
+    sheet: str
+
+
+@dataclass
+class OfficeSummary:
+    code: str
+    name: str
+    sheet: str
+    fiscal_year: int = 0
+    results: dict[str, str | None] = field(default_factory=dict)  # round → office result (4 decimals, text)
+    band: str | None = None
+    steps_late: int = 0
+    results_missing: int = 0
+    validation_errors: int = 0
+    failure: tuple[str, str] | None = None  # (Thai, English) why it could not be read
+
+    @property
+    def latest(self) -> Decimal | None:
+        for round_ in ("12", "9", "6"):
+            if self.results.get(round_) is not None:
+                return Decimal(self.results[round_])  # type: ignore[arg-type]
+        return None
+
+
+def read_offices(path: Path) -> list[Office]:
+    """offices.csv: a header row naming the code, name and sheet columns (Thai or English), then one row each."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise SheetsSyncError(ExitCode.NOT_FOUND, f"อ่านรายชื่อเขต {path} ไม่ได้", f"cannot read {path}: {exc}") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise SheetsSyncError(ExitCode.USAGE, f"{path} ว่างเปล่า", f"{path} is empty")
+    header = [normalize(h) for h in rows[0]]
+
+    def column(names: tuple[str, ...]) -> int:
+        for name in names:
+            if normalize(name) in header:
+                return header.index(normalize(name))
+        raise SheetsSyncError(ExitCode.USAGE, f"{path}: ไม่มีคอลัมน์ {names[2]} ({names[0]})",
+                              f"{path}: no {names[0]} column (header: {', '.join(rows[0])})")
+
+    code, name, sheet = column(CODE_HEADERS), column(NAME_HEADERS), column(SHEET_HEADERS)
+    offices = []
+    for row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (max(code, name, sheet) + 1 - len(row))
+        offices.append(Office(cells[code].strip(), cells[name].strip(), cells[sheet].strip()))
+    return offices
+
+
+def summarize(office: Office, data: WorkbookData, today: dt.date) -> OfficeSummary:
+    summary = OfficeSummary(office.code, office.name, office.sheet)
+    compiled = compile_office(data, today)
+    summary.fiscal_year = compiled.office.settings.fiscal_year
+    summary.results = {str(s.round): str(display(s.office_result)) if s.office_result is not None else None
+                       for s in compiled.rounds}
+    latest = next((s for s in reversed(compiled.rounds) if s.office_result is not None), None)
+    summary.band = latest.band.name if latest is not None and latest.band else None
+    summary.steps_late = sum(1 for p in compiled.steps if p.state is StepState.LATE)
+    ended = rounds_ended(summary.fiscal_year, today)
+    summary.results_missing = sum(len(s.missing) for s in compiled.rounds if s.round in ended)
+    summary.validation_errors = sum(1 for p in validate(data, ValidateOptions(today)) if p.severity is Severity.ERROR)
+    return summary
+
+
+def estimate_seconds(offices: list[Office], reads_per_minute: int = READS_PER_MINUTE) -> float:
+    """How long the reads take at the quota: Google sheets pace the run, local files barely count."""
+    google = sum(1 for o in offices if _is_google(o.sheet))
+    return max(google - reads_per_minute, 0) * 60 / reads_per_minute + google * 0.5 + (len(offices) - google) * 0.1
+
+
+def _is_google(sheet: str) -> bool:
+    try:
+        return parse_target(sheet).kind is TargetKind.GOOGLE
+    except SheetsSyncError:
+        return False
+
+
+class Cache:
+    """The offices already read in this run, saved after each one, keyed by the office list's content."""
+
+    def __init__(self, path: Path, offices: list[Office], resume: bool) -> None:
+        self.path = path
+        self.run_id = hashlib.sha256(json.dumps([asdict(o) for o in offices]).encode()).hexdigest()[:16]
+        self.entries: dict[str, dict] = {}
+        if resume and path.is_file():
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("run") == self.run_id:
+                self.entries = saved.get("offices", {})
+
+    def get(self, office: Office) -> OfficeSummary | None:
+        entry = self.entries.get(office.code)
+        if entry is None:
+            return None
+        entry = dict(entry)
+        if entry.get("failure"):
+            entry["failure"] = tuple(entry["failure"])
+        return OfficeSummary(**entry)
+
+    def put(self, summary: OfficeSummary) -> None:
+        self.entries[summary.code] = asdict(summary)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"run": self.run_id, "offices": self.entries}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.path)
+
+
+@dataclass
+class RollupReport:
+    summaries: list[OfficeSummary] = field(default_factory=list)
+    from_cache: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[OfficeSummary]:
+        return [s for s in self.summaries if s.failure is not None]
+
+
+Progress = Callable[[OfficeSummary, bool], None]  # (the office just done, whether it came from the cache)
+
+
+def run_rollup(offices: list[Office], open_office: Callable[[Target], Backend], target: Backend, today: dt.date,
+               cache: Cache, progress: Progress | None = None) -> RollupReport:
+    report = RollupReport()
+    started = time.monotonic()
+    seen: set[str] = set()
+    for office in offices:
+        cached = cache.get(office)
+        if cached is not None:
+            summary, from_cache = cached, True
+            report.from_cache += 1
+        else:
+            summary, from_cache = _read_one(office, open_office, today, seen), False
+            cache.put(summary)
+        seen.add(office.code)
+        report.summaries.append(summary)
+        if progress is not None:
+            progress(summary, from_cache)
+    target.apply(plan_rollup(target_tabs(target), report.summaries))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _read_one(office: Office, open_office: Callable[[Target], Backend], today: dt.date, seen: set[str]) -> OfficeSummary:
+    failed = OfficeSummary(office.code, office.name, office.sheet)
+    if not office.code:
+        failed.failure = ("ไม่มีรหัสเขต", "the office has no code")
+        return failed
+    if office.code in seen:
+        failed.failure = (f"รหัสเขต {office.code} ซ้ำในรายชื่อ", f"office code {office.code} appears twice in the list")
+        return failed
+    try:
+        backend = open_office(parse_target(office.sheet))
+        return summarize(office, backend.read(), today)
+    except SheetsSyncError as exc:
+        failed.failure = (exc.th, exc.en)
+    except Exception as exc:  # noqa: BLE001 - one office's surprise must not stop the other 244
+        failed.failure = ("อ่านสมุดงานไม่ได้", f"cannot read the workbook: {type(exc).__name__}: {exc}")
+    return failed
+
+
+def target_tabs(target: Backend) -> set[str]:
+    return set(target.read().tabs) if target.exists() else set()
+
+
+def plan_rollup(existing: set[str], summaries: list[OfficeSummary]) -> list:
+    read = [s for s in summaries if s.failure is None]
+    ranked = sorted(read, key=lambda s: (s.latest is None, -(s.latest or 0), s.code))
+    rows: list[tuple[Value, ...]] = [tuple(c.th for c in ROLLUP.columns)]
+    for rank, s in enumerate(ranked, start=1):
+        number = lambda r: Decimal(s.results[r]) if s.results.get(r) is not None else None  # noqa: E731
+        rows.append((rank if s.latest is not None else None, s.code, s.name, s.fiscal_year or None, number("6"),
+                     number("9"), number("12"), s.band, s.steps_late, s.results_missing, s.validation_errors, s.sheet))
+    failures: list[tuple[Value, ...]] = [tuple(c.th for c in ROLLUP_FAILURES.columns)]
+    failures += [(s.code, s.name, s.sheet, s.failure[0], s.failure[1]) for s in summaries if s.failure is not None]
+    operations: list = []
+    for tab, content in ((ROLLUP, rows), (ROLLUP_FAILURES, failures)):
+        operations += _generated(tab, content, tab.th in existing)
+    return operations
+
+
+def _generated(tab: Tab, rows: list[tuple[Value, ...]], exists: bool) -> list:
+    operations: list = []
+    if not exists:
+        operations.append(AddTab(tab.th))
+        operations += [ColumnWidth(tab.th, i, c.width) for i, c in enumerate(tab.columns, start=1)]
+    formats = tuple(c.number_format if c.number_format == SCORE_FORMAT else None for c in tab.columns)
+    operations += [ReplaceTab(tab.th, tuple(rows), formats), StyleHeader(tab.th, len(tab.columns), generated=True),
+                   FreezeRows(tab.th, 1), Protect(tab.th)]
+    return operations
