@@ -40,17 +40,20 @@ from commands.cli import main
 started = time.monotonic()
 before = resource.getrusage(resource.RUSAGE_SELF)
 code = 0
+error = None
 try:
     main(sys.argv[1:], standalone_mode=False)
 except SystemExit as exc:
     code = exc.code or 0
+except BaseException as exc:
+    code, error = 1, f"{type(exc).__name__}: {exc}"
 usage = resource.getrusage(resource.RUSAGE_SELF)
 # ru_maxrss survives exec on Linux and would report the parent's peak; VmHWM is this program's own
 peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 with open(os.environ["BENCH_RECORD"], "w") as handle:
     json.dump({"seconds": time.monotonic() - started,
                "cpu": usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime,
-               "rss_mb": peak_kb / 1024, "code": code}, handle)
+               "rss_mb": peak_kb / 1024, "code": code, "error": error}, handle)
 """
 
 
@@ -67,9 +70,15 @@ def run_child(args: list[str], env: dict[str, str]) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         record = handle.name
     started = time.monotonic()
-    subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT, env={**os.environ, **env, "BENCH_RECORD": record},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    data = json.loads(Path(record).read_text())
+    finished = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT,
+                              env={**os.environ, **env, "BENCH_RECORD": record},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    text = Path(record).read_text()
+    if not text:
+        raise RuntimeError(f"{' '.join(args)} died (exit {finished.returncode}): {finished.stderr[-2000:]}")
+    data = json.loads(text)
+    if data.get("error"):
+        raise RuntimeError(f"{' '.join(args)} failed: {data['error']}\n{finished.stderr[-2000:]}")
     data["process_seconds"] = time.monotonic() - started
     os.unlink(record)
     return data

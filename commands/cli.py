@@ -13,6 +13,7 @@ from .demo import demo_command
 from .export import export_command
 from .fix import fix_command
 from .init import init_command
+from .report import report_command
 from .rollup import rollup_command
 from .snapshot import restore_command, snapshot_command
 from .status import status_command
@@ -52,3 +53,4 @@ main.add_command(copy_command)
 main.add_command(snapshot_command)
 main.add_command(restore_command)
 main.add_command(rollup_command)
+main.add_command(report_command)

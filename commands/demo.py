@@ -8,6 +8,7 @@ from sheets_sync.demo import AS_OF, OFFICE_NAME, PEOPLE_ROWS, KPI_ROWS, RESULT_R
 
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.build import BuildOptions, run_build
+from sheets_sync.report import write_report
 
 from sheets_sync.validate import ValidateOptions
 from sheets_sync.validate_marks import run_validate
@@ -27,7 +28,7 @@ def demo_command(directory: Path) -> None:
     Writes DIR/workbook.xlsx for สพป. ตัวอย่าง เขต 1, fiscal year 2570, as of 20 ก.ค. 2570: the ten
     standard steps, 25 people, 14 KPIs of all four scoring methods, round-6 and round-9 results, agreements,
     and a few deliberate typing slips, then validates it (marking the cells) and builds the summary tabs as of that day and prints the office
-    result per round. Runs no Google request.
+    result per round, then writes DIR/report.pdf and DIR/report.docx. Runs no Google request.
 
     \b
     Example:
@@ -47,4 +48,7 @@ def demo_command(directory: Path) -> None:
         f"building the summary tabs as of {AS_OF}")
     report = run_build(XlsxBackend(path), BuildOptions(today=AS_OF))
     render_build(report, dry_run=False)
+    for name in ("report.pdf", "report.docx"):
+        write_report(XlsxBackend(path), directory / name, AS_OF)
+        say(f"เขียนรายงานผลการปฏิบัติราชการ {directory / name}", f"wrote the performance report {directory / name}")
     say(f"เปิดดูได้ที่ {path}", f"open {path} to look at it")

@@ -1,0 +1,103 @@
+"""The report's charts, with Thai labels in Sarabun (fontpkg-sarabun), never the boxes of a missing font."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from . import ReportData
+
+PASS_COLOUR, BAR_COLOUR, PLAN_COLOUR, ACTUAL_COLOUR = "#C00000", "#2E75B6", "#BDD7EE", "#2E75B6"
+
+
+@lru_cache(maxsize=1)
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import fontpkg_sarabun
+    from matplotlib import font_manager
+    import matplotlib.pyplot as plt
+
+    for path in sorted((fontpkg_sarabun.ROOT / "files").glob("Sarabun-*.ttf")):
+        font_manager.fontManager.addfont(str(path))
+    plt.rcParams["font.family"] = fontpkg_sarabun.FAMILY
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    _pyplot().close(fig)
+    return buffer.getvalue()
+
+
+def office_result_chart(report: ReportData) -> bytes:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    rounds = [s for s in report.compiled.rounds if s.office_result is not None]
+    labels = [f"รอบ {s.round} เดือน" for s in rounds]
+    values = [float(s.office_result) for s in rounds]
+    bars = ax.bar(labels, values, color=BAR_COLOUR, width=0.5)
+    for bar, value in zip(bars, values):
+        ax.text(bar.get_x() + bar.get_width() / 2, value + 0.08, f"{value:.4f}", ha="center", fontsize=10)
+    pass_score = float(report.settings.pass_score)
+    ax.axhline(pass_score, color=PASS_COLOUR, linestyle="--", linewidth=1.2)
+    ax.text(-0.45, pass_score + 0.08, f"เกณฑ์ผ่าน {pass_score:.2f}", color=PASS_COLOUR, ha="left", fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.set_ylim(0, 5.5)
+    ax.set_ylabel("ผลคะแนนเฉลี่ยถ่วงน้ำหนัก")
+    ax.set_title("ผลคะแนนของสำนักงานเขตพื้นที่การศึกษาแต่ละรอบ")
+    return _png(fig)
+
+
+def kpi_score_chart(report: ReportData) -> bytes:
+    plt = _pyplot()
+    rounds = [s for s in report.compiled.rounds if any(r.counted for r in s.rows)]
+    ids = [r.kpi.kpi_id for r in rounds[0].rows if not r.is_parent] if rounds else []
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    width = 0.8 / max(len(rounds), 1)
+    for i, summary in enumerate(rounds):
+        scores = {r.kpi.kpi_id: float(r.score_used) for r in summary.rows if r.counted}
+        ax.bar([x + i * width for x in range(len(ids))], [scores.get(k, 0) for k in ids], width,
+               label=f"รอบ {summary.round} เดือน")
+    ax.set_xticks([x + width * (len(rounds) - 1) / 2 for x in range(len(ids))], ids)
+    ax.set_ylim(0, 5.5)
+    ax.set_xlabel("ตัวชี้วัด")
+    ax.set_ylabel("คะแนน")
+    ax.set_title("คะแนนรายตัวชี้วัดแต่ละรอบ")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def gantt_chart(report: ReportData) -> bytes:
+    import matplotlib.dates as mdates
+
+    plt = _pyplot()
+    steps = report.compiled.steps
+    fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(steps) + 1.2))
+    for i, progress in enumerate(steps):
+        s = progress.step
+        if s.planned_start and s.planned_end:
+            ax.barh(i + 0.2, (s.planned_end - s.planned_start).days + 1, left=mdates.date2num(s.planned_start),
+                    height=0.35, color=PLAN_COLOUR, label="แผน" if i == 0 else None)
+        if s.actual_start:
+            end = s.actual_end or report.compiled.today
+            ax.barh(i - 0.2, max((end - s.actual_start).days + 1, 1), left=mdates.date2num(s.actual_start),
+                    height=0.35, color=ACTUAL_COLOUR, label="ดำเนินการจริง" if i == 0 else None)
+    ax.set_yticks(range(len(steps)), [f"ขั้นตอนที่ {p.step.number}" for p in steps])
+    ax.invert_yaxis()
+    ax.xaxis_date()
+    from matplotlib.ticker import FuncFormatter
+
+    from ..thai import MONTHS_SHORT
+
+    def be_month(value: float, _position: int) -> str:  # months shown in Thai with the BE year
+        day = mdates.num2date(value)
+        return f"{MONTHS_SHORT[day.month - 1]} {(day.year + 543) % 100:02d}"
+
+    ax.xaxis.set_major_formatter(FuncFormatter(be_month))
+    ax.set_title("ขั้นตอนการดำเนินงาน: แผนเทียบกับการดำเนินการจริง")
+    ax.legend(fontsize=8, loc="lower right")
+    return _png(fig)

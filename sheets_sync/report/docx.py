@@ -1,0 +1,98 @@
+"""The report as .docx, the format offices edit and sign: TH Sarabun New, as Thai government documents use."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from . import KPI_HEADER, STEP_HEADER, ReportData, fmt, kpi_rows, step_rows
+from .charts import gantt_chart, kpi_score_chart, office_result_chart
+
+FONT = "TH Sarabun New"
+
+
+def _font(style_or_run, size: float | None = None, bold: bool | None = None) -> None:
+    font = style_or_run.font
+    font.name = FONT
+    if size:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    r_pr = style_or_run.element.get_or_add_rPr()
+    fonts = r_pr.get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)  # Thai is a complex script: w:cs is the font Word uses for it
+    if size:
+        size_cs = r_pr.find(qn("w:szCs"))
+        if size_cs is None:
+            size_cs = r_pr.makeelement(qn("w:szCs"), {})
+            r_pr.append(size_cs)
+        size_cs.set(qn("w:val"), str(int(size * 2)))
+
+
+def _table(document: Document, header: list[str], rows: list[list[str]], size: float = 12) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(text), size, True)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(str(text)), size)
+
+
+def _heading(document: Document, text: str, size: float = 18) -> None:
+    paragraph = document.add_paragraph()
+    _font(paragraph.add_run(text), size, True)
+
+
+def write_docx(report: ReportData, path: Path) -> None:
+    document = Document()
+    _font(document.styles["Normal"], 16)
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Cm(2)
+    cover = document.add_paragraph()
+    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(cover.add_run("เอกสารรายงานผลการปฏิบัติราชการ\n"), 26, True)
+    _font(cover.add_run(f"{report.settings.office_name}\nปีงบประมาณ พ.ศ. {report.settings.fiscal_year}\n"), 22, True)
+    _font(cover.add_run(f"ผลการดำเนินงานรอบ {report.round} เดือน"), 18)
+
+    _heading(document, "คู่คำรับรองการปฏิบัติราชการ")
+    _table(document, ["ระดับ", "ผู้ทำคำรับรอง", "ตำแหน่ง", "ผู้รับคำรับรอง", "ตำแหน่ง", "วันที่ลงนาม"],
+           [[a.level, a.maker, a.maker_position, a.receiver, a.receiver_position, a.signed_on] for a in report.agreements])
+
+    landscape = document.add_section()
+    landscape.orientation = WD_ORIENT.LANDSCAPE
+    landscape.page_width, landscape.page_height = section.page_height, section.page_width
+    for summary in report.compiled.rounds:
+        _heading(document, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
+        _table(document, KPI_HEADER, kpi_rows(summary), size=11)
+        band = summary.band.name if summary.band else "-"
+        verdict = "ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์"
+        line = document.add_paragraph()
+        _font(line.add_run(f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result) or '-'} ระดับ {band} "
+                           f"({verdict if summary.office_result is not None else 'ยังไม่มีผล'}) "
+                           f"น้ำหนักที่นับ {summary.total_weight}"), 16, True)
+    document.add_picture(io.BytesIO(office_result_chart(report)), width=Cm(15))
+    document.add_picture(io.BytesIO(kpi_score_chart(report)), width=Cm(18))
+
+    _heading(document, "ขั้นตอนการดำเนินงาน (แผนเทียบกับการดำเนินการจริง)")
+    _table(document, STEP_HEADER, step_rows(report.compiled), size=12)
+    document.add_picture(io.BytesIO(gantt_chart(report)), width=Cm(18))
+
+    _heading(document, "สถานะการรับรองผล")
+    _table(document, ["รอบ", "สถานะ", "จำนวนตัวชี้วัด"],
+           [[str(r), state, str(n)] for r, counts in sorted(report.certification.items()) for state, n in counts.items()])
+    if report.notes:
+        _heading(document, "หมายเหตุ")
+        for note in report.notes:
+            _font(document.add_paragraph().add_run(note), 14)
+    document.save(path)

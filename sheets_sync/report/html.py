@@ -1,0 +1,60 @@
+"""The report as one self-contained HTML page: the Sarabun font and the charts are embedded."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import fontpkg_sarabun
+
+from . import KPI_HEADER, STEP_HEADER, ReportData, fmt, kpi_rows, step_rows
+from .charts import gantt_chart, kpi_score_chart, office_result_chart
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _image(png: bytes, alt: str) -> str:
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+
+def write_html(report: ReportData, path: Path) -> None:
+    font = base64.b64encode((fontpkg_sarabun.ROOT / "files" / "Sarabun-Regular.ttf").read_bytes()).decode()
+    bold = base64.b64encode((fontpkg_sarabun.ROOT / "files" / "Sarabun-Bold.ttf").read_bytes()).decode()
+    parts = [f"<h1>{html.escape(report.heading)}</h1>",
+             f"<p class=sub>ผลการดำเนินงานรอบ {report.round} เดือน</p>",
+             "<h2>คู่คำรับรองการปฏิบัติราชการ</h2>",
+             _table(["ระดับ", "ผู้ทำคำรับรอง", "ตำแหน่ง", "ผู้รับคำรับรอง", "ตำแหน่ง", "วันที่ลงนาม"],
+                    [[a.level, a.maker, a.maker_position, a.receiver, a.receiver_position, a.signed_on]
+                     for a in report.agreements])]
+    for summary in report.compiled.rounds:
+        band = summary.band.name if summary.band else "-"
+        parts += [f"<h2>ผลการดำเนินงานรอบ {summary.round} เดือน</h2>", _table(KPI_HEADER, kpi_rows(summary)),
+                  f"<p class=total>ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result) or '-'} ระดับ {html.escape(band)}</p>"]
+    parts += [_image(office_result_chart(report), "ผลคะแนนแต่ละรอบ"), _image(kpi_score_chart(report), "คะแนนรายตัวชี้วัด"),
+              "<h2>ขั้นตอนการดำเนินงาน</h2>", _table(STEP_HEADER, step_rows(report.compiled)),
+              _image(gantt_chart(report), "แผนเทียบกับการดำเนินการจริง"), "<h2>สถานะการรับรองผล</h2>",
+              _table(["รอบ", "สถานะ", "จำนวนตัวชี้วัด"],
+                     [[str(r), s, str(n)] for r, counts in sorted(report.certification.items()) for s, n in counts.items()])]
+    if report.notes:
+        parts.append("<h2>หมายเหตุ</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in report.notes) + "</ul>")
+    page = f"""<!doctype html>
+<html lang="th"><head><meta charset="utf-8"><title>{html.escape(report.heading)}</title>
+<style>
+@font-face {{ font-family: Sarabun; src: url(data:font/ttf;base64,{font}) format("truetype"); }}
+@font-face {{ font-family: Sarabun; font-weight: bold; src: url(data:font/ttf;base64,{bold}) format("truetype"); }}
+body {{ font-family: Sarabun, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }}
+th, td {{ border: 1px solid #999; padding: 0.2em 0.4em; }}
+th {{ background: #DDEBF7; }}
+img {{ max-width: 100%; display: block; margin: 1em 0; }}
+.sub, .total {{ font-weight: bold; }}
+</style></head><body>
+{"".join(parts)}
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
