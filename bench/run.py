@@ -300,12 +300,15 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.15, help="seconds per emulated request (default 0.15)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md's tables and the plot")
+    parser.add_argument("--sizes", help="comma-separated KPI counts instead of the preset, e.g. 12,100,1000")
+    parser.add_argument("--offices", default=None, help="comma-separated office counts for rollup (default 10,250)")
     args = parser.parse_args()
-    sizes = QUICK if args.quick else FULL
+    sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else (QUICK if args.quick else FULL)
     repeat = 1 if args.quick else args.repeat
     with Emulator() as emulator:
         google = google_rows(emulator, sizes, args.latency, repeat)
-        rollups = rollup_rows(emulator, (10,) if args.quick else (10, 250), args.latency)
+        offices = tuple(int(n) for n in args.offices.split(",")) if args.offices else ((10,) if args.quick else (10, 250))
+        rollups = rollup_rows(emulator, offices, args.latency)
     local = local_rows(sizes, max(repeat, 3))
     text = tables(google, local, args.latency, rollups)
     print(text)

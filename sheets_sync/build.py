@@ -17,19 +17,8 @@ from .round_scores import KpiScore, RoundSummary, compile_rounds, rounds_with_re
 from .schema import DATE_FORMAT, OWNER_SUMMARY, ROUND_NUMBERS, SCORE_SUMMARY, STEP_SUMMARY, Tab
 from .scoring import Band, band_for, display
 from .step_tracking import STATE_COLOURS, StepProgress, track_steps
-from .workbook import (
-    AddTab,
-    Backend,
-    Conflict,
-    FreezeRows,
-    Operation,
-    Protect,
-    ReplaceTab,
-    StyleHeader,
-    ColumnWidth,
-    Value,
-    WorkbookData,
-)
+from .generated import rewrite_generated_tab
+from .workbook import Backend, Conflict, Operation, Value, WorkbookData
 
 BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY)
 FAIL_COLOUR, PASS_COLOUR, GOOD_COLOURS = "FFC7CE", "FFEB9C", ("C6EFCE", "A9D08E", "70AD47")
@@ -206,18 +195,8 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
         before = data.tabs[title].rows if title else []
         changed = title is None or _norm_rows(before) != _norm_rows(rows)
         changes.append(TabChange(title or tab.th, max(len(before) - 1, 0), len(rows) - 1, changed))
-        if not changed:
-            continue
-        if title is None:
-            title = tab.th
-            operations.append(AddTab(title))
-            operations += [ColumnWidth(title, i, c.width) for i, c in enumerate(tab.columns, start=1)]
-        operations += [
-            ReplaceTab(title, tuple(rows), _formats(tab), tuple(fills)),
-            StyleHeader(title, len(tab.columns), generated=True),
-            FreezeRows(title, 1),
-            Protect(title),
-        ]
+        if changed:
+            operations += rewrite_generated_tab(tab, title, rows, _formats(tab), tuple(fills))
     return operations, changes
 
 

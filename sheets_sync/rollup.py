@@ -24,13 +24,14 @@ from .errors import SheetsSyncError
 from .exit_codes import ExitCode
 from .owners import rounds_ended
 from .problems import Severity
-from .schema import ROLLUP, ROLLUP_FAILURES, SCORE_FORMAT, Tab, normalize
+from .schema import ROLLUP, ROLLUP_FAILURES, SCORE_FORMAT, normalize
 from .scoring import display
 from .step_tracking import StepState
 from .target import Target, TargetKind, parse_target
 from .throttle import READS_PER_MINUTE
 from .validate import ValidateOptions, validate
-from .workbook import AddTab, Backend, ColumnWidth, FreezeRows, Protect, ReplaceTab, StyleHeader, Value, WorkbookData
+from .generated import rewrite_generated_tab
+from .workbook import Backend, Value, WorkbookData
 
 CODE_HEADERS = ("office_code", "code", "รหัสเขต", "รหัส")
 NAME_HEADERS = ("office_name", "name", "ชื่อเขต", "ชื่อ")
@@ -220,16 +221,6 @@ def plan_rollup(existing: set[str], summaries: list[OfficeSummary]) -> list:
     failures += [(s.code, s.name, s.sheet, s.failure[0], s.failure[1]) for s in summaries if s.failure is not None]
     operations: list = []
     for tab, content in ((ROLLUP, rows), (ROLLUP_FAILURES, failures)):
-        operations += _generated(tab, content, tab.th in existing)
-    return operations
-
-
-def _generated(tab: Tab, rows: list[tuple[Value, ...]], exists: bool) -> list:
-    operations: list = []
-    if not exists:
-        operations.append(AddTab(tab.th))
-        operations += [ColumnWidth(tab.th, i, c.width) for i, c in enumerate(tab.columns, start=1)]
-    formats = tuple(c.number_format if c.number_format == SCORE_FORMAT else None for c in tab.columns)
-    operations += [ReplaceTab(tab.th, tuple(rows), formats), StyleHeader(tab.th, len(tab.columns), generated=True),
-                   FreezeRows(tab.th, 1), Protect(tab.th)]
+        formats = tuple(c.number_format if c.number_format == SCORE_FORMAT else None for c in tab.columns)
+        operations += rewrite_generated_tab(tab, tab.th if tab.th in existing else None, content, formats)
     return operations

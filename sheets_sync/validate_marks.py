@@ -12,20 +12,8 @@ from dataclasses import dataclass, field
 from .problems import Problem, Severity
 from .schema import INPUT_TABS, PROBLEMS
 from .validate import ValidateOptions, validate
-from .workbook import (
-    AddTab,
-    Backend,
-    ColumnWidth,
-    FreezeRows,
-    MarkCells,
-    Operation,
-    Protect,
-    ReplaceTab,
-    StyleHeader,
-    Value,
-    WorkbookData,
-    quote_title,
-)
+from .generated import rewrite_generated_tab
+from .workbook import Backend, MarkCells, Operation, Value, WorkbookData, quote_title
 
 SEVERITY_COLOURS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
 
@@ -55,12 +43,7 @@ def _split(cell: str) -> tuple[str, int, int] | None:
 
 
 def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operation], int]:
-    operations: list[Operation] = []
     title = data.title_of(PROBLEMS)
-    if title is None:
-        title = PROBLEMS.th
-        operations.append(AddTab(title))
-        operations += [ColumnWidth(title, i, c.width) for i, c in enumerate(PROBLEMS.columns, start=1)]
     rows: list[tuple[Value, ...]] = [tuple(c.th for c in PROBLEMS.columns)]
     fills, links = [], []
     cell_col = [c.key for c in PROBLEMS.columns].index("cell") + 1
@@ -70,12 +53,7 @@ def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operat
         where = _split(p.cell)
         if where is not None and where[0] in data.tabs:
             links.append((len(rows), cell_col, f"{quote_title(where[0])}!{p.cell.rpartition('!')[2]}"))
-    operations += [
-        ReplaceTab(title, tuple(rows), fills=tuple(fills), links=tuple(links)),
-        StyleHeader(title, len(PROBLEMS.columns), generated=True),
-        FreezeRows(title, 1),
-        Protect(title),
-    ]
+    operations: list[Operation] = rewrite_generated_tab(PROBLEMS, title, rows, fills=tuple(fills), links=tuple(links))
     marks: dict[str, dict[tuple[int, int], list[str]]] = {t: {} for t in data.tabs}
     for p in problems:
         where = _split(p.cell)

@@ -2,8 +2,6 @@
 credentials, the guard re-read before writing into staff cells, and splitting a large write."""
 
 import json
-import os
-import stat
 import subprocess
 import sys
 import time

@@ -3,7 +3,6 @@
 Each test here is one row of docs/reliability.md, which gives the command that reproduces it.
 """
 
-import datetime as dt
 import os
 import random
 import shutil
@@ -16,7 +15,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.exit_codes import ExitCode
 
 from .conftest import ROOT, cli, kpi, office_workbook, result

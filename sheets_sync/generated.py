@@ -1,0 +1,25 @@
+"""Writing a generated tab: the same few operations for build, validate --write and rollup."""
+
+from __future__ import annotations
+
+from .schema import Tab
+from .workbook import AddTab, ColumnWidth, FreezeRows, Operation, Protect, ReplaceTab, StyleHeader, Value
+
+
+def rewrite_generated_tab(tab: Tab, title: str | None, rows: list[tuple[Value, ...]],
+                          column_formats: tuple[str | None, ...] = (), fills: tuple = (), links: tuple = ()
+                          ) -> list[Operation]:
+    """Replace a generated tab whole (adding it, with its column widths, when `title` is None), then style the
+    header, freeze it and protect the tab, all as part of the caller's one apply."""
+    operations: list[Operation] = []
+    if title is None:
+        title = tab.th
+        operations.append(AddTab(title))
+        operations += [ColumnWidth(title, i, c.width) for i, c in enumerate(tab.columns, start=1)]
+    operations += [
+        ReplaceTab(title, tuple(rows), column_formats, tuple(fills), tuple(links)),
+        StyleHeader(title, len(tab.columns), generated=True),
+        FreezeRows(title, 1),
+        Protect(title),
+    ]
+    return operations
