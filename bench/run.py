@@ -302,9 +302,13 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md's tables and the plot")
     parser.add_argument("--sizes", help="comma-separated KPI counts instead of the preset, e.g. 12,100,1000")
     parser.add_argument("--offices", default=None, help="comma-separated office counts for rollup (default 10,250)")
+    parser.add_argument("--local-only", action="store_true", help="only the local .xlsx measurements")
     args = parser.parse_args()
     sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else (QUICK if args.quick else FULL)
     repeat = 1 if args.quick else args.repeat
+    if args.local_only:
+        print(tables([], local_rows(sizes, max(repeat, 3)), args.latency, []))
+        return
     with Emulator() as emulator:
         google = google_rows(emulator, sizes, args.latency, repeat)
         offices = tuple(int(n) for n in args.offices.split(",")) if args.offices else ((10,) if args.quick else (10, 250))
