@@ -150,7 +150,8 @@ def rollup_rows(emulator: Emulator, counts: tuple[int, ...], latency: float) -> 
                 emulator.state.spreadsheets[book.spreadsheet_id] = book
                 writer.writerow([f"{1000 + n}", f"เขต {n}", book.spreadsheet_id])
         target = emulator.create(f"rollup {count}")
-        env = {"SHEETS_EMULATOR_HOST": emulator.host, "SHEETS_SYNC_THROTTLE_DIR": tempfile.mkdtemp()}
+        env = {"SHEETS_EMULATOR_HOST": emulator.host, "SHEETS_SYNC_THROTTLE_DIR": tempfile.mkdtemp(),
+               "SHEETS_SYNC_READS_PER_MINUTE": "60", "SHEETS_SYNC_WRITES_PER_MINUTE": "60"}  # Google's own figures
         emulator.state.quota, emulator.state.recent = {"read": 60, "write": 60}, {"read": [], "write": []}
         emulator.state.latency = latency
         emulator.clear_log()

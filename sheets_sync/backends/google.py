@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 from ..errors import SheetsSyncError
 from ..exit_codes import ExitCode
-from ..google_http import GoogleHttp
+from ..google_http import GoogleHttp, encode_body
 from ..schema import ALL_TABS, DATE_FORMAT, ColumnType, find_title
 from ..tables import map_header
 from ..thai import from_serial, to_serial
@@ -262,15 +262,19 @@ def _same(found: Any, expected: Value) -> bool:
     return found == expected
 
 
+def _size(requests: list[dict]) -> int:
+    return len(encode_body({"requests": requests}))
+
+
 def _split(requests: list[dict]) -> list[list[dict]]:
-    if len(json.dumps({"requests": requests}).encode()) <= MAX_BODY:
+    if _size(requests) <= MAX_BODY:
         return [requests]
     bodies: list[list[dict]] = []
     current: list[dict] = []
     current_sheet: Any = object()
     for request in requests:
         sheet = _sheet_of(request)
-        size = len(json.dumps({"requests": current + [request]}).encode())
+        size = _size(current + [request])
         if current and (sheet != current_sheet or size > MAX_BODY):
             bodies.append(current)
             current = []
@@ -336,8 +340,12 @@ class _Requests:
         if op.tab in self.meta and len(self.meta) > 1:
             self.requests.append({"deleteSheet": {"sheetId": self.meta.pop(op.tab).sheet_id}})
 
-    def _cell(self, value: Value, fmt: str | None, fill: str | None = None, link: str | None = None) -> dict:
+    def _cell(self, value: Value, fmt: str | None, fill: str | None = None, link: str | None = None,
+              bare: bool = False) -> dict:
+        """CellData for a value; `bare` leaves the number format to a column-wide repeatCell."""
         ev, needed = extended(value)
+        if bare:
+            needed = None
         cell: dict[str, Any] = {}
         if ev:
             cell["userEnteredValue"] = ev
@@ -380,18 +388,27 @@ class _Requests:
             title = title[1:-1].replace("''", "'") if title.startswith("'") else title
             if title in self.meta:
                 links[(r, c)] = f"#gid={self.meta[title].sheet_id}&range={ref}"
+        # a column's number format goes once per column (repeatCell), not into every cell: it keeps the body
+        # small enough for one request far longer (docs/benchmarks.md)
+        formatted = {c for c, fmt in enumerate(op.column_formats, start=1) if fmt}
         rows = []
         for r, row in enumerate(op.rows, start=1):
             values = []
             for c, value in enumerate(row, start=1):
-                fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
-                cell = self._cell(value, fmt, fills.get((r, c)), links.get((r, c)))
+                cell = self._cell(value, None, fills.get((r, c)), links.get((r, c)), bare=r > 1 and c in formatted)
                 if (r, c) in notes:
                     cell["note"] = notes[(r, c)]
                 values.append(cell)
             rows.append({"values": values})
         self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": 0},
                                               "rows": rows, "fields": "userEnteredValue,userEnteredFormat,textFormatRuns,note"}})
+        for c in sorted(formatted):
+            if len(op.rows) > 1:
+                self.requests.append({"repeatCell": {
+                    "range": {"sheetId": info.sheet_id, "startRowIndex": 1, "endRowIndex": len(op.rows),
+                              "startColumnIndex": c - 1, "endColumnIndex": c},
+                    "cell": {"userEnteredFormat": {"numberFormat": number_format(op.column_formats[c - 1])}},
+                    "fields": "userEnteredFormat.numberFormat"}})
 
     def _StyleHeader(self, op: StyleHeader) -> None:
         info = self.sheet(op.tab)
