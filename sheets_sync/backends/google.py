@@ -58,6 +58,7 @@ META_FIELDS = (
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range))"
 )
 MAX_BODY = 2 * 1024 * 1024
+ROWS_PER_REQUEST = 1000
 MARK_PREFIX = "⚑ sheets-sync\n"  # notes the tool wrote; the next validate --write clears exactly these
 PROTECTION_PREFIX = "sheets-sync"
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
@@ -267,22 +268,31 @@ def _size(requests: list[dict]) -> int:
 
 
 def _split(requests: list[dict]) -> list[list[dict]]:
+    """Bodies of at most MAX_BODY: the requests of one tab stay together, whole tabs are packed into as few
+    bodies as fit, and only a tab larger than the limit on its own is cut by size."""
     if _size(requests) <= MAX_BODY:
         return [requests]
-    bodies: list[list[dict]] = []
-    current: list[dict] = []
+    chunks: list[list[dict]] = []
     current_sheet: Any = object()
     for request in requests:
         sheet = _sheet_of(request)
-        size = _size(current + [request])
-        if current and (sheet != current_sheet or size > MAX_BODY):
-            bodies.append(current)
-            current = []
-        current.append(request)
-        current_sheet = sheet
-    if current:
-        bodies.append(current)
-    return bodies
+        if sheet is None or (chunks and sheet == current_sheet):
+            chunks[-1].append(request) if chunks else chunks.append([request])
+        else:
+            chunks.append([request])
+            current_sheet = sheet
+    bodies: list[list[dict]] = [[]]
+    for chunk in chunks:
+        if _size(bodies[-1] + chunk) <= MAX_BODY:
+            bodies[-1] += chunk
+            continue
+        if bodies[-1]:
+            bodies.append([])
+        for request in chunk:  # a tab too large for one body: cut it by size
+            if bodies[-1] and _size(bodies[-1] + [request]) > MAX_BODY:
+                bodies.append([])
+            bodies[-1].append(request)
+    return [b for b in bodies if b]
 
 
 def _sheet_of(request: dict) -> Any:
@@ -400,8 +410,11 @@ class _Requests:
                     cell["note"] = notes[(r, c)]
                 values.append(cell)
             rows.append({"values": values})
-        self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": 0},
-                                              "rows": rows, "fields": "userEnteredValue,userEnteredFormat,textFormatRuns,note"}})
+        for first in range(0, len(rows), ROWS_PER_REQUEST):  # blocks, so a large tab can be split between bodies
+            self.requests.append({"updateCells": {
+                "start": {"sheetId": info.sheet_id, "rowIndex": first, "columnIndex": 0},
+                "rows": rows[first:first + ROWS_PER_REQUEST],
+                "fields": "userEnteredValue,userEnteredFormat,textFormatRuns,note"}})
         for c in sorted(formatted):
             if len(op.rows) > 1:
                 self.requests.append({"repeatCell": {
