@@ -53,7 +53,7 @@ def build_command(sheet: str | None, round_: str | None, today: dt.date | None, 
         raise SystemExit(int(code))
 
 
-def render_rounds(report_rounds: list, err: bool = False) -> None:
+def render_rounds(report_rounds: list) -> None:
     for s in report_rounds:
         if s.office_result is None:
             say(f"รอบ {s.round} เดือน: ยังไม่มีผลที่นับได้", f"round {s.round}: no countable result yet")

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import traceback
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -91,8 +91,6 @@ class ThaiDate(click.ParamType):
 def be(day: dt.date | None) -> str:
     return format_date_be(day) if day else "-"
 
-
-Command = Callable[..., Any]
 
 
 today_option = click.option(

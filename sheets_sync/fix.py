@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .schema import INPUT_TABS, Column, ColumnType
+from .schema import INPUT_TABS
 from .snapshots import take_snapshot
-from .tables import read_table
-from .thai import ParseError, parse_date, parse_number
+from .tables import loose_value, read_table
 from .workbook import Backend, Conflict, Value, WorkbookData, WriteCells, a1
 
 
@@ -29,21 +28,6 @@ class FixReport:
     written: bool = False
 
 
-def normalised(col: Column, value: Value) -> Value:
-    """The typed value a loosely typed text stands for, or None when it is not loose or does not read."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        if col.type is ColumnType.DATE:
-            return parse_date(value)
-        if col.type in (ColumnType.NUMBER, ColumnType.INTEGER, ColumnType.ROUND, ColumnType.RESULT):
-            number = parse_number(value)
-            return int(number) if number == number.to_integral_value() else number
-    except ParseError:
-        return None
-    return None
-
-
 def plan_fix(data: WorkbookData) -> tuple[list[WriteCells], list[Change]]:
     writes, changes = [], []
     for tab in INPUT_TABS:
@@ -55,7 +39,7 @@ def plan_fix(data: WorkbookData) -> tuple[list[WriteCells], list[Change]]:
                 if col.key not in table.columns:
                     continue
                 before = record.get(col.key)
-                after = normalised(col, before)
+                after = loose_value(col, before)
                 if after is None:
                     continue
                 index = table.columns[col.key]

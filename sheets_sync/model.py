@@ -24,7 +24,6 @@ from .schema import (
     ROUND_NUMBERS,
     STEPS,
     STEP_STATUS,
-    Tab,
 )
 from .scoring import DEFAULT_BANDS_TEXT, Band, Direction, Method, parse_bands
 from .tables import Record, SettingEntry, Table, read_settings, read_table
@@ -191,9 +190,9 @@ class _Reader:
         return self.field(table, record, key, parse_date, row_key, "วันที่ (เช่น 1 ต.ค. 2569)", "a date (e.g. 1/10/2569)")
 
 
-def require_layout(data: WorkbookData, tabs: tuple[Tab, ...] = INPUT_TABS) -> dict[str, Table]:
+def require_layout(data: WorkbookData, tables: dict[str, Table] | None = None) -> dict[str, Table]:
     """Every input tab and its required columns must be there once; otherwise nothing can be trusted."""
-    tables = {tab.key: read_table(data, tab) for tab in tabs}
+    tables = tables or {tab.key: read_table(data, tab) for tab in INPUT_TABS}
     missing = [t.tab.th for t in tables.values() if not t.exists]
     if missing:
         raise SheetsSyncError(ExitCode.LAYOUT, f"ไม่พบแท็บ {', '.join(missing)} โปรดเรียก sheets-sync init",
@@ -257,8 +256,9 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
     return settings
 
 
-def load_office(data: WorkbookData) -> Office:
-    tables = require_layout(data)
+def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> Office:
+    """The input tabs as typed objects; `tables`, when the caller has read them already, are not read again."""
+    tables = require_layout(data, tables)
     problems: list[Problem] = []
     reader = _Reader(problems)
     settings = _settings(data, reader, problems)

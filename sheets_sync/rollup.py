@@ -105,7 +105,8 @@ def summarize(office: Office, data: WorkbookData, today: dt.date) -> OfficeSumma
     summary.steps_late = sum(1 for p in compiled.steps if p.state is StepState.LATE)
     ended = rounds_ended(summary.fiscal_year, today)
     summary.results_missing = sum(len(s.missing) for s in compiled.rounds if s.round in ended)
-    summary.validation_errors = sum(1 for p in validate(data, ValidateOptions(today)) if p.severity is Severity.ERROR)
+    problems = validate(data, ValidateOptions(today), office=compiled.office)  # the office loaded once, for both
+    summary.validation_errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     return summary
 
 

@@ -52,10 +52,6 @@ class RoundSummary:
     passed: bool = False
 
     @property
-    def problems(self) -> list[KpiScore]:
-        return [r for r in self.rows if r.problem is not None]
-
-    @property
     def missing(self) -> list[KpiScore]:
         return [r for r in self.rows if not r.reported and not r.is_parent and r.problem is None]
 

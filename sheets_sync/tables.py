@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .schema import SETTINGS, Column, Tab, normalize, setting_by_key
+from .schema import SETTINGS, Column, ColumnType, Tab, normalize, setting_by_key
+from .thai import ParseError, parse_date, parse_number
 from .workbook import Grid, Value, WorkbookData, WriteCells, a1
 
 
@@ -127,3 +128,18 @@ def set_settings(data: WorkbookData, values: dict[str, Value]) -> list[WriteCell
         WriteCells(table.title, entries[key].row, table.columns["value"], ((value,),))
         for key, value in values.items()
     ]
+
+
+def loose_value(col: Column, value: Value) -> Value:
+    """The typed value a loosely typed text stands for, or None when it is not loose or does not read."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        if col.type is ColumnType.DATE:
+            return parse_date(value)
+        if col.type in (ColumnType.NUMBER, ColumnType.INTEGER, ColumnType.ROUND, ColumnType.RESULT):
+            number = parse_number(value)
+            return int(number) if number == number.to_integral_value() else number
+    except ParseError:
+        return None
+    return None

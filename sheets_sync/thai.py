@@ -158,6 +158,14 @@ _NAMED_DATE = re.compile(r"(\d{1,2})\s*([^\d\s]+?\.?)\s*(?:พ\.ศ\.|ค\.ศ\.
 _SERIAL_RANGE = (to_serial(dt.date(1950, 1, 1)), to_serial(dt.date(2200, 1, 1)))
 
 
+def serial_date(value: object) -> dt.date | None:
+    """The date a Sheets/Excel serial number stands for, or None when `value` is no plausible serial."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) \
+            and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+        return from_serial(value)
+    return None
+
+
 def parse_date(value: object) -> dt.date:
     """A date in any form DOMAIN.md lists, a real date cell, or a Sheets serial number."""
     if isinstance(value, dt.datetime):
@@ -165,9 +173,10 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-            return from_serial(value)
-        raise ParseError(f"not a date: {value!r}")
+        day = serial_date(value)
+        if day is None:
+            raise ParseError(f"not a date: {value!r}")
+        return day
     if not isinstance(value, str):
         raise ParseError(f"not a date: {value!r}")
     text = _clean(value)

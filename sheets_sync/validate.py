@@ -32,7 +32,7 @@ from .schema import (
 )
 from .scoring import Method, ScoringError, check_criteria, weight_scale
 from .step_tracking import StepState, track
-from .tables import Record, Table, read_table
+from .tables import Record, Table, loose_value, read_table
 from .thai import (
     ParseError,
     fiscal_year_bounds,
@@ -113,21 +113,6 @@ def _layout(tables: dict[str, Table], out: _Collector) -> None:
 # --- 2. cells -----------------------------------------------------------------------------------------
 
 
-def _loose(col: Column, value: Value) -> bool:
-    """Valid but typed loosely: text where a number or date cell belongs (Thai digits, ร้อยละ, %, BE text)."""
-    if not isinstance(value, str):
-        return False
-    if col.type in (ColumnType.NUMBER, ColumnType.INTEGER, ColumnType.DATE, ColumnType.ROUND):
-        return True
-    if col.type is ColumnType.RESULT:
-        try:
-            parse_number(value)
-        except ParseError:
-            return False
-        return True
-    return False
-
-
 def _check_cell(col: Column, value: Value) -> tuple[str, str] | None:
     """(Thai, English) of what is wrong with `value` for `col`, or None when it reads."""
     try:
@@ -191,7 +176,7 @@ def _cells(tables: dict[str, Table], out: _Collector, strict: bool) -> None:
                 problem = _check_cell(col, value)
                 if problem is not None:
                     out.at(Severity.ERROR, f"{table.tab.key}.{col.key}.unreadable", table, record, col.key, key, *problem)
-                elif strict and _loose(col, value):
+                elif strict and loose_value(col, value) is not None:
                     out.at(Severity.INFO, f"{table.tab.key}.{col.key}.loose", table, record, col.key, key,
                            f"{col.th}: {value!r} พิมพ์เป็นข้อความ อ่านได้ แต่ควรเป็น{_cell_kind_th(col)} "
                            "(sheets-sync fix แก้ให้ได้)",
@@ -430,15 +415,16 @@ def _people(tables: dict[str, Table], out: _Collector) -> None:
                    f"อีเมล {email!r} ไม่มี @", f"the e-mail {email!r} has no @")
 
 
-def validate(data: WorkbookData, options: ValidateOptions) -> list[Problem]:
-    tables = {tab.key: read_table(data, tab) for tab in INPUT_TABS}
+def validate(data: WorkbookData, options: ValidateOptions, office: Office | None = None) -> list[Problem]:
+    """Every problem in the staff's entries; `office`, when the caller has loaded it already, is reused."""
+    tables = office.tables if office is not None else {tab.key: read_table(data, tab) for tab in INPUT_TABS}
     out = _Collector()
     _layout(tables, out)
     if any(p.code in ("layout.tab_missing", "layout.column_missing", "layout.column_doubled") for p in out.problems):
         return out.problems  # the rest would be guesses about columns that are not there
     _cells(tables, out, options.strict)
     _duplicate_keys(tables, out)
-    office = load_office(data)
+    office = office or load_office(data, tables)
     out.problems += [p for p in office.problems if p.code.startswith("settings.")]
     _weights(office, tables[KPIS.key], out)
     _kpis(office, tables, out)

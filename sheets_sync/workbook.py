@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Protocol, Sequence, Union
 
 from .schema import Tab, find_title
+from .thai import to_serial
 
 Value = Union[str, int, float, Decimal, dt.date, dt.datetime, bool, None]
 
@@ -38,6 +39,21 @@ def a1(title: str, row: int, col: int) -> str:
     return f"{title}!{column_letter(col)}{row}"
 
 
+def same_value(found: Value, expected: Value) -> bool:
+    """Is a cell's current value the one a command read?  As a person means it: blank equals '', a date cell
+    equals the same day (also as a Sheets serial number), 3 equals 3.0."""
+    if found in (None, "") and expected in (None, ""):
+        return True
+    found, expected = (v.date() if isinstance(v, dt.datetime) and v.time() == dt.time(0) else v
+                       for v in (found, expected))
+    if isinstance(expected, dt.date) and not isinstance(found, dt.date):
+        return isinstance(found, (int, float)) and not isinstance(found, bool) and int(found) == to_serial(expected)
+    numbers = [v for v in (found, expected) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)]
+    if len(numbers) == 2:
+        return Decimal(str(found)) == Decimal(str(expected))
+    return found == expected
+
+
 def trimmed(row: list[Value]) -> list[Value]:
     """A row without the blank cells at its end: every backend returns rows this way."""
     while row and row[-1] in (None, ""):
@@ -61,15 +77,6 @@ class Grid:
     @property
     def header(self) -> list[Value]:
         return self.rows[0] if self.rows else []
-
-    @property
-    def last_header_col(self) -> int:
-        """The last column whose header cell is not blank (0 when there is no header)."""
-        header = self.header
-        for index in range(len(header), 0, -1):
-            if header[index - 1] not in (None, ""):
-                return index
-        return 0
 
     @property
     def last_row(self) -> int:

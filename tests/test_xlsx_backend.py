@@ -104,3 +104,14 @@ def test_a_blank_first_row_and_column_keep_every_cell_in_place(tmp_path: Path):
     wb.active["D5"] = 5
     wb.save(path)
     assert XlsxBackend(path).read().tabs["Sheet"].rows == [[], [], [None, None, "x"], [], [None, None, None, 5]]
+
+
+@pytest.mark.parametrize("found, expected, same", [
+    (None, "", True), ("", None, True), (3, 3.0, True), (Decimal("0.1"), 0.1, True),
+    (dt.datetime(2026, 10, 1), dt.date(2026, 10, 1), True), (46296, dt.date(2026, 10, 1), True),
+    (46297, dt.date(2026, 10, 1), False), ("x", "x", True), ("x", "y", False), ("3", 3, False),
+])
+def test_a_cell_is_the_same_as_read_the_way_a_person_means_it(found, expected, same):
+    from sheets_sync.workbook import same_value
+
+    assert same_value(found, expected) is same

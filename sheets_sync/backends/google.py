@@ -13,7 +13,6 @@ apply  when a write carries expectations (a cell staff may have typed into), one
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +23,7 @@ from ..exit_codes import ExitCode
 from ..google_http import GoogleHttp, encode_body
 from ..schema import ALL_TABS, DATE_FORMAT, ColumnType, find_title
 from ..tables import map_header
-from ..thai import from_serial, to_serial
+from ..thai import serial_date, to_serial
 from ..workbook import (
     AddTab,
     ApplyResult,
@@ -45,6 +44,7 @@ from ..workbook import (
     WriteCells,
     column_letter,
     quote_title,
+    same_value,
     trimmed,
 )
 
@@ -64,7 +64,6 @@ PROTECTION_PREFIX = "sheets-sync"
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
 MARK_COLOUR = "FFD966"
 DATE_PATTERN = {"type": "DATE", "pattern": "d mmm yyyy"}
-_SERIAL_RANGE = (to_serial(dt.date(1950, 1, 1)), to_serial(dt.date(2200, 1, 1)))
 
 
 def colour(hex_rgb: str) -> dict[str, float]:
@@ -101,9 +100,8 @@ def _typed(cell: dict) -> Value:
     """A cell's value; a number in a date-formatted cell is the date it shows."""
     value = python_value(cell.get("effectiveValue"))
     kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
-    if kind in ("DATE", "DATE_TIME") and isinstance(value, (int, float)) and not isinstance(value, bool) \
-            and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-        return from_serial(value)
+    if kind in ("DATE", "DATE_TIME"):
+        return serial_date(value) or value
     return value
 
 
@@ -141,9 +139,8 @@ def _dates_by_type(grid: Grid) -> None:
     date_cols = [i - 1 for key, i in columns.items() if tab.column(key).type is ColumnType.DATE]
     for row in grid.rows[1:]:
         for c in date_cols:
-            if c < len(row) and isinstance(row[c], (int, float)) and not isinstance(row[c], bool) \
-                    and _SERIAL_RANGE[0] <= row[c] <= _SERIAL_RANGE[1]:
-                row[c] = from_serial(row[c])
+            if c < len(row):
+                row[c] = serial_date(row[c]) or row[c]
 
 
 class GoogleBackend:
@@ -242,25 +239,13 @@ class GoogleBackend:
                 for j, value in enumerate(row):
                     found = block[i][j] if i < len(block) and j < len(block[i]) else None
                     expected = op.expect[i][j]  # type: ignore[index]
-                    if _same(found, expected):
+                    if same_value(found, expected):
                         fmt = op.formats[i][j] if op.formats else None
                         kept.append(WriteCells(op.tab, op.row + i, op.col + j, ((value,),),
                                                formats=((fmt,),) if fmt else None))
                     else:
                         result.conflicts.append(Conflict(op.tab, op.row + i, op.col + j, expected, found))
         return kept
-
-
-def _same(found: Any, expected: Value) -> bool:
-    if found in (None, "") and expected in (None, ""):
-        return True
-    if isinstance(expected, dt.datetime):
-        expected = expected.date()
-    if isinstance(expected, dt.date):
-        return isinstance(found, (int, float)) and int(found) == to_serial(expected)
-    if isinstance(expected, (int, float, Decimal)) and isinstance(found, (int, float)) and not isinstance(found, bool):
-        return Decimal(str(found)) == Decimal(str(expected))
-    return found == expected
 
 
 def _size(requests: list[dict]) -> int:

@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import tempfile
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 from typing import Sequence
 
@@ -46,6 +45,7 @@ from ..workbook import (
     WriteCells,
     column_letter,
     quote_title,
+    same_value,
     trimmed,
 )
 
@@ -61,20 +61,6 @@ HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generat
 
 def _excel_format(number_format: str | None) -> str | None:
     return XLSX_DATE_FORMAT if number_format == DATE_FORMAT else number_format
-
-
-def _same(a: Value, b: Value) -> bool:
-    """Cell equality as a person means it: a date cell equals the same day, 3 equals 3.0, blank equals ''."""
-    if a in (None, "") and b in (None, ""):
-        return True
-    if isinstance(a, dt.datetime) and a.time() == dt.time(0):
-        a = a.date()
-    if isinstance(b, dt.datetime) and b.time() == dt.time(0):
-        b = b.date()
-    if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):
-        if not isinstance(a, bool) and not isinstance(b, bool):
-            return Decimal(str(a)) == Decimal(str(b))
-    return a == b
 
 
 class _CalamineUnavailable(Exception):
@@ -209,7 +195,7 @@ class XlsxBackend:
                     row, col = op.row + i, op.col + j
                     if op.expect is not None:
                         current = ws.cell(row=row, column=col).value
-                        if not _same(current, op.expect[i][j]):
+                        if not same_value(current, op.expect[i][j]):
                             result.conflicts.append(Conflict(op.tab, row, col, op.expect[i][j], current))
                             continue
                     fmt = op.formats[i][j] if op.formats else None
