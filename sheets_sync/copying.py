@@ -1,6 +1,6 @@
 """`copy`: every tab from one workbook to another, in either direction (.xlsx ↔ Google Sheet).
 
-Values are copied as typed (dates stay date cells); the layout, dropdowns, BE date formats and protection
+Values are copied as typed (dates stay dates: date cells on .xlsx, BE text in a Google Sheet's input tabs); the layout, dropdowns, BE date formats and protection
 are then laid down as `init` lays them out, in the same single write.  A destination whose tabs already hold
 data is refused unless forced, so a copy never overwrites a workbook by mistake.
 """
@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from .errors import SheetsSyncError
 from .exit_codes import ExitCode
-from .layout import InitOptions, plan_init
-from .schema import ALL_TABS, DATE_FORMAT, ColumnType, find_title
+from .layout import InitOptions, locale_operations, plan_init
+from .schema import ALL_TABS, DATE_FORMAT, GENERATED_TABS, INPUT_DATE_FORMAT, SETTINGS, ColumnType, find_title, setting_by_key
 from .tables import map_header
-from .workbook import AddTab, Backend, Conflict, DeleteTab, Operation, ReplaceTab, WorkbookData
+from .thai import ParseError, parse_date
+from .workbook import (AddTab, Backend, Conflict, DeleteTab, Grid, Operation, ReplaceTab, SheetLocale, Value,
+                       WorkbookData)
 
 DEFAULT_TAB_NAMES = ("Sheet1", "แผ่น1", "แผ่นงาน1")
 
@@ -36,8 +38,37 @@ def _column_formats(title: str, header: list) -> tuple[str | None, ...]:
     formats: list[str | None] = [None] * len(header)
     for key, index in columns.items():
         col = tab.column(key)
-        formats[index - 1] = DATE_FORMAT if col.type is ColumnType.DATE else col.number_format
+        date_format = INPUT_DATE_FORMAT if tab.is_input else DATE_FORMAT
+        formats[index - 1] = date_format if col.type is ColumnType.DATE else col.number_format
     return tuple(formats)
+
+
+def _dates_as_dates(title: str, grid: Grid) -> list[list[Value]]:
+    """The rows with every readable date in a date column (or a date setting) as a date: each backend then
+    writes it its own way (a date cell on .xlsx, BE text in a Google input tab), so a copy both ways is exact."""
+    rows = [list(r) for r in grid.rows]
+    tab = next((t for t in ALL_TABS if find_title(t, [title])), None)
+    if tab is None or not rows:
+        return rows
+    columns, _, _ = map_header(tab, grid.header)
+    dated = [i - 1 for key, i in columns.items() if tab.column(key).type is ColumnType.DATE]
+    for row in rows[1:]:
+        cells = list(dated)
+        if tab is SETTINGS and "key" in columns and "value" in columns:
+            setting = setting_by_key(str(_at(row, columns["key"] - 1) or ""))
+            if setting is not None and setting.type is ColumnType.DATE:
+                cells.append(columns["value"] - 1)
+        for c in cells:
+            if c < len(row) and row[c] not in (None, ""):
+                try:
+                    row[c] = parse_date(row[c])
+                except ParseError:
+                    pass  # staff's text that does not read stays as typed; validate names it
+    return rows
+
+
+def _at(row: list[Value], index: int) -> Value:
+    return row[index] if index < len(row) else None
 
 
 def empty_default_tabs(data: WorkbookData) -> list[str]:
@@ -53,17 +84,19 @@ def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = Fal
             f"ปลายทางมีข้อมูลในแท็บ {', '.join(busy)} อยู่แล้ว ใช้ --force ถ้าต้องการเขียนทับ",
             f"the destination already holds data in {', '.join(busy)}; pass --force to overwrite it",
         )
-    operations: list[Operation] = []
+    operations: list[Operation] = locale_operations(destination)
     for title, grid in source.tabs.items():
         if title not in destination.tabs:
             operations.append(AddTab(title))
         width = max((len(r) for r in grid.rows), default=0)
-        rows = tuple(tuple(r) + (None,) * (width - len(r)) for r in grid.rows) or ((),)
+        rows = tuple(tuple(r) + (None,) * (width - len(r)) for r in _dates_as_dates(title, grid)) or ((),)
         notes = tuple((r, c, text) for (r, c), text in sorted(grid.notes.items()))
-        operations.append(ReplaceTab(title, rows, _column_formats(title, grid.header), notes=notes))
+        generated = any(tab.matches_title(title) for tab in GENERATED_TABS)
+        operations.append(ReplaceTab(title, rows, _column_formats(title, grid.header), notes=notes,
+                                     input=not generated))
     if layout:
         laid_out, _ = plan_init(source, InitOptions())
-        operations += laid_out
+        operations += [op for op in laid_out if not isinstance(op, SheetLocale)]  # the destination's, above
     operations += [DeleteTab(t) for t in empty_default_tabs(destination) if t not in source.tabs]
     return operations
 

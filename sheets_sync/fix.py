@@ -1,5 +1,7 @@
-"""`fix`: turn loosely typed values into real cells — Thai digits, ร้อยละ and % into numbers, date text into
-date cells — in the input tabs only, after a snapshot, and only where the cell still holds what was read."""
+"""`fix`: turn loosely typed values into canonical cells — Thai digits, ร้อยละ and % into numbers; dates into date
+cells on .xlsx and into BE text (`1 ต.ค. 2569`) on Google, including date cells a spreadsheet put in the wrong
+year (2569 CE, or 1969 for a two-digit BE year) — in the input tabs only, after a snapshot, and only where the
+cell still holds what was read."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def plan_fix(data: WorkbookData) -> tuple[list[WriteCells], list[Change]]:
                 if col.key not in table.columns:
                     continue
                 before = record.get(col.key)
-                after = loose_value(col, before)
+                after = loose_value(col, before, data.dates_as_text)
                 if after is None:
                     continue
                 index = table.columns[col.key]

@@ -20,7 +20,7 @@ from typing import Any, Callable
 import requests
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
-from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_BATCH_UPDATE_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
 
 from .errors import SheetsSyncError
 from .exit_codes import ExitCode
@@ -123,8 +123,12 @@ class GoogleHttp:
     def get_spreadsheet(self, key: str, params: dict[str, Any]) -> dict:
         return self._call("read", "spreadsheets.get", lambda: self.client.spreadsheets_get(key, params=params))
 
-    def values_batch_get(self, key: str, ranges: list[str], params: dict[str, Any]) -> dict:
-        return self._call("read", "values.batchGet", lambda: self.client.values_batch_get(key, ranges, params=params))
+    def get_by_data_filter(self, key: str, a1_ranges: list[str], fields: str) -> dict:
+        """spreadsheets.getByDataFilter: cells by A1 range in a POST body, so the URL stays short; a read."""
+        data = encode_body({"dataFilters": [{"a1Range": r} for r in a1_ranges], "includeGridData": True})
+        return self._call("read", "spreadsheets.getByDataFilter", lambda: self.client.request(
+            "post", SPREADSHEET_URL % key + ":getByDataFilter", params={"fields": fields}, data=data,
+            headers={"Content-Type": "application/json; charset=UTF-8"}).json())
 
     def batch_update(self, key: str, body: dict) -> dict:
         # compact UTF-8, not the \\uXXXX escapes `json=` would send: Thai text costs half as many bytes

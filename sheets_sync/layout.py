@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from .errors import SheetsSyncError
 from .exit_codes import ExitCode
 from .schema import (
-    DATE_FORMAT,
     GENERATED_TABS,
+    INPUT_DATE_FORMAT,
     INPUT_TABS,
     PEOPLE,
     SETTINGS,
     SETTINGS_DECLARED,
+    SHEET_LOCALE,
+    SHEET_TIME_ZONE,
     STEPS,
     ColumnType,
     Tab,
@@ -40,6 +42,7 @@ from .workbook import (
     FreezeRows,
     Operation,
     Protect,
+    SheetLocale,
     StyleHeader,
     Value,
     WorkbookData,
@@ -120,7 +123,7 @@ class _Planner:
         self._steps()
         for tab in INPUT_TABS:
             self._input_layout(tab)
-        return self.ops + self.layout
+        return locale_operations(self.data) + self.ops + self.layout
 
     # tabs and headers
 
@@ -163,7 +166,7 @@ class _Planner:
                 self.layout.append(Dropdown(title, index, source_tab=self.titles[PEOPLE.key],
                                             source_col=self.columns[PEOPLE.key]["person_id"]))
             if col.type is ColumnType.DATE:
-                self.layout.append(ColumnFormat(title, index, DATE_FORMAT))
+                self.layout.append(ColumnFormat(title, index, INPUT_DATE_FORMAT))
 
     # settings
 
@@ -292,6 +295,14 @@ def _effective(settings: dict[str, SettingEntry], key: str) -> Value:
         return entry.value
     declared = next(s for s in SETTINGS_DECLARED if s.key == key)
     return declared.default
+
+
+def locale_operations(data: WorkbookData) -> list[Operation]:
+    """A Google Sheet parses what staff type by its locale; one not in th_TH / Asia/Bangkok is set so (a file
+    on disk has no locale, and its data says None)."""
+    if data.locale is None or (data.locale, data.time_zone) == (SHEET_LOCALE, SHEET_TIME_ZONE):
+        return []
+    return [SheetLocale(SHEET_LOCALE, SHEET_TIME_ZONE)]
 
 
 def plan_init(data: WorkbookData, options: InitOptions) -> tuple[list[Operation], InitReport]:

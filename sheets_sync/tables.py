@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .schema import SETTINGS, Column, ColumnType, Tab, normalize, setting_by_key
-from .thai import ParseError, parse_date, parse_number
+import datetime as dt
+
+from .thai import ParseError, format_date_be, parse_date, parse_number
 from .workbook import Grid, Value, WorkbookData, WriteCells, a1
 
 
@@ -130,13 +132,31 @@ def set_settings(data: WorkbookData, values: dict[str, Value]) -> list[WriteCell
     ]
 
 
-def loose_value(col: Column, value: Value) -> Value:
-    """The typed value a loosely typed text stands for, or None when it is not loose or does not read."""
+def loose_value(col: Column, value: Value, dates_as_text: bool = False) -> Value:
+    """The canonical value a loosely typed cell stands for, or None when it is not loose or does not read.
+
+    Canonical is a number cell for numbers; for dates, a date cell on .xlsx, and on Google (`dates_as_text`)
+    the BE text `1 ต.ค. 2569`, since a Google date cell cannot show a BE year.  A date cell whose year a
+    spreadsheet made of BE typing (2569, or 1969 for `69`) is loose too: it shows the wrong year.
+    """
+    if col.type is ColumnType.DATE and isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        try:
+            meant = parse_date(day)
+        except ParseError:
+            return None
+        if dates_as_text:
+            return format_date_be(meant)
+        return meant if meant != day else None
     if not isinstance(value, str) or not value.strip():
         return None
     try:
         if col.type is ColumnType.DATE:
-            return parse_date(value)
+            meant = parse_date(value)
+            if dates_as_text:
+                canonical = format_date_be(meant)
+                return canonical if canonical != value.strip() else None
+            return meant
         if col.type in (ColumnType.NUMBER, ColumnType.INTEGER, ColumnType.ROUND, ColumnType.RESULT):
             number = parse_number(value)
             return int(number) if number == number.to_integral_value() else number

@@ -154,8 +154,9 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
 _NAMED_DATE = re.compile(r"(\d{1,2})\s*([^\d\s]+?\.?)\s*(?:พ\.ศ\.|ค\.ศ\.)?\s*(\d{2}|\d{4})")
 
-# A serial number this small or large is not a date anyone in the project means.
-_SERIAL_RANGE = (to_serial(dt.date(1950, 1, 1)), to_serial(dt.date(2200, 1, 1)))
+# A serial number this small or large is not a date anyone in the project means; the years up to 2700 hold the
+# BE dates a spreadsheet stores as 25xx CE (date_cell_as_meant).
+_SERIAL_RANGE = (to_serial(dt.date(1950, 1, 1)), to_serial(dt.date(2700, 1, 1)))
 
 
 def serial_date(value: object) -> dt.date | None:
@@ -166,17 +167,36 @@ def serial_date(value: object) -> dt.date | None:
     return None
 
 
+def typed_short_year(day: dt.date) -> bool:
+    """A date cell in 1930–1999: what a spreadsheet makes of a two-digit BE year (`1/10/69` → 1969)."""
+    return 1930 <= day.year <= 1999
+
+
+def date_cell_as_meant(day: dt.date) -> dt.date:
+    """The day a person meant by a date cell.  A spreadsheet has no Buddhist calendar, so a BE date typed with
+    slashes is stored in the year 25xx CE (`1/10/2569` → 2569-10-01: subtract 543), and one typed with a
+    two-digit year in 19xx (`1/10/69` → 1969-10-01, meant 2569 BE: add 57).  docs/google.md says why."""
+    try:
+        if day.year > 2400:
+            return day.replace(year=day.year - BE_OFFSET)
+        if typed_short_year(day):
+            return day.replace(year=day.year + 2500 - 1900 - BE_OFFSET)
+    except ValueError as exc:  # 29 Feb in a year that has none once the era is put right
+        raise ParseError(f"not a date: {day!r}") from exc
+    return day
+
+
 def parse_date(value: object) -> dt.date:
     """A date in any form DOMAIN.md lists, a real date cell, or a Sheets serial number."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return date_cell_as_meant(value)
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         day = serial_date(value)
         if day is None:
             raise ParseError(f"not a date: {value!r}")
-        return day
+        return date_cell_as_meant(day)
     if not isinstance(value, str):
         raise ParseError(f"not a date: {value!r}")
     text = _clean(value)

@@ -25,6 +25,8 @@ from .schema import (
     PEOPLE,
     RESULTS,
     ROUND_NUMBERS,
+    SETTINGS,
+    SHEET_LOCALE,
     STEPS,
     Column,
     ColumnType,
@@ -42,6 +44,7 @@ from .thai import (
     parse_level,
     parse_number,
     round_end,
+    typed_short_year,
 )
 from .workbook import Value, WorkbookData, a1
 
@@ -151,7 +154,23 @@ def _expected(col: Column, value: Value) -> tuple[str, str]:
             f"{col.key}: cannot read {shown} as {what[1]}; type e.g. 80 or ร้อยละ 80")
 
 
-def _cells(tables: dict[str, Table], out: _Collector, strict: bool) -> None:
+def _short_year(col: Column, value: Value) -> tuple[str, str] | None:
+    """A date cell a spreadsheet put in 19xx: a BE year typed with two digits (`1/10/69`).  It is read as
+    meant (2569 BE) but shows 1969 on screen, so staff are told what to type instead."""
+    if col.type is not ColumnType.DATE or not isinstance(value, dt.date) or not typed_short_year(value):
+        return None
+    meant = format_date_be(parse_date(value))
+    return (f"{col.th}: สเปรดชีตเก็บเป็นปี ค.ศ. {value.year} (พิมพ์ปี พ.ศ. 2 หลัก) เครื่องมืออ่านเป็น {meant} "
+            f"โปรดพิมพ์ปี พ.ศ. 4 หลัก เช่น {meant} หรือสั่ง sheets-sync fix",
+            f"{col.key}: the spreadsheet stored the year {value.year} (a two-digit BE year); read as {meant} — "
+            f"type the BE year in four digits, e.g. {meant}, or run `sheets-sync fix`")
+
+
+def _shown(value: Value) -> str:
+    return format_date_be(value) if isinstance(value, dt.date) else repr(value)
+
+
+def _cells(tables: dict[str, Table], out: _Collector, strict: bool, dates_as_text: bool = False) -> None:
     for table in tables.values():
         for record in table.records:
             key = _row_key(table, record)
@@ -174,22 +193,30 @@ def _cells(tables: dict[str, Table], out: _Collector, strict: bool) -> None:
                            f"{col.th}: ค่าขึ้นต้นด้วย = ซึ่งดูเหมือนสูตร จะถือเป็นข้อความ ไม่คำนวณ",
                            f"{col.key}: the value starts with = like a formula; it is read as text, never evaluated")
                 problem = _check_cell(col, value)
+                short_year = _short_year(col, value) if problem is None else None
                 if problem is not None:
                     out.at(Severity.ERROR, f"{table.tab.key}.{col.key}.unreadable", table, record, col.key, key, *problem)
-                elif strict and loose_value(col, value) is not None:
+                elif short_year is not None:
+                    out.at(Severity.WARNING, f"{table.tab.key}.{col.key}.short_year", table, record, col.key, key,
+                           *short_year)
+                elif strict and (canonical := loose_value(col, value, dates_as_text)) is not None:
                     out.at(Severity.INFO, f"{table.tab.key}.{col.key}.loose", table, record, col.key, key,
-                           f"{col.th}: {value!r} พิมพ์เป็นข้อความ อ่านได้ แต่ควรเป็น{_cell_kind_th(col)} "
+                           f"{col.th}: {_shown(value)} อ่านได้ แต่ควรเก็บเป็น {_shown(canonical)} "
                            "(sheets-sync fix แก้ให้ได้)",
-                           f"{col.key}: {value!r} is typed as text; it reads, but a {_cell_kind_en(col)} cell "
-                           "is better (`sheets-sync fix` converts it)")
+                           f"{col.key}: {_shown(value)} reads, but is better stored as {_shown(canonical)} "
+                           "(`sheets-sync fix` converts it)")
 
 
-def _cell_kind_th(col: Column) -> str:
-    return "เซลล์วันที่" if col.type is ColumnType.DATE else "เซลล์ตัวเลข"
-
-
-def _cell_kind_en(col: Column) -> str:
-    return "date" if col.type is ColumnType.DATE else "number"
+def _locale(data: WorkbookData, tables: dict[str, Table], out: _Collector) -> None:
+    """A Google Sheet parses what staff type by its locale: outside th_TH, `1/10/2569` can become 10 January."""
+    if data.locale is None or data.locale == SHEET_LOCALE:
+        return
+    table = tables[SETTINGS.key]
+    out.add(Severity.WARNING, "sheet.locale", table, f"{table.title or SETTINGS.th}!A1", data.locale,
+            f"สเปรดชีตนี้ตั้งภาษาและภูมิภาคเป็น {data.locale} ซึ่งอ่านวันที่ที่พิมพ์ต่างจากที่ตั้งใจได้ "
+            f"(เช่น 1/10/2569 เป็น 10 มกราคม) โปรดตั้งเป็น ไทย (ประเทศไทย) ที่ ไฟล์ > การตั้งค่า หรือสั่ง sheets-sync init",
+            f"this spreadsheet's locale is {data.locale}, which can read typed dates otherwise than meant "
+            f"(1/10/2569 as 10 January); set it to Thai (Thailand) in File > Settings, or run `sheets-sync init`")
 
 
 # --- 3. rules -----------------------------------------------------------------------------------------
@@ -422,7 +449,8 @@ def validate(data: WorkbookData, options: ValidateOptions, office: Office | None
     _layout(tables, out)
     if any(p.code in ("layout.tab_missing", "layout.column_missing", "layout.column_doubled") for p in out.problems):
         return out.problems  # the rest would be guesses about columns that are not there
-    _cells(tables, out, options.strict)
+    _locale(data, tables, out)
+    _cells(tables, out, options.strict, data.dates_as_text)
     _duplicate_keys(tables, out)
     office = office or load_office(data, tables)
     out.problems += [p for p in office.problems if p.code.startswith("settings.")]

@@ -90,6 +90,11 @@ class Grid:
 @dataclass
 class WorkbookData:
     tabs: dict[str, Grid] = field(default_factory=dict)  # in the workbook's tab order
+    locale: str | None = None  # the spreadsheet's locale where the backend has one (Google), else None
+    time_zone: str | None = None
+    # Google keeps the dates staff type as BE text (no Buddhist calendar there), so its canonical date in an input
+    # tab is the text `1 ต.ค. 2569`; on .xlsx it is a date cell
+    dates_as_text: bool = False
 
     def title_of(self, tab: Tab) -> str | None:
         return find_title(tab, self.tabs)
@@ -134,6 +139,7 @@ class ReplaceTab:
     fills: tuple[tuple[int, int, str], ...] = ()  # (row, col, "RRGGBB")
     links: tuple[tuple[int, int, str], ...] = ()  # (row, col, A1 reference inside the workbook)
     notes: tuple[tuple[int, int, str], ...] = ()  # (row, col, note text)
+    input: bool = False  # a tab staff type into (copy): a backend writes its dates the way staff type them
 
 
 @dataclass(frozen=True)
@@ -190,6 +196,14 @@ class Protect:
 
 
 @dataclass(frozen=True)
+class SheetLocale:
+    """The spreadsheet's locale and time zone (Google parses what staff type by them); a file on disk has none."""
+
+    locale: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
 class DeleteTab:
     """Remove a tab: only ever the empty default tab of a workbook the tool has just created or filled."""
 
@@ -205,7 +219,7 @@ class MarkCells:
     marks: tuple[tuple[int, int, str], ...] = ()
 
 
-Operation = Union[DeleteTab, MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
+Operation = Union[SheetLocale, DeleteTab, MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
 
 
 @dataclass(frozen=True)

@@ -56,13 +56,72 @@ def result(kpi_id: str, round_: int, value, **extra) -> dict:
     return {"kpi_id": kpi_id, "round": round_, "result": value, **extra}
 
 
+def as_typed(value) -> str | None:
+    """What a person types into a cell for a Python value: the text, never a typed value."""
+    from decimal import Decimal
+
+    from sheets_sync.thai import format_date_be
+
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date):
+        return format_date_be(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    raise TypeError(value)
+
+
+def google_post(backend, path: str, body: dict) -> dict:
+    """One request straight to the emulator over HTTP, as a person's browser or another client would send it."""
+    import os
+
+    import requests
+
+    url = f"http://{os.environ['SHEETS_EMULATOR_HOST']}/v4/spreadsheets/{backend.key}{path}"
+    response = requests.post(url, json=body, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def person_types(backend, writes: list) -> None:
+    """Staff typing the cells of `writes` (WriteCells) into the workbook.  On Google that is values.batchUpdate
+    with USER_ENTERED, parsed by the sheet's locale as Google parses typing; on .xlsx the text goes in as
+    typed, which is what a file keeps of typing that Excel did not turn into a number or a date."""
+    from sheets_sync.backends.google import GoogleBackend
+    from sheets_sync.workbook import WriteCells, column_letter, quote_title
+
+    texts = [WriteCells(op.tab, op.row, op.col, tuple(tuple(as_typed(v) if not isinstance(v, (int, float)) or
+                                                             isinstance(v, bool) else v for v in row)
+                                                       for row in op.values)) for op in writes]
+    if not isinstance(backend, GoogleBackend):
+        backend.apply(texts)
+        return
+    data = [{"range": f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}",
+             "values": [[as_typed(v) for v in row] for row in op.values]} for op in writes]
+    google_post(backend, "/values:batchUpdate", {"valueInputOption": "USER_ENTERED", "data": data})
+
+
+def set_locale(backend, locale: str) -> None:
+    google_post(backend, ":batchUpdate", {"requests": [{"updateSpreadsheetProperties": {
+        "properties": {"locale": locale}, "fields": "locale"}}]})
+
+
 def type_office(backend, kpis: list[dict], results: list[dict], settings: dict | None = None,
-                people: list[dict] | None = None, agreements: list[dict] | None = None) -> None:
-    """Lay out a workbook with init and type an office into it the way staff would, through any backend."""
+                people: list[dict] | None = None, agreements: list[dict] | None = None,
+                locale: str | None = None) -> None:
+    """Lay out a workbook with init and type an office into it the way staff would, through any backend:
+    on Google every cell goes in as a person types it (USER_ENTERED), in a sheet of `locale` (init's th_TH
+    when None)."""
     from sheets_sync.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS
     from sheets_sync.tables import append_rows, set_settings
 
     run_init(backend, InitOptions(2570, dt.date(2026, 10, 1), "สพป. ทดสอบ เขต 1"))
+    if locale is not None:
+        set_locale(backend, locale)
     data = backend.read()
     ops = append_rows(data, PEOPLE, people if people is not None else PEOPLE_ROWS)
     ops += append_rows(data, KPIS, kpis)
@@ -72,7 +131,7 @@ def type_office(backend, kpis: list[dict], results: list[dict], settings: dict |
         ops += append_rows(data, AGREEMENTS, agreements)
     if settings:
         ops += set_settings(data, settings)
-    backend.apply(ops)
+    person_types(backend, ops)
 
 
 def office_workbook(path: Path, kpis: list[dict], results: list[dict], settings: dict | None = None,

@@ -1,10 +1,12 @@
 """The command suite on both backends — a local .xlsx and a Google Sheet on the emulator — with the same
 results, and on Google within the request budget: at most 2 reads and 1 write per command."""
 
+import datetime as dt
 import json
 
 import pytest
 
+from sheets_sync.thai import parse_date
 from sheets_sync.schema import AGREEMENTS
 
 from .conftest import cli, kpi, result, type_office
@@ -34,7 +36,9 @@ def test_init_lays_out_a_new_workbook_in_one_read_and_one_write(workbook):
     assert {"ตั้งค่า", "ขั้นตอน", "บุคลากร", "ตัวชี้วัด", "ผลการดำเนินงาน", "ข้อตกลง", "สรุปคะแนน"} <= set(data.tabs)
     steps = data.tabs["ขั้นตอน"].rows
     assert [r[0] for r in steps[1:]] == list(range(1, 11))
-    assert str(steps[1][4]) == "2026-10-01"  # a real date back from a date cell, on both backends
+    # a date cell on .xlsx (shown BE by its format); on Google the BE text staff would type, in a plain-text cell
+    assert steps[1][4] == (dt.date(2026, 10, 1) if workbook.kind == "xlsx" else "1 ต.ค. 2569")
+    assert parse_date(steps[1][4]) == dt.date(2026, 10, 1)
     if workbook.kind == "google":
         assert workbook.reads_and_writes() == (1 + 1, 1)  # the read above is the test's own
         write = next(e for e in workbook.requests() if e["method"] == "POST")

@@ -55,7 +55,7 @@ def test_fix_takes_a_snapshot_first_on_either_backend(workbook, tmp_path: Path, 
     assert len(snapshots) == 1
     if workbook.kind == "google":
         # one read, one re-read of the cells to change, one write: the snapshot came from the first read
-        assert [e["endpoint"] for e in workbook.requests()][:3] == ["spreadsheets.get", "values.batchGet",
+        assert [e["endpoint"] for e in workbook.requests()][:3] == ["spreadsheets.get", "spreadsheets.getByDataFilter",
                                                                      "spreadsheets.batchUpdate"]
 
 

@@ -1,13 +1,16 @@
 """The Google Sheets backend: one read, at most one guard re-read, one atomic spreadsheets.batchUpdate.
 
-read   one spreadsheets.get with a field mask: every tab's properties, protected ranges, and each cell's
-       effective value and note.  Numbers in date columns (serial numbers, day 0 = 1899-12-30) become dates,
-       by the column's declared type.
-apply  when a write carries expectations (a cell staff may have typed into), one values.batchGet of just those
-       cells with UNFORMATTED_VALUE and SERIAL_NUMBER; cells that changed are left out and reported.  Then
-       every operation becomes requests in one batchUpdate, which Google applies all or none.  Values go in
-       as typed userEnteredValues (stringValue is never parsed, so `=…` stays text).  A body over 2 MB is
-       split by tab, and the result says so.
+read   one spreadsheets.get with a field mask: the locale, every tab's properties, protected ranges, and each
+       cell's effective value, note and number-format type.  A cell is read as the person who typed it sees it:
+       a PERCENT cell holding 0.785 is 78.5 (they typed `78.5%`), a DATE cell is a date; numbers in date
+       columns (serial numbers, day 0 = 1899-12-30) become dates, by the column's declared type.
+apply  when a write carries expectations (a cell staff may have typed into), one spreadsheets.getByDataFilter
+       (a POST: the URL stays short whatever the number of cells) of just those cells, read by the same rules;
+       cells that changed are left out and reported.  Then every operation becomes requests in one
+       batchUpdate, which Google applies all or none.  Values go in as typed userEnteredValues (stringValue is
+       never parsed, so `=…` stays text).  A date written into an input tab is the BE text staff would type,
+       in a plain-text cell; a date in a generated tab is a real date shown with its BE year.  A body over
+       2 MB is split by tab, and the result says so.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from typing import Any, Sequence
 from ..errors import SheetsSyncError
 from ..exit_codes import ExitCode
 from ..google_http import GoogleHttp, encode_body
-from ..schema import ALL_TABS, DATE_FORMAT, ColumnType, find_title
+from ..schema import ALL_TABS, DATE_FORMAT, INPUT_DATE_FORMAT, ColumnType, find_title
 from ..tables import map_header
-from ..thai import serial_date, to_serial
+from ..thai import BE_OFFSET, format_date_be, from_serial, serial_date, to_serial
 from ..workbook import (
     AddTab,
     ApplyResult,
@@ -38,6 +41,7 @@ from ..workbook import (
     Operation,
     Protect,
     ReplaceTab,
+    SheetLocale,
     StyleHeader,
     Value,
     WorkbookData,
@@ -49,10 +53,12 @@ from ..workbook import (
 )
 
 READ_FIELDS = (
-    "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
+    "spreadsheetId,properties(title,locale,timeZone),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range),"
     "data(rowData(values(effectiveValue,note,userEnteredFormat.numberFormat.type))))"
 )
+GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
+                "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type))))")
 META_FIELDS = (
     "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range))"
@@ -63,7 +69,13 @@ MARK_PREFIX = "⚑ sheets-sync\n"  # notes the tool wrote; the next validate --w
 PROTECTION_PREFIX = "sheets-sync"
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
 MARK_COLOUR = "FFD966"
-DATE_PATTERN = {"type": "DATE", "pattern": "d mmm yyyy"}
+TEXT_FORMAT = {"type": "TEXT", "pattern": "@"}
+
+
+def be_date_format(day: dt.date) -> dict:
+    """Google has no Buddhist calendar: a real date shown with its BE year as a literal (`1 ต.ค. 2569` in a
+    th_TH sheet, whose `mmm` is the Thai month abbreviation)."""
+    return {"type": "DATE", "pattern": f'd mmm "{day.year + BE_OFFSET}"'}
 
 
 def colour(hex_rgb: str) -> dict[str, float]:
@@ -71,15 +83,17 @@ def colour(hex_rgb: str) -> dict[str, float]:
 
 
 def number_format(fmt: str | None) -> dict | None:
-    if fmt is None:
+    """A column's number format; a BE date column has none of its own (each date cell carries its year)."""
+    if fmt is None or fmt == DATE_FORMAT:
         return None
-    if fmt == DATE_FORMAT:
-        return DATE_PATTERN
+    if fmt == INPUT_DATE_FORMAT:
+        return TEXT_FORMAT
     return {"type": "NUMBER", "pattern": fmt}
 
 
-def extended(value: Value) -> tuple[dict, dict | None]:
-    """A typed value as a userEnteredValue, and the number format it needs (dates)."""
+def extended(value: Value, input_tab: bool = False) -> tuple[dict, dict | None]:
+    """A typed value as a userEnteredValue, and the number format it needs (dates).  In an input tab a date is
+    the BE text staff would type there, in a plain-text cell."""
     if value is None or value == "":
         return {}, None
     if isinstance(value, bool):
@@ -87,7 +101,9 @@ def extended(value: Value) -> tuple[dict, dict | None]:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return {"numberValue": to_serial(value)}, DATE_PATTERN
+        if input_tab:
+            return {"stringValue": format_date_be(value)}, TEXT_FORMAT
+        return {"numberValue": to_serial(value)}, be_date_format(value)
     if isinstance(value, int):
         return {"numberValue": value}, None
     if isinstance(value, (float, Decimal)):
@@ -97,11 +113,18 @@ def extended(value: Value) -> tuple[dict, dict | None]:
 
 
 def _typed(cell: dict) -> Value:
-    """A cell's value; a number in a date-formatted cell is the date it shows."""
+    """A cell's value as the person who typed it sees it: a number in a date-formatted cell is the date it
+    shows (whatever its year: thai.date_cell_as_meant reads a BE year typed into it), a number in a
+    percent-formatted cell is the percentage (`78.5%` is stored as 0.785 and read as 78.5)."""
     value = python_value(cell.get("effectiveValue"))
     kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
-    if kind in ("DATE", "DATE_TIME"):
-        return serial_date(value) or value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if kind in ("DATE", "DATE_TIME") and 1 <= value < 2_958_466:  # up to 31 Dec 9999
+        return from_serial(value)
+    if kind == "PERCENT":
+        percent = Decimal(repr(value)) * 100  # exact: 0.785 → 78.5, never 78.50000000000001
+        return int(percent) if percent == percent.to_integral_value() else float(percent.normalize())
     return value
 
 
@@ -176,7 +199,9 @@ class GoogleBackend:
     def read(self) -> WorkbookData:
         response = self.http.get_spreadsheet(self.key, {"includeGridData": "true", "fields": READ_FIELDS})
         meta = self._remember(response)
-        data = WorkbookData()
+        properties = response.get("properties", {})
+        data = WorkbookData(locale=properties.get("locale"), time_zone=properties.get("timeZone"),
+                            dates_as_text=True)
         for sheet in sorted(response.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
             title = sheet["properties"]["title"]
             grid = Grid(title)
@@ -221,24 +246,16 @@ class GoogleBackend:
         guarded = [op for op in operations if isinstance(op, WriteCells) and op.expect is not None]
         if not guarded:
             return operations
-        ranges = []
-        for op in guarded:
-            last_col = op.col + max(len(r) for r in op.values) - 1
-            ranges.append(f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}:{column_letter(last_col)}"
-                          f"{op.row + len(op.values) - 1}")
-        response = self.http.values_batch_get(self.key, ranges, {
-            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
-        current = {op: block.get("values", []) for op, block in zip(guarded, response.get("valueRanges", []))}
+        current = self._cells_now(guarded)
         kept: list[Operation] = []
         for op in operations:
-            if op not in current:
+            if not isinstance(op, WriteCells) or op.expect is None:
                 kept.append(op)
                 continue
-            block = current[op]
             for i, row in enumerate(op.values):
                 for j, value in enumerate(row):
-                    found = block[i][j] if i < len(block) and j < len(block[i]) else None
-                    expected = op.expect[i][j]  # type: ignore[index]
+                    found = current.get((op.tab, op.row + i, op.col + j))
+                    expected = op.expect[i][j]
                     if same_value(found, expected):
                         fmt = op.formats[i][j] if op.formats else None
                         kept.append(WriteCells(op.tab, op.row + i, op.col + j, ((value,),),
@@ -246,6 +263,24 @@ class GoogleBackend:
                     else:
                         result.conflicts.append(Conflict(op.tab, op.row + i, op.col + j, expected, found))
         return kept
+
+    def _cells_now(self, guarded: list[WriteCells]) -> dict[tuple[str, int, int], Value]:
+        """The guarded cells as they are now, read by the rules `read` uses, in one POST whatever their number
+        (a GET with one range per cell outgrows Google's ~8 KB URL limit at about a hundred cells)."""
+        ranges = []
+        for op in guarded:
+            last_col = op.col + max(len(r) for r in op.values) - 1
+            ranges.append(f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}:{column_letter(last_col)}"
+                          f"{op.row + len(op.values) - 1}")
+        response = self.http.get_by_data_filter(self.key, ranges, GUARD_FIELDS)
+        cells: dict[tuple[str, int, int], Value] = {}
+        for sheet in response.get("sheets", []):
+            title = sheet["properties"]["title"]
+            for block in sheet.get("data", []):
+                for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
+                    for c, cell in enumerate(row.get("values", []), start=block.get("startColumn", 0) + 1):
+                        cells[(title, r, c)] = _typed(cell)
+        return cells
 
 
 def _size(requests: list[dict]) -> int:
@@ -336,9 +371,9 @@ class _Requests:
             self.requests.append({"deleteSheet": {"sheetId": self.meta.pop(op.tab).sheet_id}})
 
     def _cell(self, value: Value, fmt: str | None, fill: str | None = None, link: str | None = None,
-              bare: bool = False) -> dict:
+              bare: bool = False, input_tab: bool = False) -> dict:
         """CellData for a value; `bare` leaves the number format to a column-wide repeatCell."""
-        ev, needed = extended(value)
+        ev, needed = extended(value, input_tab or fmt == INPUT_DATE_FORMAT)
         if bare:
             needed = None
         cell: dict[str, Any] = {}
@@ -362,8 +397,9 @@ class _Requests:
         info = self.sheet(op.tab)
         width = max(len(r) for r in op.values)
         self.grow(info, op.row + len(op.values) - 1, op.col + width - 1)
-        rows = [{"values": [self._cell(v, op.formats[i][j] if op.formats else None) for j, v in enumerate(row)]}
-                for i, row in enumerate(op.values)]
+        # WriteCells writes only into input tabs (staff ranges): a date goes in as the BE text staff would type
+        rows = [{"values": [self._cell(v, op.formats[i][j] if op.formats else None, input_tab=True)
+                            for j, v in enumerate(row)]} for i, row in enumerate(op.values)]
         dated = any(isinstance(v, dt.date) for row in op.values for v in row) or op.formats is not None
         fields = "userEnteredValue,userEnteredFormat.numberFormat" if dated else "userEnteredValue"
         self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": op.row - 1,
@@ -385,12 +421,15 @@ class _Requests:
                 links[(r, c)] = f"#gid={self.meta[title].sheet_id}&range={ref}"
         # a column's number format goes once per column (repeatCell), not into every cell: it keeps the body
         # small enough for one request far longer (docs/benchmarks.md)
-        formatted = {c for c, fmt in enumerate(op.column_formats, start=1) if fmt}
+        # (a BE date column has none: each date carries its own year, see be_date_format)
+        formatted = {c for c, fmt in enumerate(op.column_formats, start=1) if number_format(fmt)}
+        text_dates = {c for c, fmt in enumerate(op.column_formats, start=1) if fmt == INPUT_DATE_FORMAT}
         rows = []
         for r, row in enumerate(op.rows, start=1):
             values = []
             for c, value in enumerate(row, start=1):
-                cell = self._cell(value, None, fills.get((r, c)), links.get((r, c)), bare=r > 1 and c in formatted)
+                cell = self._cell(value, None, fills.get((r, c)), links.get((r, c)), bare=r > 1 and c in formatted,
+                                  input_tab=op.input or c in text_dates)
                 if (r, c) in notes:
                     cell["note"] = notes[(r, c)]
                 values.append(cell)
@@ -407,6 +446,10 @@ class _Requests:
                               "startColumnIndex": c - 1, "endColumnIndex": c},
                     "cell": {"userEnteredFormat": {"numberFormat": number_format(op.column_formats[c - 1])}},
                     "fields": "userEnteredFormat.numberFormat"}})
+
+    def _SheetLocale(self, op: SheetLocale) -> None:
+        self.requests.append({"updateSpreadsheetProperties": {
+            "properties": {"locale": op.locale, "timeZone": op.time_zone}, "fields": "locale,timeZone"}})
 
     def _StyleHeader(self, op: StyleHeader) -> None:
         info = self.sheet(op.tab)
@@ -433,6 +476,8 @@ class _Requests:
             "properties": {"pixelSize": op.width * 7 + 5}, "fields": "pixelSize"}})
 
     def _ColumnFormat(self, op: ColumnFormat) -> None:
+        if number_format(op.number_format) is None:
+            return  # a BE date column: each date cell carries its own format
         info = self.sheet(op.tab)
         self.grow(info, 1, op.col)
         self.requests.append({"repeatCell": {

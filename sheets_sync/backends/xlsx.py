@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import SheetsSyncError
 from ..exit_codes import ExitCode
-from ..schema import DATE_FORMAT
+from ..schema import DATE_FORMAT, INPUT_DATE_FORMAT
 from ..workbook import (
     AddTab,
     ApplyResult,
@@ -39,6 +39,7 @@ from ..workbook import (
     Operation,
     Protect,
     ReplaceTab,
+    SheetLocale,
     StyleHeader,
     Value,
     WorkbookData,
@@ -60,7 +61,7 @@ HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generat
 
 
 def _excel_format(number_format: str | None) -> str | None:
-    return XLSX_DATE_FORMAT if number_format == DATE_FORMAT else number_format
+    return XLSX_DATE_FORMAT if number_format in (DATE_FORMAT, INPUT_DATE_FORMAT) else number_format
 
 
 class _CalamineUnavailable(Exception):
@@ -180,6 +181,8 @@ class XlsxBackend:
         return result
 
     def _apply_one(self, wb: openpyxl.Workbook, op: Operation, result: ApplyResult) -> None:
+        if isinstance(op, SheetLocale):
+            return  # a file has no locale: Excel and LibreOffice parse typing by the computer's own settings
         if isinstance(op, AddTab):
             if op.title not in wb.sheetnames:
                 wb.create_sheet(op.title, op.index)

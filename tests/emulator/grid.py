@@ -123,26 +123,6 @@ def extended_value(value: Any) -> dict:
     return {"stringValue": str(value)}
 
 
-def user_entered(value: Any) -> dict:
-    """A value as if typed (valueInputOption USER_ENTERED): numbers, booleans and formulas are parsed."""
-    if not isinstance(value, str):
-        return extended_value(value)
-    if value.startswith("'"):
-        return {"stringValue": value[1:]}
-    if value.startswith("=") and len(value) > 1:
-        return {"formulaValue": value}
-    if value.upper() in ("TRUE", "FALSE"):
-        return {"boolValue": value.upper() == "TRUE"}
-    text = value.replace(",", "")
-    try:
-        number = float(text)
-    except ValueError:
-        return {"stringValue": value} if value != "" else {}
-    if text.strip() and number == number:
-        return {"numberValue": int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number}
-    return {"stringValue": value}
-
-
 def plain(ev: dict | None) -> Any:
     """The Python value of an ExtendedValue (a formula's text for formulaValue)."""
     if not ev:

@@ -23,8 +23,11 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import discovery
-from .grid import a1_of, apply_mask, proto_json, extended_value, formatted, parse_cells, parse_mask, plain, split_range, user_entered
-from .state import ApiError, Sheet, Spreadsheet, _now, batch_update, new_spreadsheet, set_value
+from .grid import a1_of, apply_mask, proto_json, extended_value, formatted, parse_cells, parse_mask, plain, split_range
+from .state import ApiError, Sheet, Spreadsheet, _now, batch_update, check_cell_text, new_spreadsheet, set_value
+from .typing import shown, typed
+
+MAX_URL = 8192  # Google's front end refuses longer request lines (docs/conformance.md)
 
 
 @dataclass
@@ -170,8 +173,15 @@ def _value(cell: dict, render: str) -> Any:
     return cell.get("formattedValue", formatted(plain(cell.get("effectiveValue"))))
 
 
+def _inside_grid(sheet: Sheet, a1: str, r1: int, c1: int) -> None:
+    if r1 >= sheet.row_count or c1 >= sheet.col_count:
+        raise ApiError(400, f"Range ({a1}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: "
+                            f"{sheet.col_count}")
+
+
 def value_range(book: Spreadsheet, a1: str, render: str, major: str = "ROWS") -> dict:
     sheet, (r1, c1, r2, c2) = _resolve(book, a1)
+    _inside_grid(sheet, a1, r1, c1)
     r2, c2 = min(r2, sheet.row_count), min(c2, sheet.col_count)
     rows = []
     for r in range(r1, r2):
@@ -201,15 +211,34 @@ def write_values(book: Spreadsheet, a1: str, values: list[list[Any]], option: st
                             f"{sheet.col_count}")
     for i, row in enumerate(values):
         for j, value in enumerate(row):
-            if value is None:
-                continue
-            cell = sheet.cells.setdefault((r1 + i, c1 + j), {})
-            set_value(cell, user_entered(value) if option == "USER_ENTERED" else extended_value(value))
-            if not cell:
-                sheet.cells.pop((r1 + i, c1 + j))
+            if value is not None:
+                type_into(book, sheet, r1 + i, c1 + j, value, option)
     book.modified = _now()
     return {"spreadsheetId": book.spreadsheet_id, "updatedRange": a1_of(sheet.title, r1, c1, r1 + max(height, 1), c1 + max(width, 1)),
             "updatedRows": height, "updatedColumns": width, "updatedCells": sum(len(r) for r in values)}
+
+
+def type_into(book: Spreadsheet, sheet: Sheet, row: int, col: int, value: Any, option: str = "USER_ENTERED") -> None:
+    """One value written through values.update: RAW as given, USER_ENTERED parsed as if a person typed it in
+    a sheet of the spreadsheet's locale; a cell that had no number format gets the one the typing implies."""
+    cell = sheet.cells.setdefault((row, col), {})
+    if option == "USER_ENTERED":
+        ev, number_format = typed(value, book.properties.get("locale", "en_US"), cell.get("userEnteredFormat"))
+    else:
+        ev, number_format = extended_value(value), None
+    check_cell_text(ev, f"values ({sheet.title})")
+    set_value(cell, ev)
+    user_format = cell.setdefault("userEnteredFormat", {})
+    if number_format and "numberFormat" not in user_format:
+        user_format["numberFormat"] = number_format
+    if not user_format:
+        del cell["userEnteredFormat"]
+    if "numberValue" in ev:
+        text = shown(ev["numberValue"], user_format.get("numberFormat"))
+        if text is not None:
+            cell["formattedValue"] = text
+    if not cell:
+        sheet.cells.pop((row, col))
 
 
 def clear_values(book: Spreadsheet, a1: str) -> str:
@@ -258,6 +287,13 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _send_raw(self, status: int, data: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def _handle(self, method: str) -> None:
         state = self.server.state
         split = urlsplit(self.path)
@@ -267,13 +303,21 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emulator/"):
             self._control(method, path, raw)
             return
+        if len(self.path) > MAX_URL:
+            with state.lock:
+                state.log.append({"method": method, "path": path, "status": 414, "endpoint": _endpoint_name(method, path),
+                                  "bytes": len(raw), "time": time.time(), "url_length": len(self.path)})
+            self._send_raw(414, b"<!DOCTYPE html><html lang=en><title>Error 414 (Request-URI Too Large)!!1</title>"
+                                b"<p><b>414.</b> <ins>That\xe2\x80\x99s an error.</ins><p>The requested URL is too large "
+                                b"to process.  <ins>That\xe2\x80\x99s all we know.</ins>", "text/html; charset=UTF-8")
+            return
         entry: dict[str, Any] = {"method": method, "path": path, "query": {k: v for k, v in query.items()},
                                  "bytes": len(raw), "time": time.time()}
         if state.latency:
             time.sleep(state.latency)
         serving = time.monotonic()
         with state.lock:
-            wait = state.over_quota("read" if method == "GET" else "write", time.time())
+            wait = state.over_quota(quota_kind(method, path), time.time())
         if wait is not None:
             entry.update(status=429, quota=True, endpoint=_endpoint_name(method, path))
             with state.lock:
@@ -365,6 +409,20 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, query: dict, body: Any, entry: dict) -> tuple[int, Any]:
         state = self.server.state
         entry["endpoint"] = _endpoint_name(method, path)
+        m = re.fullmatch(r"/v4/spreadsheets/([^/:]+):getByDataFilter", path)
+        if m and method == "POST":
+            discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "getByDataFilter"), query)
+            discovery.check_body(SHEETS, "GetSpreadsheetByDataFilterRequest", body or {})
+            book = state.book(m[1])
+            mask = parse_mask(query.get("fields", [None])[0])
+            ranges = []
+            for data_filter in (body or {}).get("dataFilters", []):
+                if "a1Range" not in data_filter:
+                    raise ApiError(400, "the emulator supports only a1Range data filters")
+                ranges.append(data_filter["a1Range"])
+            grid = "data" in (mask or {}).get("sheets", {}) if mask else bool((body or {}).get("includeGridData"))
+            result = spreadsheet_json(book, grid, ranges, mask)
+            return 200, apply_mask(result, mask)
         m = re.fullmatch(r"/v4/spreadsheets/([^/:]+)(?::batchUpdate)?", path)
         if m and method == "GET" and not path.endswith(":batchUpdate"):
             discovery.check_query(SHEETS, discovery.method(SHEETS, "spreadsheets", "get"), query)
@@ -503,6 +561,8 @@ def _endpoint_name(method: str, path: str) -> str:
                 "POST /drive/v3/files/ID/copy": "drive.files.copy"}.get(f"{method} {tail}", f"drive {method} {tail}")
     if path.endswith(":batchUpdate") and "/values" not in path:
         return "spreadsheets.batchUpdate"
+    if path.endswith(":getByDataFilter"):
+        return "spreadsheets.getByDataFilter"
     m = re.search(r"/values(?::(\w+)|/[^:]+(?::(\w+))?)", path)
     if m:
         action = m[1] or m[2] or {"GET": "get", "PUT": "update"}.get(method, method.lower())
@@ -512,8 +572,13 @@ def _endpoint_name(method: str, path: str) -> str:
     return f"{method} {path}"
 
 
+def quota_kind(method: str, path: str) -> str:
+    """Google counts the POST reads (getByDataFilter, batchGetByDataFilter) against the read quota."""
+    return "read" if method == "GET" or path.endswith("ByDataFilter") else "write"
+
+
 def is_write(entry: dict) -> bool:
-    return entry["method"] != "GET"
+    return quota_kind(entry["method"], entry["path"]) == "write"
 
 
 class _Server(ThreadingHTTPServer):
@@ -585,8 +650,12 @@ class Emulator:
         """A person typing into a cell in the browser (USER_ENTERED)."""
         with self.state.lock:
             sheet = self.state.book(spreadsheet_id).sheet(title=title)
-            cell = sheet.cells.setdefault((row - 1, col - 1), {})
-            set_value(cell, user_entered(value) if value is not None else {})
+            book = self.state.book(spreadsheet_id)
+            if value is None:
+                cell = sheet.cells.setdefault((row - 1, col - 1), {})
+                set_value(cell, {})
+            else:
+                type_into(book, sheet, row - 1, col - 1, value)
 
     def snapshot(self, spreadsheet_id: str) -> dict:
         with self.state.lock:

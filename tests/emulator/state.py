@@ -14,6 +14,9 @@ from typing import Any
 from .grid import formatted, parse_mask, plain
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+MAX_CELL_CHARS = 50_000  # Google's limits (docs/conformance.md)
+MAX_CELLS = 10_000_000
+MAX_TITLE = 100
 
 
 class ApiError(Exception):
@@ -134,6 +137,25 @@ def new_spreadsheet(title: str, spreadsheet_id: str | None = None) -> Spreadshee
 # --- cell values -----------------------------------------------------------------------------------
 
 
+def check_cell_text(ev: dict | None, where: str) -> None:
+    for key in ("stringValue", "formulaValue"):
+        if len((ev or {}).get(key, "")) > MAX_CELL_CHARS:
+            raise ApiError(400, f"Invalid {where}: Your input contains more than the maximum of {MAX_CELL_CHARS} "
+                                "characters in a single cell.")
+
+
+def check_title(title: object, where: str) -> None:
+    if isinstance(title, str) and len(title) > MAX_TITLE:
+        raise ApiError(400, f"Invalid {where}: The sheet name must be no longer than {MAX_TITLE} characters.")
+
+
+def check_cells(book: "Spreadsheet", where: str) -> None:
+    total = sum(s.row_count * s.col_count for s in book.sheets)
+    if total > MAX_CELLS:
+        raise ApiError(400, f"Invalid {where}: This action would increase the number of cells in the workbook above "
+                            f"the limit of {MAX_CELLS} cells.")
+
+
 def set_value(cell: dict, ev: dict) -> None:
     """Store a user-entered ExtendedValue; the emulator does not evaluate formulas (Google would)."""
     if not ev:
@@ -183,6 +205,7 @@ def apply_fields(target: dict, source: dict | None, fields: str) -> None:
 
 
 def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str) -> None:
+    check_cell_text((data or {}).get("userEnteredValue"), "updateCells")
     cell = sheet.cells.setdefault((row, col), {})
     user = fields.strip() == "*" or "userEnteredValue" in (parse_mask(fields) or {})
     apply_fields(cell, data, fields)
@@ -238,6 +261,8 @@ def batch_update(book: Spreadsheet, requests: list[dict]) -> list[dict]:
             if handler is None:
                 raise ApiError(400, f"Invalid requests[{index}]: {kind} is not supported by the emulator")
             replies.append(handler(book, body, f"requests[{index}].{kind}") or {})
+            if kind in ("addSheet", "appendDimension", "insertDimension", "updateSheetProperties"):
+                check_cells(book, f"requests[{index}].{kind}")
     except BaseException:
         book.properties, book.sheets, book.named_ranges = pickle.loads(snapshot)
         raise
@@ -248,6 +273,7 @@ def batch_update(book: Spreadsheet, requests: list[dict]) -> list[dict]:
 def _add_sheet(book: Spreadsheet, body: dict, where: str) -> dict:
     props = body.get("properties", {})
     title = props.get("title")
+    check_title(title, where)
     if title is not None and any(s.title == title for s in book.sheets):
         raise ApiError(400, f"Invalid {where}: A sheet with the name \"{title}\" already exists. "
                             "Please enter another name.")
@@ -273,6 +299,7 @@ def _update_sheet_properties(book: Spreadsheet, body: dict, where: str) -> None:
     props = body.get("properties", {})
     sheet = book.sheet(sheet_id=props.get("sheetId", 0))
     title = props.get("title")
+    check_title(title, where)
     if title and any(s.title == title and s is not sheet for s in book.sheets):
         raise ApiError(400, f"Invalid {where}: A sheet with the name \"{title}\" already exists.")
     if "fields" not in body:
