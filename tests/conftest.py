@@ -100,9 +100,28 @@ def person_types(backend, writes: list) -> None:
     if not isinstance(backend, GoogleBackend):
         backend.apply(texts)
         return
+    _room_for(backend, writes)
     data = [{"range": f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}",
              "values": [[as_typed(v) for v in row] for row in op.values]} for op in writes]
     google_post(backend, "/values:batchUpdate", {"valueInputOption": "USER_ENTERED", "data": data})
+
+
+def _room_for(backend, writes: list) -> None:
+    """Rows added at the bottom first, as a person does in the Sheets UI: values.update does not grow the grid."""
+    import os
+
+    import requests
+
+    url = f"http://{os.environ['SHEETS_EMULATOR_HOST']}/v4/spreadsheets/{backend.key}"
+    sheets = requests.get(url, params={"fields": "sheets.properties"}, timeout=60).json()["sheets"]
+    needed: dict[str, int] = {}
+    for op in writes:
+        needed[op.tab] = max(needed.get(op.tab, 0), op.row + len(op.values) - 1)
+    grow = [{"appendDimension": {"sheetId": s["properties"]["sheetId"], "dimension": "ROWS",
+                                 "length": needed[s["properties"]["title"]] - s["properties"]["gridProperties"]["rowCount"]}}
+            for s in sheets if needed.get(s["properties"]["title"], 0) > s["properties"]["gridProperties"]["rowCount"]]
+    if grow:
+        google_post(backend, ":batchUpdate", {"requests": grow})
 
 
 def set_locale(backend, locale: str) -> None:

@@ -20,11 +20,12 @@ EPOCH = dt.date(1899, 12, 30)
 # Day/month order by locale (DOMAIN.md: th_TH is D/M/Y, en_US M/D/Y).  A locale not listed is read as en_US.
 DAY_FIRST = {"th_TH": True, "en_GB": True, "fr_FR": True, "de_DE": True, "en_US": False}
 
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?|[+-]?\.\d+")
+# ASCII digits only ([0-9], not \d, which in Python also matches Thai ๐–๙): Thai digits are kept as text
+_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|[+-]?\.[0-9]+")
 _PERCENT = re.compile(r"(" + _NUMBER.pattern + r")\s*%")
-_SLASH_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{1,4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_SLASH_DATE = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{1,4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
 
 
 def is_text_format(cell_format: dict | None) -> bool:
