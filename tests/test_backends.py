@@ -9,7 +9,7 @@ import pytest
 from sheets_sync.thai import parse_date
 from sheets_sync.schema import AGREEMENTS
 
-from .conftest import cli, kpi, result, type_office
+from .conftest import cli, kpi, person_types, result, type_office
 
 MILESTONE = "ระดับความสำเร็จ"
 KPIS = [kpi("1", 4, MILESTONE, ()), kpi("2", 4, MILESTONE, ()), kpi("3", 3), kpi("4", 3),
@@ -95,6 +95,7 @@ def test_values_are_written_raw_and_typed(workbook):
     backend = workbook.backend()
     from sheets_sync.tables import append_rows
 
+    # text already stored in the cells (typed with a leading ' on Google), so a formula-looking value stays text
     backend.apply(append_rows(backend.read(), AGREEMENTS, [{
         "level": "เขต ↔ บุคลากร", "maker": '=IMPORTXML("http://x","//a")', "receiver": "+66 81 234 5678",
         "note": "@everyone", "unit": "-5"}]))
@@ -130,7 +131,7 @@ def test_validate_write_marks_cells_and_clears_old_marks(workbook):
     data = backend.read()
     from sheets_sync.workbook import WriteCells
 
-    backend.apply([WriteCells("ตัวชี้วัด", 2, 17, (("P99",),))])
+    person_types(backend, [WriteCells("ตัวชี้วัด", 2, 17, (("P99",),))])
     run(workbook, "validate", "--write", "--today", "2026-10-05")
     data = workbook.backend().read()
     listed = data.tabs["ตรวจสอบข้อมูล"].rows
@@ -139,7 +140,7 @@ def test_validate_write_marks_cells_and_clears_old_marks(workbook):
         assert "P99" in data.tabs["ตัวชี้วัด"].notes[(2, 17)]
     backend = workbook.backend()
     backend.read()
-    backend.apply([WriteCells("ตัวชี้วัด", 2, 17, (("P03",),))])
+    person_types(backend, [WriteCells("ตัวชี้วัด", 2, 17, (("P03",),))])
     run(workbook, "validate", "--write", "--today", "2026-10-05")
     data = workbook.backend().read()
     assert not any(r[2] == "ตัวชี้วัด!Q2" for r in data.tabs["ตรวจสอบข้อมูล"].rows[1:])

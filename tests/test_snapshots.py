@@ -6,7 +6,7 @@ from pathlib import Path
 from sheets_sync.snapshots import tab_checksum
 from sheets_sync.workbook import WriteCells
 
-from .conftest import cli, kpi, result, type_office
+from .conftest import cli, kpi, person_types, result, type_office
 
 
 def results_tab(workbook):
@@ -35,7 +35,7 @@ def test_restore_shows_what_would_change_asks_and_puts_the_tabs_back(workbook, t
     before = results_tab(workbook)
     backend = workbook.backend()
     backend.read()
-    backend.apply([WriteCells("ผลการดำเนินงาน", 2, 3, (("ลบผิด",),))])  # someone overwrites a result
+    person_types(backend, [WriteCells("ผลการดำเนินงาน", 2, 3, (("ลบผิด",),))])  # someone overwrites a result
     declined = cli("restore", "--sheet", workbook.sheet, str(saved), input="n\n")
     assert "1 cells would change" in declined.output and "cancelled" in declined.output
     assert results_tab(workbook)[1][2] == "ลบผิด"
@@ -80,12 +80,12 @@ def test_restore_leaves_alone_a_cell_edited_while_the_coordinator_was_deciding(w
     [saved] = list((tmp_path / "snaps").glob("*.xlsx"))
     backend = workbook.backend()
     backend.read()
-    backend.apply([WriteCells("ผลการดำเนินงาน", 2, 3, (("ลบผิด",),)), WriteCells("ผลการดำเนินงาน", 2, 4, ((3,),))])
+    person_types(backend, [WriteCells("ผลการดำเนินงาน", 2, 3, (("ลบผิด",),)), WriteCells("ผลการดำเนินงาน", 2, 4, ((3,),))])
 
     def typed_while_asking(text: str = "", **kwargs) -> bool:
         typist = workbook.backend()
         typist.read()
-        typist.apply([WriteCells("ผลการดำเนินงาน", 2, 3, (("แก้ใหม่",),))])  # a person fixes it meanwhile
+        person_types(typist, [WriteCells("ผลการดำเนินงาน", 2, 3, (("แก้ใหม่",),))])  # a person fixes it meanwhile
         return True
 
     import click
