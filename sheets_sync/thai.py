@@ -175,7 +175,8 @@ def typed_short_year(day: dt.date) -> bool:
 def date_cell_as_meant(day: dt.date) -> dt.date:
     """The day a person meant by a date cell.  A spreadsheet has no Buddhist calendar, so a BE date typed with
     slashes is stored in the year 25xx CE (`1/10/2569` → 2569-10-01: subtract 543), and one typed with a
-    two-digit year in 19xx (`1/10/69` → 1969-10-01, meant 2569 BE: add 57).  docs/google.md says why."""
+    two-digit year in 19xx (`1/10/69` → 1969-10-01, meant 2569 BE: add 57).  README, "What staff see and
+    type", says why."""
     try:
         if day.year > 2400:
             return day.replace(year=day.year - BE_OFFSET)
