@@ -129,6 +129,9 @@ def set_locale(backend, locale: str) -> None:
         "properties": {"locale": locale}, "fields": "locale"}}]})
 
 
+TEST_LOCALE_ENV = "SHEETS_SYNC_TEST_LOCALE"  # the workbook fixture's en_US sheets: staff type into an en_US sheet
+
+
 def type_office(backend, kpis: list[dict], results: list[dict], settings: dict | None = None,
                 people: list[dict] | None = None, agreements: list[dict] | None = None,
                 locale: str | None = None) -> None:
@@ -138,8 +141,11 @@ def type_office(backend, kpis: list[dict], results: list[dict], settings: dict |
     from sheets_sync.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS
     from sheets_sync.tables import append_rows, set_settings
 
+    import os
+
     run_init(backend, InitOptions(2570, dt.date(2026, 10, 1), "สพป. ทดสอบ เขต 1"))
-    if locale is not None:
+    locale = locale or os.environ.get(TEST_LOCALE_ENV)
+    if locale is not None and hasattr(backend, "key"):
         set_locale(backend, locale)
     data = backend.read()
     ops = append_rows(data, PEOPLE, people if people is not None else PEOPLE_ROWS)
@@ -180,6 +186,7 @@ class Workbook:
     kind: str
     sheet: str
     emulator: object | None = None
+    locale: str | None = None  # the locale staff type in (Google), None for a local file
 
     def backend(self):
         from sheets_sync.target import open_backend, parse_target
@@ -198,15 +205,18 @@ class Workbook:
             self.emulator.clear_log()
 
 
-@pytest.fixture(params=["xlsx", "google"])
+@pytest.fixture(params=["xlsx", "google", "google-en_US"])
 def workbook(request, tmp_path: Path, monkeypatch) -> Workbook:
-    """The same tests on a local .xlsx file and on a Google Sheet served by the emulator over real HTTP."""
+    """The same tests on a local .xlsx file and on a Google Sheet served by the emulator over real HTTP, in
+    th_TH (what init sets) and in en_US (a sheet whose locale someone changed back): staff type alike."""
     monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
     if request.param == "xlsx":
         monkeypatch.delenv("SHEETS_EMULATOR_HOST", raising=False)
         return Workbook("xlsx", str(tmp_path / "workbook.xlsx"))
+    if request.param == "google-en_US":
+        monkeypatch.setenv(TEST_LOCALE_ENV, "en_US")
     emulator = request.getfixturevalue("emulator")
     monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
     key = emulator.create("สพป. ทดสอบ เขต 1 ปีงบประมาณ 2570")
     emulator.clear_log()
-    return Workbook("google", key, emulator)
+    return Workbook("google", key, emulator, "en_US" if request.param == "google-en_US" else "th_TH")
