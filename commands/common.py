@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
 import traceback
@@ -18,10 +19,27 @@ from sheets_sync.thai import ParseError, format_date_be, parse_date
 from sheets_sync.workbook import Backend
 
 
+class _StderrHandler(logging.Handler):
+    """What the core library says while it works (e.g. waiting out Google's quota) goes to stderr: the core
+    never prints, the command line decides where its words go."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _listen_to_the_core() -> None:
+    core = logging.getLogger("sheets_sync")
+    if not any(isinstance(h, _StderrHandler) for h in core.handlers):
+        core.addHandler(_StderrHandler())
+        core.setLevel(logging.INFO)
+        core.propagate = False
+
+
 class Group(click.Group):
     """Turns the core's errors into a Thai and English message on stderr and the documented exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _listen_to_the_core()
         try:
             return super().invoke(ctx)
         except SheetsSyncError as exc:
@@ -144,3 +162,22 @@ class RunRecord:
 log_json_option = click.option(
     "--log-json", "log_json", metavar="FILE|-", default=None,
     help="เขียนบันทึกการทำงาน 1 บรรทัดแบบ JSON / append a one-line JSON run record to FILE (or stdout with -).")
+
+
+def create_options(command: Any) -> Any:
+    """--folder and --share-with, for the commands that create a Google Sheet (init --create, copy --create)."""
+    command = click.option(
+        "--share-with", "share_with", multiple=True, metavar="EMAIL",
+        help="แชร์ไฟล์ที่สร้างให้อีเมลนี้เป็นผู้แก้ไข (ใส่ได้หลายครั้ง) / share the new sheet with this person as "
+             "editor (repeatable).")(command)
+    return click.option(
+        "--folder", metavar="FOLDER_ID",
+        help="สร้างในโฟลเดอร์ของไดรฟ์ที่แชร์ (จำเป็นสำหรับบัญชีบริการ) / create the new sheet in this shared-drive "
+             "folder (what a service account needs: it cannot own files).")(command)
+
+
+def say_new_sheet(backend: Any, folder: str | None, share_with: tuple[str, ...]) -> None:
+    from sheets_sync.target import new_sheet_notes
+
+    for th, en in new_sheet_notes(backend, folder, share_with):
+        say(th, en)

@@ -5,7 +5,7 @@ import click
 from sheets_sync.copying import copy_workbook
 from sheets_sync.target import create_google_sheet, open_backend, parse_target
 
-from .common import say
+from .common import create_options, say, say_new_sheet
 
 
 @click.command("copy")
@@ -14,7 +14,9 @@ from .common import say
 @click.option("--create", "create_title", metavar="TITLE",
               help="คัดลอกไปยัง Google Sheet ใหม่ชื่อนี้ / copy into a new Google Sheet with this title.")
 @click.option("--force", is_flag=True, help="เขียนทับแท็บที่มีข้อมูลในปลายทาง / overwrite destination tabs that hold data.")
-def copy_command(source: str, destination: str | None, create_title: str | None, force: bool) -> None:
+@create_options
+def copy_command(source: str, destination: str | None, create_title: str | None, force: bool, folder: str | None,
+                 share_with: tuple[str, ...]) -> None:
     """คัดลอกสมุดงานทั้งเล่ม / Copy every tab from one workbook to another, either direction.
 
     SOURCE and DEST are each an .xlsx path, a Google Sheets URL or a key. Values are copied as typed; the
@@ -29,8 +31,10 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
     credentials = click.get_current_context().meta.get("credentials")
     if (destination is None) == (create_title is None):
         raise click.UsageError("give DEST or --create TITLE (one of them) / ระบุปลายทางหรือ --create อย่างใดอย่างหนึ่ง")
+    if (folder or share_with) and not create_title:
+        raise click.UsageError("--folder and --share-with go with --create / ใช้ --folder และ --share-with คู่กับ --create")
     source_backend = open_backend(parse_target(source), credentials)
-    target = create_google_sheet(create_title, credentials) if create_title else \
+    target = create_google_sheet(create_title, credentials, folder, share_with) if create_title else \
         open_backend(parse_target(destination or ""), credentials)
     report = copy_workbook(source_backend, target, force)
     for title, rows in report.tabs:
@@ -39,3 +43,5 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
         say(th, en)
     url = getattr(target, "url", None)
     say(f"ปลายทาง: {url or report.destination}", f"destination: {url or report.destination}")
+    if create_title:
+        say_new_sheet(target, folder, share_with)

@@ -7,7 +7,7 @@ import click
 from sheets_sync.layout import InitOptions, InitReport, run_init
 from sheets_sync.target import create_google_sheet
 
-from .common import ThaiDate, be, backend_for, say, sheet_option
+from .common import ThaiDate, be, backend_for, create_options, say, say_new_sheet, sheet_option
 
 
 @click.command("init")
@@ -19,8 +19,10 @@ from .common import ThaiDate, be, backend_for, say, sheet_option
 @click.option("--office-name", help="ชื่อหน่วยงาน / office name, e.g. 'สพป. ตัวอย่าง เขต 1'.")
 @click.option("--create", "create_title", metavar="TITLE",
               help="สร้าง Google Sheet ใหม่ชื่อนี้แล้วจัดวาง / create a new Google Sheet with this title and lay it out.")
+@create_options
 def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date | None,
-                 office_name: str | None, create_title: str | None) -> None:
+                 office_name: str | None, create_title: str | None, folder: str | None,
+                 share_with: tuple[str, ...]) -> None:
     """จัดวางหรือปรับรุ่นสมุดงาน / Lay out a new workbook or upgrade an existing one.
 
     Adds missing tabs and columns with Thai headers, dropdowns, BE date formats and protection, and seeds
@@ -30,11 +32,15 @@ def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date
     \b
     Example:
       sheets-sync init --sheet workbook.xlsx --fiscal-year 2570 --start-date 1/10/2569
-      sheets-sync --credentials key.json init --create "คำรับรอง สพป. ตัวอย่าง เขต 1 ปี 2570"
+      sheets-sync --credentials key.json init --create "คำรับรอง สพป. ตัวอย่าง เขต 1 ปี 2570" \\
+          --folder SHARED_DRIVE_FOLDER_ID --share-with coordinator@example.go.th
     """
     options = InitOptions(fiscal_year, start_date, office_name)
+    if (folder or share_with) and not create_title:
+        raise click.UsageError("--folder and --share-with go with --create / ใช้ --folder และ --share-with คู่กับ --create")
     if create_title:
-        backend = create_google_sheet(create_title, click.get_current_context().meta.get("credentials"))
+        backend = create_google_sheet(create_title, click.get_current_context().meta.get("credentials"), folder,
+                                      share_with)
         options.drop_default_tab = True
     else:
         _, backend = backend_for(sheet)
@@ -42,6 +48,7 @@ def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date
     render(report)
     if create_title:
         say(f"สร้าง Google Sheet ใหม่แล้ว: {backend.url}", f"created a new Google Sheet: {backend.url}")  # type: ignore[attr-defined]
+        say_new_sheet(backend, folder, share_with)
 
 
 def render(report: InitReport) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -21,7 +22,7 @@ from .exit_codes import ExitCode
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 EMULATOR_ENV = "SHEETS_EMULATOR_HOST"
-GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com", "https://oauth2.googleapis.com")
 
 
 def gspread_dir() -> Path:
@@ -60,23 +61,75 @@ def check_private(path: Path) -> None:
         )
 
 
-def _from_file(path: Path):  # -> google.auth.credentials.Credentials
+@dataclass(frozen=True)
+class Identity:
+    """Who sheets-sync acts as on Google, for messages and the live check; never a secret."""
+
+    kind: str  # service_account, user, external_account, impersonated_service_account, application_default, emulator
+    email: str | None = None
+    scopes: tuple[str, ...] = ()
+    quota_project: str | None = None
+
+    @property
+    def service_account(self) -> bool:
+        return self.kind in ("service_account", "impersonated_service_account") or \
+            bool(self.email and self.email.endswith(".iam.gserviceaccount.com"))
+
+    def describe(self) -> tuple[str, str]:
+        """(Thai, English) of this identity, e.g. for "who owns the new file"."""
+        names = {"service_account": ("บัญชีบริการ", "service account"), "user": ("บัญชีผู้ใช้", "user account"),
+                 "external_account": ("บัญชีภายนอก (workload identity)", "external account (workload identity)"),
+                 "impersonated_service_account": ("บัญชีบริการที่สวมสิทธิ์", "impersonated service account"),
+                 "application_default": ("ข้อมูลรับรองเริ่มต้นของเครื่อง (ADC)", "application default credentials"),
+                 "emulator": ("ตัวจำลอง", "emulator")}
+        th, en = names.get(self.kind, (self.kind, self.kind))
+        who = self.email or "?"
+        return f"{th} {who}", f"{en} {who}"
+
+
+# The kinds google-auth reads from a file; a key file is read here directly so a refused file never reaches it.
+SUPPORTED_KINDS = ("service_account", "authorized_user", "external_account", "impersonated_service_account")
+
+
+def _from_file(path: Path):  # -> (google.auth.credentials.Credentials, Identity)
     from google.oauth2 import credentials as user_credentials
     from google.oauth2 import service_account
 
     check_private(path)
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
-        if info.get("type") == "service_account":
-            return service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
-        if info.get("type") == "authorized_user":
-            return user_credentials.Credentials.from_authorized_user_info(info, scopes=SCOPES)
-    except (OSError, ValueError, KeyError) as exc:
+        kind = info.get("type") if isinstance(info, dict) else None
+        if kind == "service_account":
+            creds = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+            return creds, Identity(kind, info.get("client_email"), SCOPES)
+        if kind == "authorized_user":
+            # refresh with the scopes the person granted (gspread.oauth() grants spreadsheets + drive), never
+            # with ours: asking for a scope that was not granted makes Google refuse the refresh
+            granted = tuple(info.get("scopes") or ())
+            creds = user_credentials.Credentials.from_authorized_user_info(info, scopes=list(granted) or None)
+            return creds, Identity("user", info.get("account") or None, granted)
+        if kind in ("external_account", "impersonated_service_account"):
+            import google.auth
+
+            creds, project = google.auth.load_credentials_from_file(str(path), scopes=SCOPES)
+            email = getattr(creds, "service_account_email", None) or _impersonated_email(info)
+            return creds, Identity(kind, email, SCOPES, getattr(creds, "quota_project_id", None) or project)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         # the exception text may quote the key: say only which file and what kind of problem
         raise SheetsSyncError(ExitCode.AUTH, f"อ่านไฟล์ข้อมูลรับรอง {path} ไม่ได้",
                               f"cannot read the credentials file {path} ({type(exc).__name__})") from None
-    raise SheetsSyncError(ExitCode.AUTH, f"ไฟล์ {path} ไม่ใช่ข้อมูลรับรองของบัญชีบริการหรือผู้ใช้",
-                          f"{path} is neither a service-account key nor an OAuth user token")
+    except Exception as exc:  # google.auth.exceptions.DefaultCredentialsError and kin: the kind is not usable
+        raise SheetsSyncError(ExitCode.AUTH, f"ใช้ไฟล์ข้อมูลรับรอง {path} ไม่ได้",
+                              f"cannot use the credentials file {path} ({type(exc).__name__})") from None
+    raise SheetsSyncError(
+        ExitCode.AUTH, f"ไฟล์ {path} ไม่ใช่ข้อมูลรับรองชนิดที่รองรับ ({', '.join(SUPPORTED_KINDS)})",
+        f"{path} is not a kind of credentials sheets-sync supports: {', '.join(SUPPORTED_KINDS)}")
+
+
+def _impersonated_email(info: dict) -> str | None:
+    url = str(info.get("service_account_impersonation_url") or "")
+    tail = url.rsplit("/serviceAccounts/", 1)[-1]
+    return tail.split(":", 1)[0] or None
 
 
 def credentials_file(option: str | None) -> Path | None:
@@ -93,28 +146,42 @@ def credentials_file(option: str | None) -> Path | None:
     return None
 
 
-def google_session(option: str | None) -> tuple[requests.Session, str]:
-    """An HTTP session for Google (or the emulator) and a name for its quota bucket."""
+def google_session(option: str | None) -> tuple[requests.Session, str, Identity]:
+    """An HTTP session for Google (or the emulator), a name for its quota bucket, and who it acts as.
+
+    With $SHEETS_EMULATOR_HOST and no credentials named, requests carry no credentials (the emulator treats
+    them as the owner's); with a credentials file named too, its tokens come from the emulator's token endpoint,
+    so tests exercise the real OAuth flows over HTTP.
+    """
     host = os.environ.get(EMULATOR_ENV)
-    if host:
-        return emulator_session(host), f"emulator-{host.replace(':', '-')}"
-    from google.auth.transport.requests import AuthorizedSession
+    named = option or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if host and not named:
+        return emulator_session(host), f"emulator-{host.replace(':', '-')}", Identity("emulator", "owner")
+    from google.auth.transport.requests import AuthorizedSession, Request
 
     path = credentials_file(option)
     if path is not None:
-        creds = _from_file(path)
-        identity = getattr(creds, "service_account_email", None) or path.stem
+        creds, identity = _from_file(path)
     else:
         import google.auth
         from google.auth.exceptions import DefaultCredentialsError
 
         try:
-            creds, _ = google.auth.default(scopes=SCOPES)
+            creds, project = google.auth.default(scopes=SCOPES)
         except DefaultCredentialsError:
             raise SheetsSyncError(
                 ExitCode.AUTH,
                 "ไม่พบข้อมูลรับรองของ Google ใช้ --credentials FILE หรือดูวิธีตั้งค่าใน README",
                 "no Google credentials found: pass --credentials FILE or see the README's Google Sheets section",
             ) from None
-        identity = "application-default"
-    return AuthorizedSession(creds), "quota-" + "".join(ch if ch.isalnum() else "-" for ch in identity)[:60]
+        identity = Identity("application_default", getattr(creds, "service_account_email", None), SCOPES,
+                            getattr(creds, "quota_project_id", None) or project)
+    if host:
+        session = emulator_session(host)
+        authorized = AuthorizedSession(creds, auth_request=Request(session))
+        for google in GOOGLE_HOSTS:
+            authorized.mount(google, EmulatorAdapter(host))
+    else:
+        authorized = AuthorizedSession(creds)
+    name = identity.email or (path.stem if path else "application-default")
+    return authorized, "quota-" + "".join(ch if ch.isalnum() else "-" for ch in name)[:60], identity

@@ -11,6 +11,7 @@ says what the cells must hold, not how to change them.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import time
@@ -22,9 +23,13 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
 
+from .credentials import Identity
 from .errors import SheetsSyncError
 from .exit_codes import ExitCode
+from .google_errors import error_body, explain, refresh_failed
 from .throttle import Throttle
+
+log = logging.getLogger(__name__)
 
 RETRY_ALWAYS = {429, 503}
 RETRY_READS = {500, 502, 504}
@@ -35,7 +40,7 @@ class RetryPolicy:
     attempts: int = 6
     base: float = 1.0
     cap: float = 32.0
-    total: float = 120.0
+    total: float = 150.0  # two refills of the per-minute quota window and the backoff around them
     timeout: tuple[float, float] = (10.0, 60.0)  # connect, read
 
     @classmethod
@@ -59,8 +64,9 @@ class CallRecord:
 
 class GoogleHttp:
     def __init__(self, session: requests.Session, throttle: Throttle, policy: RetryPolicy | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, identity: Identity | None = None) -> None:
         self.client = HTTPClient(auth=None, session=session)  # type: ignore[arg-type]
+        self.identity = identity
         self.policy = policy or RetryPolicy.from_env()
         self.client.set_timeout(self.policy.timeout)
         self.throttle = throttle
@@ -72,6 +78,8 @@ class GoogleHttp:
         return sum(c.attempts for c in self.calls)
 
     def _call(self, kind: str, what: str, send: Callable[[], Any]) -> Any:
+        from google.auth.exceptions import RefreshError, TransportError
+
         record = CallRecord(kind, what)
         self.calls.append(record)
         started = time.monotonic()
@@ -93,8 +101,23 @@ class GoogleHttp:
                         f"Google failed ({status}) during a write ({what}); running the command again is safe",
                     ) from None
                 if not retryable:
-                    raise _api_error(exc, what) from None
+                    raise explain(status, error_body(exc.response), kind, what, self.identity) from None
                 retry_after = _retry_after(exc.response)
+                if status == 429 and retry_after is None:
+                    # Google sends no Retry-After on quota 429s; its guide: the per-minute window refills after a
+                    # minute.  Someone else uses this account's quota: wait the window out, once, and say so.
+                    retry_after = self.throttle.window
+                    log.warning("โควตาต่อนาทีของ Google สำหรับบัญชีนี้หมด กำลังรอ %.0f วินาทีให้โควตาคืน  "
+                                "(Google's per-minute quota for this account is used up: waiting %.0f s for it "
+                                "to refill)", retry_after, retry_after)
+                failure = exc
+            except RefreshError as exc:
+                if not isinstance(exc.__cause__, TransportError) and "Transport" not in repr(exc.args):
+                    raise refresh_failed(exc, self.identity) from None
+                record.statuses.append("token-endpoint")
+                failure = exc
+            except TransportError as exc:  # the token endpoint could not be reached: nothing was sent yet
+                record.statuses.append("token-endpoint")
                 failure = exc
             except (requests.ConnectionError, requests.Timeout) as exc:
                 record.statuses.append(type(exc).__name__)
@@ -111,14 +134,16 @@ class GoogleHttp:
             elapsed = time.monotonic() - started
             wait = max(random.uniform(0, min(self.policy.cap, delay)), retry_after or 0)
             if record.attempts >= self.policy.attempts or elapsed + wait > self.policy.total:
-                raise SheetsSyncError(
-                    ExitCode.NETWORK,
-                    f"Google ไม่ตอบรับหลังลอง {record.attempts} ครั้งใน {elapsed:.0f} วินาที ({what})",
-                    f"Google kept refusing ({', '.join(record.statuses)}) after {record.attempts} attempts in "
-                    f"{elapsed:.0f} s ({what}): {_describe(failure)}",
-                ) from None
+                raise _gave_up(record, elapsed, what, failure) from None
             self.sleep(wait)
             delay *= 2
+
+    def share(self, key: str, email: str) -> None:
+        """Drive permissions.create: `email` may edit the file (no notification e-mail from Google)."""
+        body = {"type": "user", "role": "writer", "emailAddress": email}
+        self._call("write", "drive.permissions.create", lambda: self.client.request(
+            "post", f"{DRIVE_FILES_API_V3_URL}/{key}/permissions", json=body,
+            params={"supportsAllDrives": True, "sendNotificationEmail": False}))
 
     def get_spreadsheet(self, key: str, params: dict[str, Any]) -> dict:
         return self._call("read", "spreadsheets.get", lambda: self.client.spreadsheets_get(key, params=params))
@@ -137,8 +162,10 @@ class GoogleHttp:
             "post", SPREADSHEET_BATCH_UPDATE_URL % key, data=data,
             headers={"Content-Type": "application/json; charset=UTF-8"}).json())
 
-    def create_spreadsheet(self, title: str) -> str:
-        payload = {"name": title, "mimeType": "application/vnd.google-apps.spreadsheet"}
+    def create_spreadsheet(self, title: str, folder: str | None = None) -> str:
+        payload: dict[str, Any] = {"name": title, "mimeType": "application/vnd.google-apps.spreadsheet"}
+        if folder:
+            payload["parents"] = [folder]
         response = self._call("write", "drive.files.create", lambda: self.client.request(
             "post", DRIVE_FILES_API_V3_URL, json=payload, params={"supportsAllDrives": True}))
         return response.json()["id"]
@@ -162,17 +189,23 @@ def _describe(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _api_error(exc: APIError, what: str) -> SheetsSyncError:
-    status = exc.response.status_code
-    try:
-        message = exc.response.json()["error"]["message"]
-    except (ValueError, KeyError, TypeError):
-        message = exc.response.text[:300]
-    if status == 404:
-        return SheetsSyncError(ExitCode.NOT_FOUND, "ไม่พบสเปรดชีตนี้ ตรวจ URL หรือรหัสอีกครั้ง",
-                               f"spreadsheet not found (404): check the URL or key ({what})")
-    if status in (401, 403):
-        return SheetsSyncError(ExitCode.AUTH, "ไม่มีสิทธิ์เข้าถึงสเปรดชีตนี้ โปรดแชร์ให้อีเมลของบัญชีบริการ",
-                               f"no access ({status}): share the sheet with the service account's e-mail ({what})")
-    return SheetsSyncError(ExitCode.FAILED, f"Google ตอบว่าคำขอไม่ถูกต้อง ({status}): {message}",
-                           f"Google refused the request ({status}, {what}): {message}")
+def _gave_up(record: CallRecord, elapsed: float, what: str, failure: BaseException) -> SheetsSyncError:
+    """The last word after the retries, by what kept happening: no answer in time, no connection, the token
+    endpoint out of reach, the quota used up by someone else, or Google refusing."""
+    last = record.statuses[-1] if record.statuses else ""
+    tried = f"{record.attempts} attempts in {elapsed:.0f} s ({what})"
+    if last in ("ReadTimeout", "Timeout", "ConnectTimeout"):
+        th, en = "Google ไม่ตอบภายในเวลาที่กำหนด", f"Google did not answer in time after {tried}"
+    elif last == "ConnectionError":
+        th, en = "ติดต่อ Google ไม่ได้ ตรวจการเชื่อมต่ออินเทอร์เน็ต", f"could not reach Google after {tried}"
+    elif last == "token-endpoint":
+        th, en = ("ติดต่อเซิร์ฟเวอร์ยืนยันตัวตนของ Google ไม่ได้",
+                  f"could not reach Google's token endpoint (oauth2.googleapis.com) after {tried}")
+    elif last == "429":
+        th, en = ("โควตาต่อนาทีของ Google สำหรับบัญชีนี้ยังหมดอยู่ อาจมีโปรแกรมอื่นใช้บัญชีเดียวกัน โปรดลองใหม่ภายหลัง",
+                  f"Google's per-minute quota for this account stayed used up after {tried}: another program may "
+                  "use the same account; try again later")
+    else:
+        th, en = "Google ไม่ตอบรับ", f"Google kept refusing ({', '.join(record.statuses)}) after {tried}: " \
+                                     f"{_describe(failure)}"
+    return SheetsSyncError(ExitCode.NETWORK, f"{th} (ลอง {record.attempts} ครั้งใน {elapsed:.0f} วินาที)", en)

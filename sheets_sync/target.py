@@ -9,10 +9,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SheetsSyncError
 from .exit_codes import ExitCode
 from .workbook import Backend
+
+if TYPE_CHECKING:
+    from .backends.google import GoogleBackend
 
 DEFAULT_SHEET = "workbook.xlsx"
 ENV_VAR = "SHEETS_SYNC_SHEET"
@@ -83,8 +87,8 @@ def _google_http(credentials: str | None):  # -> GoogleHttp
     from .google_http import GoogleHttp
     from .throttle import Throttle
 
-    session, bucket = google_session(credentials)
-    return GoogleHttp(session, Throttle(bucket))
+    session, bucket, identity = google_session(credentials)
+    return GoogleHttp(session, Throttle(bucket), identity=identity)
 
 
 def open_backend(target: Target, credentials: str | None = None) -> Backend:
@@ -97,9 +101,31 @@ def open_backend(target: Target, credentials: str | None = None) -> Backend:
     return GoogleBackend(target.location, _google_http(credentials))
 
 
-def create_google_sheet(title: str, credentials: str | None = None) -> Backend:
-    """A new, empty Google spreadsheet (Drive files.create), ready for init or copy to fill."""
+def create_google_sheet(title: str, credentials: str | None = None, folder: str | None = None,
+                        share_with: tuple[str, ...] = ()) -> "GoogleBackend":
+    """A new, empty Google spreadsheet (Drive files.create), in `folder` (a shared drive's folder) when given,
+    shared as editor with each of `share_with` — ready for init or copy to fill."""
     from .backends.google import GoogleBackend
 
     http = _google_http(credentials)
-    return GoogleBackend(http.create_spreadsheet(title), http)
+    key = http.create_spreadsheet(title, folder)
+    for email in share_with:
+        http.share(key, email)
+    return GoogleBackend(key, http)
+
+
+def new_sheet_notes(backend: "GoogleBackend", folder: str | None, share_with: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(Thai, English) lines saying who owns a sheet just created and who can open it."""
+    identity = backend.http.identity
+    th_who, en_who = identity.describe() if identity else ("บัญชีที่ใช้", "the account in use")
+    if folder:
+        notes = [(f"ไฟล์เป็นของไดรฟ์ที่แชร์ (โฟลเดอร์ {folder}) สมาชิกของไดรฟ์เปิดได้",
+                  f"the file belongs to the shared drive (folder {folder}); its members can open it")]
+    else:
+        notes = [(f"เจ้าของไฟล์: {th_who}", f"owner of the file: {en_who}")]
+    for email in share_with:
+        notes.append((f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว", f"shared with {email} as editor"))
+    if not folder and not share_with and identity is not None and identity.service_account:
+        notes.append(("มีเพียงบัญชีบริการที่เปิดไฟล์นี้ได้ ครั้งหน้าใช้ --share-with EMAIL เพื่อให้คนเปิดได้",
+                      "only the service account can open this file: use --share-with EMAIL so a person can"))
+    return notes

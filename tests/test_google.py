@@ -83,8 +83,9 @@ def test_a_dropped_connection_during_the_write_exits_9_and_a_rerun_succeeds(emul
 
 
 def test_a_read_that_times_out_is_retried(emulator, sheet, monkeypatch):
-    monkeypatch.setenv("SHEETS_SYNC_TIMEOUT", "0.5")
-    emulator.add_fault("slow", count=1, delay=1.5, match="/v4/spreadsheets/")
+    # bounds far from a busy machine's normal answer (well under a second): 5 s to answer, a stall of 12 s
+    monkeypatch.setenv("SHEETS_SYNC_TIMEOUT", "5")
+    emulator.add_fault("slow", count=1, delay=12, match="/v4/spreadsheets/")
     assert cli("build", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
     assert [s for _, s in statuses(emulator)][:2] == ["slow", 200]
 
