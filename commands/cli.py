@@ -10,6 +10,7 @@ from .common import Group
 from .build import build_command
 from .copy import copy_command
 from .demo import demo_command
+from .doctor import doctor_command
 from .export import export_command
 from .fix import fix_command
 from .init import init_command
@@ -54,3 +55,4 @@ main.add_command(snapshot_command)
 main.add_command(restore_command)
 main.add_command(rollup_command)
 main.add_command(report_command)
+main.add_command(doctor_command)

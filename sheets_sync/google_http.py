@@ -17,6 +17,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import quote
 
 import requests
 from gspread.exceptions import APIError
@@ -137,6 +138,12 @@ class GoogleHttp:
                 raise _gave_up(record, elapsed, what, failure) from None
             self.sleep(wait)
             delay *= 2
+
+    def type_values(self, key: str, a1_range: str, rows: list[list[str]]) -> dict:
+        """values.update with USER_ENTERED: text parsed as if a person typed it (the live check only)."""
+        return self._call("write", "values.update", lambda: self.client.request(
+            "put", SPREADSHEET_URL % key + "/values/" + quote(a1_range, safe=""),
+            params={"valueInputOption": "USER_ENTERED"}, json={"values": rows}).json())
 
     def share(self, key: str, email: str) -> None:
         """Drive permissions.create: `email` may edit the file (no notification e-mail from Google)."""

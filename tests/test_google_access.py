@@ -224,3 +224,36 @@ def test_each_refusal_is_told_by_its_cause(google, office, status, body, words):
     outcome = cli("build", "--sheet", office, "--today", "2027-04-01")
     assert outcome.exit_code == ExitCode.AUTH
     assert words in outcome.stderr
+
+
+# --- the live check -------------------------------------------------------------------------------------
+
+
+def test_doctor_reports_identity_access_locale_typed_forms_and_build_cost_and_changes_nothing(
+        google, office, tmp_path, private_key):
+    google.share(office, SERVICE_ACCOUNT, "writer")
+    before = {s["properties"]["title"] for s in google.snapshot(office)["sheets"]}
+    outcome = as_service_account(tmp_path, private_key, "doctor", "--sheet", office, "--today", "2027-04-01")
+    assert outcome.exit_code == 0, outcome.output + outcome.stderr
+    report = outcome.output
+    for line in (f"identity: service_account {SERVICE_ACCOUNT}", "reachable: yes", "editable: yes",
+                 "locale / time zone: th_TH / Asia/Bangkok", "a build here: 1 read + 1 write request(s)",
+                 "พร้อมใช้งาน / ready"):
+        assert line in report
+    assert "typed '80%'" in report and "0.8 (PERCENT)" in report and "number 80" in report
+    assert "typed '1/10/69'" in report and "date 1 ต.ค. 2569" in report
+    assert "typed '๘๐'" in report and "'๘๐'" in report
+    after = {s["properties"]["title"] for s in google.snapshot(office)["sheets"]}
+    assert after == before  # the scratch tab is gone
+    endpoints = [e["endpoint"] for e in google.requests() if e["endpoint"] != "oauth2.token"]
+    assert endpoints == ["spreadsheets.get", "spreadsheets.batchUpdate", "values.update",
+                         "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate"]
+
+
+def test_doctor_on_a_sheet_shared_view_only_says_so_and_exits_with_the_access_code(google, office, tmp_path,
+                                                                                   private_key):
+    google.share(office, SERVICE_ACCOUNT, "reader")
+    outcome = as_service_account(tmp_path, private_key, "doctor", "--sheet", office)
+    assert outcome.exit_code == ExitCode.AUTH
+    assert "reachable: yes" in outcome.output and "editable: no" in outcome.output
+    assert "not edit it" in outcome.output

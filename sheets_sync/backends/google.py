@@ -242,6 +242,15 @@ class GoogleBackend:
         result.requests = self.requests
         return result
 
+    def write_requests(self, operations: Sequence[Operation]) -> int:
+        """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""
+        if not operations:
+            return 0
+        planner = _Requests(self.meta or {})
+        for op in operations:
+            planner.add(op)
+        return len(_split(planner.requests))
+
     def _guard(self, operations: list[Operation], result: ApplyResult) -> list[Operation]:
         guarded = [op for op in operations if isinstance(op, WriteCells) and op.expect is not None]
         if not guarded:

@@ -1,0 +1,126 @@
+"""`doctor`: the live check a coordinator runs once against a real Google Sheet, before the first real run.
+
+It says who sheets-sync acts as, whether the sheet is reachable and editable, its locale and time zone, what
+Google stores for the forms staff type (in a scratch tab it adds and removes), and what a build would cost.
+It changes nothing else: the scratch tab is removed whatever happens, and no staff cell is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .build import compile_office, plan_build
+from .errors import SheetsSyncError
+from .exit_codes import ExitCode
+from .schema import SHEET_LOCALE, SHEET_TIME_ZONE
+from .thai import ParseError, format_date_be, parse_date, parse_level, parse_number
+
+if TYPE_CHECKING:
+    from .backends.google import GoogleBackend
+    from .credentials import Identity
+
+TYPED_FORMS = ("80%", "1/10/2569", "1/10/69", "๘๐", "1 ต.ค. 2569", "ระดับ 5")
+SCRATCH_PREFIX = "sheets-sync-doctor-"
+
+
+@dataclass
+class TypedForm:
+    typed: str
+    stored: str  # what Google keeps: value and number-format type
+    read_as: str  # what sheets-sync makes of it
+
+
+@dataclass
+class DoctorReport:
+    sheet: str
+    identity: Identity | None = None
+    locale: str | None = None
+    time_zone: str | None = None
+    reachable: bool = False
+    editable: bool | None = None
+    typed: list[TypedForm] = field(default_factory=list)
+    build_requests: tuple[int, int] | None = None  # (reads, writes)
+    findings: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) things to act on
+    requests: int = 0
+    code: ExitCode = ExitCode.OK  # what the check ends with: the read's failure, or AUTH when it cannot edit
+
+    @property
+    def healthy(self) -> bool:
+        return self.reachable and bool(self.editable) and not self.findings
+
+
+def _read_as(value: object, kind: str | None) -> str:
+    if isinstance(value, dt.date):
+        try:
+            return f"วันที่ / date {format_date_be(parse_date(value))}"
+        except ParseError:
+            return "อ่านไม่ได้ / unreadable"
+    for parse, th, en in ((parse_number, "ตัวเลข", "number"), (parse_level, "ระดับ", "level"),
+                          (parse_date, "วันที่", "date")):
+        try:
+            parsed = parse(value)
+        except ParseError:
+            continue
+        shown = format_date_be(parsed) if isinstance(parsed, dt.date) else str(parsed)
+        return f"{th} / {en} {shown}"
+    return "อ่านไม่ได้ / unreadable"
+
+
+def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
+    from .backends.google import GUARD_FIELDS, _typed
+
+    report = DoctorReport(backend.url, backend.http.identity)
+    try:
+        data = backend.read()
+    except SheetsSyncError as exc:
+        report.findings.append((exc.th, exc.en))
+        report.requests, report.code = backend.requests, exc.code
+        return report
+    report.reachable = True
+    report.locale, report.time_zone = data.locale, data.time_zone
+    if (data.locale, data.time_zone) != (SHEET_LOCALE, SHEET_TIME_ZONE):
+        report.findings.append((
+            f"ภาษาและภูมิภาคของสเปรดชีตคือ {data.locale} / {data.time_zone} ควรเป็น {SHEET_LOCALE} / {SHEET_TIME_ZONE} "
+            "(sheets-sync init ตั้งให้)",
+            f"the spreadsheet's locale is {data.locale} / {data.time_zone}, not {SHEET_LOCALE} / {SHEET_TIME_ZONE} "
+            "(`sheets-sync init` sets it)"))
+    try:
+        compiled = compile_office(data, today)
+        operations, _ = plan_build(data, compiled)
+        report.build_requests = (1, backend.write_requests(operations))
+    except SheetsSyncError as exc:
+        report.findings.append((f"คำนวณคำขอของ build ไม่ได้: {exc.th}", f"could not plan a build: {exc.en}"))
+    scratch = SCRATCH_PREFIX + secrets.token_hex(3)
+    http, key = backend.http, backend.key
+    added, sheet_id = False, None
+    try:
+        reply = http.batch_update(key, {"requests": [{"addSheet": {"properties": {"title": scratch, "hidden": True}}}]})
+        added = True
+        sheet_id = reply["replies"][0]["addSheet"]["properties"]["sheetId"]
+        report.editable = True
+        http.type_values(key, f"'{scratch}'!A1:A{len(TYPED_FORMS)}", [[form] for form in TYPED_FORMS])
+        stored = http.get_by_data_filter(key, [f"'{scratch}'!A1:A{len(TYPED_FORMS)}"], GUARD_FIELDS)
+        cells = [row.get("values", [{}])[0] if row.get("values") else {}
+                 for row in stored["sheets"][0]["data"][0].get("rowData", [])]
+        for form, cell in zip(TYPED_FORMS, cells + [{}] * len(TYPED_FORMS)):
+            effective = cell.get("effectiveValue", {})
+            kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
+            raw = next(iter(effective.values()), None)
+            report.typed.append(TypedForm(form, f"{raw!r}" + (f" ({kind})" if kind else ""),
+                                          _read_as(_typed(cell), kind)))
+    except SheetsSyncError as exc:
+        if not added:
+            report.editable, report.code = False, exc.code
+        report.findings.append((exc.th, exc.en))
+    finally:
+        if sheet_id is not None:
+            try:
+                http.batch_update(key, {"requests": [{"deleteSheet": {"sheetId": sheet_id}}]})
+            except SheetsSyncError as exc:
+                report.findings.append((f"ลบแท็บทดสอบ {scratch} ไม่ได้ โปรดลบเอง: {exc.th}",
+                                        f"could not remove the scratch tab {scratch}; delete it by hand: {exc.en}"))
+    report.requests = backend.requests
+    return report
