@@ -25,7 +25,8 @@ def doctor_command(sheet: str | None, today: dt.date | None) -> None:
 
     \b
     Example:
-      sheets-sync --credentials key.json doctor --sheet https://docs.google.com/spreadsheets/d/KEY/edit
+      sheets-sync doctor --sheet https://docs.google.com/spreadsheets/d/KEY/edit
+      sheets-sync --credentials key.json doctor --sheet KEY
     """
     from sheets_sync.doctor import run_doctor
 

@@ -21,17 +21,19 @@ import requests
 from .server import Emulator, _endpoint_name
 
 # The endpoints and batchUpdate request kinds the product itself sends.
-PRODUCT_ENDPOINTS = {"spreadsheets.get", "values.batchGet", "spreadsheets.batchUpdate", "drive.files.create",
-                     "drive.files.get", "drive.files.delete"}
+PRODUCT_ENDPOINTS = {"spreadsheets.get", "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate",
+                     "values.update", "drive.files.create", "drive.permissions.create", "drive.files.get",
+                     "drive.files.delete"}
 PRODUCT_KINDS = {"addSheet", "updateCells", "repeatCell", "updateSheetProperties", "updateDimensionProperties",
-                 "appendDimension", "setDataValidation", "addProtectedRange", "deleteProtectedRange", "deleteSheet"}
+                 "appendDimension", "setDataValidation", "addProtectedRange", "deleteProtectedRange", "deleteSheet",
+                 "updateSpreadsheetProperties"}
 
 
 def shape(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: shape(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [shape(value[0])] if value else []
+    if isinstance(value, list):  # every element's shape, each distinct one once (lists differ in length)
+        return sorted({json.dumps(shape(v), sort_keys=True) for v in value})
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):
@@ -70,6 +72,8 @@ class Outcome:
 class Mapping:
     ids: dict[str, str] = field(default_factory=dict)
     sheet_ids: dict[int, int] = field(default_factory=dict)
+    # Google's ids of protected and named ranges, mapped like sheet ids (a recorded delete names Google's id)
+    protected_ids: dict[int, int] = field(default_factory=dict)
 
     def text(self, text: str) -> str:
         for old, new in self.ids.items():
@@ -78,8 +82,9 @@ class Mapping:
 
     def body(self, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: (self.sheet_ids.get(v, v) if k == "sheetId" and isinstance(v, int) else self.body(v))
-                    for k, v in value.items()}
+            return {k: (self.sheet_ids.get(v, v) if k == "sheetId" and isinstance(v, int) else
+                        self.protected_ids.get(v, v) if k == "protectedRangeId" and isinstance(v, int) else
+                        self.body(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.body(v) for v in value]
         if isinstance(value, str):
@@ -90,8 +95,11 @@ class Mapping:
         """Pair ids of the same place in Google's answer and the emulator's."""
         if isinstance(recorded, dict) and isinstance(ours, dict):
             for key, value in recorded.items():
-                if key in ("id", "spreadsheetId") and isinstance(value, str) and isinstance(ours.get(key), str):
+                if key in ("id", "spreadsheetId", "namedRangeId") and isinstance(value, str) \
+                        and isinstance(ours.get(key), str):
                     self.ids.setdefault(value, ours[key])
+                elif key == "protectedRangeId" and isinstance(value, int) and isinstance(ours.get(key), int):
+                    self.protected_ids.setdefault(value, ours[key])
                 elif key == "sheetId" and isinstance(value, int) and isinstance(ours.get(key), int):
                     self.sheet_ids.setdefault(value, ours[key])
                 elif key in ours:

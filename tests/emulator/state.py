@@ -46,10 +46,21 @@ DEFAULT_FORMAT = {
                    "foregroundColorStyle": {"rgbColor": {}}},
     "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}},
 }
+
+
+def _rgb(hex_rgb: str) -> dict:
+    """A colour as Google renders it: components of 0 are left out (black is {})."""
+    parts = {name: int(hex_rgb[i:i + 2], 16) / 255 for name, i in (("red", 0), ("green", 2), ("blue", 4))}
+    return {k: v for k, v in parts.items() if v}
+
+
+# Google's default theme for a new spreadsheet (the palette its recorded answers show: Sheets' standard colours)
 THEME = {
     "primaryFontFamily": "Arial",
-    "themeColors": [{"colorType": t, "color": {"rgbColor": {}}} for t in
-                    ("TEXT", "BACKGROUND", "ACCENT1", "ACCENT2", "ACCENT3", "ACCENT4", "ACCENT5", "ACCENT6", "LINK")],
+    "themeColors": [{"colorType": kind, "color": {"rgbColor": _rgb(hex_rgb)}} for kind, hex_rgb in (
+        ("TEXT", "000000"), ("BACKGROUND", "FFFFFF"), ("ACCENT1", "4285F4"), ("ACCENT2", "EA4335"),
+        ("ACCENT3", "FBBC04"), ("ACCENT4", "34A853"), ("ACCENT5", "FF6D01"), ("ACCENT6", "46BDC6"),
+        ("LINK", "1155CC"))],
 }
 
 
