@@ -257,3 +257,13 @@ def test_doctor_on_a_sheet_shared_view_only_says_so_and_exits_with_the_access_co
     assert outcome.exit_code == ExitCode.AUTH
     assert "reachable: yes" in outcome.output and "editable: no" in outcome.output
     assert "not edit it" in outcome.output
+
+
+def test_a_credentials_file_of_an_unsupported_kind_names_the_kinds_that_work(google, tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"type": "gdch_service_account"}))
+    path.chmod(0o600)
+    outcome = cli("--credentials", str(path), "status", "--sheet", "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms")
+    assert outcome.exit_code == ExitCode.AUTH
+    for kind in ("service_account", "authorized_user", "external_account", "impersonated_service_account"):
+        assert kind in outcome.stderr
