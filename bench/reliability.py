@@ -67,7 +67,7 @@ def run(runs: int, quota_minutes: float) -> str:
     with Emulator() as emulator:
         os.environ["SHEETS_EMULATOR_HOST"] = emulator.host
         emulator.state.quota = {"read": 60, "write": 60}
-        from sheets_sync.target import open_backend, parse_target
+        from sheets_sync.backends.target import open_backend, parse_target
 
         key = emulator.create("reliability")
         type_office(open_backend(parse_target(key)), [kpi(str(n), 1) for n in range(1, 101)],

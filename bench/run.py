@@ -90,7 +90,7 @@ def seed(emulator: Emulator, n: int) -> str:
     import datetime as dt
 
     from sheets_sync.backends.xlsx import XlsxBackend
-    from sheets_sync.thai import to_serial
+    from sheets_sync.domain.thai import to_serial
     from tests.emulator.grid import extended_value
     from tests.emulator.state import new_sheet, set_value
 
@@ -164,7 +164,7 @@ def rollup_rows(emulator: Emulator, counts: tuple[int, ...], latency: float) -> 
     import csv
     import pickle
 
-    from sheets_sync.target import open_backend, parse_target
+    from sheets_sync.backends.target import open_backend, parse_target
 
     rows = []
     emulator.state.latency = 0.0
@@ -206,10 +206,10 @@ def usual_build(host: str, key: str) -> None:
     import pandas as pd
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
 
-    from sheets_sync.build import compile_office, generated_contents
-    from sheets_sync.credentials import emulator_session
-    from sheets_sync.schema import INPUT_TABS
-    from sheets_sync.workbook import Grid, WorkbookData
+    from sheets_sync.backends.google.credentials import emulator_session
+    from sheets_sync.domain.schema import INPUT_TABS
+    from sheets_sync.tasks.build import compile_office, generated_contents
+    from sheets_sync.workbook.operations import Grid, WorkbookData
 
     client = gspread.Client(auth=None, session=emulator_session(host))  # type: ignore[arg-type]
     spreadsheet = client.open_by_key(key)

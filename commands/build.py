@@ -4,12 +4,21 @@ import datetime as dt
 
 import click
 
-from sheets_sync.build import BuildOptions, BuildReport, run_build
+from sheets_sync.backends.locking import workbook_lock
+from sheets_sync.domain.scoring import display
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.locking import workbook_lock
-from sheets_sync.scoring import display
+from sheets_sync.tasks.build import BuildOptions, BuildReport, run_build
 
-from .common import RunRecord, backend_for, be, log_json_option, round_option, say, sheet_option, today_option
+from .common import (
+    RunRecord,
+    backend_for,
+    be,
+    log_json_option,
+    round_option,
+    say,
+    sheet_option,
+    today_option,
+)
 
 
 @click.command("build")

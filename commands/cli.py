@@ -6,8 +6,8 @@ import click
 
 from sheets_sync import __version__
 
-from .common import Group
 from .build import build_command
+from .common import Group
 from .copy import copy_command
 from .demo import demo_command
 from .doctor import doctor_command

@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 
+from sheets_sync.backends.target import Target, open_backend, resolve_target
+from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.target import Target, open_backend, resolve_target
-from sheets_sync.thai import ParseError, format_date_be, parse_date
-from sheets_sync.workbook import Backend
+from sheets_sync.workbook.operations import Backend
 
 
 class _StderrHandler(logging.Handler):
@@ -177,7 +177,7 @@ def create_options(command: Any) -> Any:
 
 
 def say_new_sheet(backend: Any, folder: str | None, share_with: tuple[str, ...]) -> None:
-    from sheets_sync.target import new_sheet_notes
+    from sheets_sync.backends.target import new_sheet_notes
 
     for th, en in new_sheet_notes(backend, folder, share_with):
         say(th, en)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import click
 
-from sheets_sync.copying import copy_workbook
-from sheets_sync.target import create_google_sheet, open_backend, parse_target
+from sheets_sync.backends.target import create_google_sheet, open_backend, parse_target
+from sheets_sync.tasks.copy import copy_workbook
 
 from .common import create_options, say, say_new_sheet
 

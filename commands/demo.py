@@ -4,19 +4,24 @@ from pathlib import Path
 
 import click
 
-from sheets_sync.demo import AS_OF, OFFICE_NAME, PEOPLE_ROWS, KPI_ROWS, RESULT_ROWS, make_demo_workbook
-
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.build import BuildOptions, run_build
 from sheets_sync.report import write_report
-
-from sheets_sync.validate import ValidateOptions
-from sheets_sync.validate_marks import run_validate
+from sheets_sync.tasks.build import BuildOptions, run_build
+from sheets_sync.tasks.demo import (
+    AS_OF,
+    KPI_ROWS,
+    OFFICE_NAME,
+    PEOPLE_ROWS,
+    RESULT_ROWS,
+    make_demo_workbook,
+)
+from sheets_sync.tasks.validate import ValidateOptions
+from sheets_sync.tasks.validate_write import run_validate
 
 from .build import render as render_build
-from .validate import render as render_validate
 from .common import be, say
 from .init import render as render_init
+from .validate import render as render_validate
 
 
 @click.command("demo")

@@ -4,9 +4,9 @@ import datetime as dt
 
 import click
 
+from sheets_sync.backends.target import TargetKind
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.target import TargetKind
 
 from .common import backend_for, sheet_option, today_option
 
@@ -28,7 +28,7 @@ def doctor_command(sheet: str | None, today: dt.date | None) -> None:
       sheets-sync doctor --sheet https://docs.google.com/spreadsheets/d/KEY/edit
       sheets-sync --credentials key.json doctor --sheet KEY
     """
-    from sheets_sync.doctor import run_doctor
+    from sheets_sync.tasks.doctor import run_doctor
 
     target, backend = backend_for(sheet)
     if target.kind is not TargetKind.GOOGLE:

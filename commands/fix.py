@@ -4,10 +4,10 @@ import datetime as dt
 
 import click
 
-from sheets_sync.fix import run_fix
-from sheets_sync.thai import format_date_be
+from sheets_sync.domain.thai import format_date_be
+from sheets_sync.tasks.fix import run_fix
 
-from .common import say, sheet_option, backend_for
+from .common import backend_for, say, sheet_option
 
 
 def _shown(value: object) -> str:

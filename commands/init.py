@@ -4,10 +4,18 @@ import datetime as dt
 
 import click
 
-from sheets_sync.layout import InitOptions, InitReport, run_init
-from sheets_sync.target import create_google_sheet
+from sheets_sync.backends.target import create_google_sheet
+from sheets_sync.tasks.init import InitOptions, InitReport, run_init
 
-from .common import ThaiDate, be, backend_for, create_options, say, say_new_sheet, sheet_option
+from .common import (
+    ThaiDate,
+    backend_for,
+    be,
+    create_options,
+    say,
+    say_new_sheet,
+    sheet_option,
+)
 
 
 @click.command("init")

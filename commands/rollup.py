@@ -5,9 +5,15 @@ from pathlib import Path
 
 import click
 
+from sheets_sync.backends.target import open_backend
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.rollup import Cache, OfficeSummary, estimate_seconds, read_offices, run_rollup
-from sheets_sync.target import open_backend
+from sheets_sync.tasks.rollup import (
+    Cache,
+    OfficeSummary,
+    estimate_seconds,
+    read_offices,
+    run_rollup,
+)
 
 from .common import backend_for, say, sheet_option, today_option
 

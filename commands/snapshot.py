@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from sheets_sync.snapshots import RestorePlan, run_restore, run_snapshot
+from sheets_sync.tasks.snapshot import RestorePlan, run_restore, run_snapshot
 
 from .common import backend_for, say, sheet_option
 

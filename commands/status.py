@@ -4,9 +4,9 @@ import datetime as dt
 
 import click
 
-from sheets_sync.build import compile_office
-from sheets_sync.owners import rounds_ended
-from sheets_sync.step_tracking import StepState
+from sheets_sync.domain.owners import rounds_ended
+from sheets_sync.domain.step_tracking import StepState
+from sheets_sync.tasks.build import compile_office
 
 from .build import render_rounds
 from .common import backend_for, be, say, sheet_option, today_option

@@ -5,10 +5,10 @@ import json
 
 import click
 
+from sheets_sync.domain.problems import Severity
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.problems import Severity
-from sheets_sync.validate import ValidateOptions
-from sheets_sync.validate_marks import ValidateReport, run_validate
+from sheets_sync.tasks.validate import ValidateOptions
+from sheets_sync.tasks.validate_write import ValidateReport, run_validate
 
 from .common import backend_for, say, sheet_option, today_option
 

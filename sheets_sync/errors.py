@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .exit_codes import ExitCode
+from sheets_sync.exit_codes import ExitCode
 
 
 class SheetsSyncError(Exception):

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from commands.cli import main
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.layout import InitOptions, run_init
+from sheets_sync.tasks.init import InitOptions, run_init
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -60,7 +60,7 @@ def as_typed(value) -> str | None:
     """What a person types into a cell for a Python value: the text, never a typed value."""
     from decimal import Decimal
 
-    from sheets_sync.thai import format_date_be
+    from sheets_sync.domain.thai import format_date_be
 
     if value is None or isinstance(value, str):
         return value
@@ -91,8 +91,8 @@ def person_types(backend, writes: list) -> None:
     """Staff typing the cells of `writes` (WriteCells) into the workbook.  On Google that is values.batchUpdate
     with USER_ENTERED, parsed by the sheet's locale as Google parses typing; on .xlsx the text goes in as
     typed, which is what a file keeps of typing that Excel did not turn into a number or a date."""
-    from sheets_sync.backends.google import GoogleBackend
-    from sheets_sync.workbook import WriteCells, column_letter, quote_title
+    from sheets_sync.backends.google.backend import GoogleBackend
+    from sheets_sync.workbook.operations import WriteCells, column_letter, quote_title
 
     texts = [WriteCells(op.tab, op.row, op.col, tuple(tuple(as_typed(v) if not isinstance(v, (int, float)) or
                                                              isinstance(v, bool) else v for v in row)
@@ -138,10 +138,10 @@ def type_office(backend, kpis: list[dict], results: list[dict], settings: dict |
     """Lay out a workbook with init and type an office into it the way staff would, through any backend:
     on Google every cell goes in as a person types it (USER_ENTERED), in a sheet of `locale` (init's th_TH
     when None)."""
-    from sheets_sync.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS
-    from sheets_sync.tables import append_rows, set_settings
-
     import os
+
+    from sheets_sync.domain.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS
+    from sheets_sync.workbook.tables import append_rows, set_settings
 
     run_init(backend, InitOptions(2570, dt.date(2026, 10, 1), "สพป. ทดสอบ เขต 1"))
     locale = locale or os.environ.get(TEST_LOCALE_ENV)
@@ -189,7 +189,7 @@ class Workbook:
     locale: str | None = None  # the locale staff type in (Google), None for a local file
 
     def backend(self):
-        from sheets_sync.target import open_backend, parse_target
+        from sheets_sync.backends.target import open_backend, parse_target
 
         return open_backend(parse_target(self.sheet))
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from sheets_sync.thai import parse_date
-from sheets_sync.schema import AGREEMENTS
+from sheets_sync.domain.schema import AGREEMENTS
+from sheets_sync.domain.thai import parse_date
 
 from .conftest import cli, kpi, person_types, result, type_office
 
@@ -94,7 +94,7 @@ def test_verbose_prints_the_request_count(workbook):
 def test_values_are_written_raw_and_typed(workbook):
     typed(workbook)
     backend = workbook.backend()
-    from sheets_sync.tables import append_rows
+    from sheets_sync.workbook.tables import append_rows
 
     # text already stored in the cells (typed with a leading ' on Google), so a formula-looking value stays text
     backend.apply(append_rows(backend.read(), AGREEMENTS, [{
@@ -130,7 +130,7 @@ def test_validate_write_marks_cells_and_clears_old_marks(workbook):
     typed(workbook)
     backend = workbook.backend()
     data = backend.read()
-    from sheets_sync.workbook import WriteCells
+    from sheets_sync.workbook.operations import WriteCells
 
     person_types(backend, [WriteCells("ตัวชี้วัด", 2, 17, (("P99",),))])
     run(workbook, "validate", "--write", "--today", "2026-10-05")

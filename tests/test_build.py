@@ -12,12 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheets_sync.backends.locking import lock_path, workbook_lock
+from sheets_sync.backends.target import parse_target
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.build import BuildOptions, run_build
+from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.locking import lock_path, workbook_lock
-from sheets_sync.schema import INPUT_TABS
-from sheets_sync.target import parse_target
+from sheets_sync.tasks.build import BuildOptions, run_build
 
 from .conftest import cli, kpi, office_workbook, result, sheet_values, tab_records
 

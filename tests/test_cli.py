@@ -67,7 +67,7 @@ def test_the_console_script_is_declared():
 
 
 def test_the_readme_documents_every_tab_and_column():
-    from sheets_sync.schema import ALL_TABS, SETTINGS_DECLARED
+    from sheets_sync.domain.schema import ALL_TABS, SETTINGS_DECLARED
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for tab in ALL_TABS:

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.backends.target import open_backend, parse_target
 from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.domain.schema import ALL_TABS, INPUT_TABS
+from sheets_sync.domain.thai import ParseError, parse_date
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.schema import ALL_TABS, INPUT_TABS
-from sheets_sync.target import open_backend, parse_target
-from sheets_sync.thai import ParseError, parse_date
 
 from .conftest import cli, kpi, office_workbook, result
 

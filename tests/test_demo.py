@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS, STEPS
-from sheets_sync.tables import read_settings, read_table
-from sheets_sync.thai import parse_number
+from sheets_sync.domain.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS, STEPS
+from sheets_sync.domain.thai import parse_number
+from sheets_sync.workbook.tables import read_settings, read_table
 
 from .conftest import cli
 

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.build import compile_office
+from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.errors import SheetsSyncError
-from sheets_sync.schema import INPUT_TABS
-from sheets_sync.validate import ValidateOptions, validate
+from sheets_sync.tasks.build import compile_office
+from sheets_sync.tasks.validate import ValidateOptions, validate
 
 from .conftest import kpi, office_workbook, result
 

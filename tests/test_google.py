@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.backends import google as google_backend
+from sheets_sync.backends.google import batch as google_batch
+from sheets_sync.backends.google.throttle import Throttle
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.throttle import Throttle
-from sheets_sync.workbook import AddTab, ReplaceTab
+from sheets_sync.workbook.operations import AddTab, ReplaceTab
 
 from .conftest import ROOT, cli, kpi, result, type_office
 
@@ -23,7 +23,7 @@ def sheet(emulator, tmp_path: Path, monkeypatch) -> str:
     monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
     monkeypatch.setenv("SHEETS_SYNC_RETRY_BASE", "0.01")
     key = emulator.create("ทดสอบ")
-    from sheets_sync.target import open_backend, parse_target
+    from sheets_sync.backends.target import open_backend, parse_target
 
     type_office(open_backend(parse_target(key)), [kpi("1", 60), kpi("2", 40)], [result("1", 6, 85), result("2", 6, 70)])
     emulator.clear_log()
@@ -120,7 +120,7 @@ def test_a_client_under_the_throttle_never_meets_googles_quota(emulator, sheet, 
 
 
 def test_the_throttle_is_shared_between_processes(tmp_path: Path):
-    script = ("import sys; from pathlib import Path; from sheets_sync.throttle import Throttle; "
+    script = ("import sys; from pathlib import Path; from sheets_sync.backends.google.throttle import Throttle; "
               f"t = Throttle('shared', Path({str(tmp_path)!r}), reads=5, window=1.0); "
               "[t.acquire('read') for _ in range(5)]")
     started = time.monotonic()
@@ -156,7 +156,7 @@ def test_a_broken_key_is_an_auth_error_that_never_shows_the_key(tmp_path: Path, 
 
 def test_a_cell_typed_between_the_read_and_the_write_is_left_alone(emulator, sheet, monkeypatch):
     """init adds a missing column; a person types into that header cell meanwhile: their text stays."""
-    from sheets_sync.backends.google import GoogleBackend
+    from sheets_sync.backends.google.backend import GoogleBackend
 
     backend_read = GoogleBackend.read
 
@@ -166,8 +166,8 @@ def test_a_cell_typed_between_the_read_and_the_write_is_left_alone(emulator, she
         emulator.type(sheet, "ข้อตกลง", 1, 9, "คอลัมน์ของเขต")
         return data
 
-    from sheets_sync.workbook import WriteCells
-    from sheets_sync.target import open_backend, parse_target
+    from sheets_sync.backends.target import open_backend, parse_target
+    from sheets_sync.workbook.operations import WriteCells
 
     backend = open_backend(parse_target(sheet))
     backend.read()
@@ -185,8 +185,8 @@ def test_a_cell_typed_between_the_read_and_the_write_is_left_alone(emulator, she
 
 
 def test_a_write_over_2_mb_is_split_by_tab_and_says_so(emulator, sheet, monkeypatch):
-    monkeypatch.setattr(google_backend, "MAX_BODY", 50_000)
-    from sheets_sync.target import open_backend, parse_target
+    monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)
+    from sheets_sync.backends.target import open_backend, parse_target
 
     backend = open_backend(parse_target(sheet))
     backend.read()

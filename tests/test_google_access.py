@@ -13,8 +13,8 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from sheets_sync.backends.target import open_backend, parse_target
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.target import open_backend, parse_target
 
 from .conftest import cli, kpi, result, type_office
 

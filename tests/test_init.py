@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.xlsx import XLSX_DATE_FORMAT, XlsxBackend
-from sheets_sync.layout import InitOptions, run_init
-from sheets_sync.schema import ALL_TABS, KPIS, PEOPLE, STEPS
-from sheets_sync.standard_steps import STANDARD_STEPS, planned_dates
+from sheets_sync.domain.schema import ALL_TABS, KPIS, PEOPLE, STEPS
+from sheets_sync.domain.standard_steps import STANDARD_STEPS, planned_dates
+from sheets_sync.tasks.init import InitOptions, run_init
 
 from .conftest import cli, sheet_values
 

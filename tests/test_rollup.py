@@ -32,7 +32,7 @@ def google(emulator, tmp_path: Path, monkeypatch):
 
 def google_offices(emulator, count: int, template_score: int = 85) -> list[str]:
     """`count` office workbooks on the emulator, copies of one typed office (fast: no requests)."""
-    from sheets_sync.target import open_backend, parse_target
+    from sheets_sync.backends.target import open_backend, parse_target
 
     key = emulator.create("template")
     type_office(open_backend(parse_target(key)), [kpi("1", 60), kpi("2", 40)],

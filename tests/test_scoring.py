@@ -3,9 +3,10 @@
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from sheets_sync.scoring import (
+from sheets_sync.domain.scoring import (
     Direction,
     Method,
     ScoringError,

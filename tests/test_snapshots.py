@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from sheets_sync.snapshots import tab_checksum
-from sheets_sync.workbook import WriteCells
+from sheets_sync.tasks.snapshot import tab_checksum
+from sheets_sync.workbook.operations import WriteCells
 
 from .conftest import cli, kpi, person_types, result, type_office
 
@@ -61,7 +61,7 @@ def test_fix_takes_a_snapshot_first_on_either_backend(workbook, tmp_path: Path, 
 
 def test_only_the_newest_snapshots_are_kept_as_the_setting_says(tmp_path: Path):
     from sheets_sync.backends.xlsx import XlsxBackend
-    from sheets_sync.tables import set_settings
+    from sheets_sync.workbook.tables import set_settings
 
     from .conftest import office_workbook
 

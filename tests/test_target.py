@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.backends.target import TargetKind, parse_target, resolve_target
 from sheets_sync.errors import SheetsSyncError
-from sheets_sync.target import TargetKind, parse_target, resolve_target
 
 KEY = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
 

@@ -2,9 +2,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sheets_sync.thai import (
+from sheets_sync.domain.thai import (
     MONTHS_LONG,
     MONTHS_SHORT,
     ParseError,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from sheets_sync.schema import RESULTS, STEPS
-from sheets_sync.tables import append_rows, read_table
-from sheets_sync.target import open_backend, parse_target
-from sheets_sync.thai import to_serial
+from sheets_sync.backends.target import open_backend, parse_target
+from sheets_sync.domain.schema import RESULTS, STEPS
+from sheets_sync.domain.thai import to_serial
+from sheets_sync.workbook.tables import append_rows, read_table
 
 from .conftest import cli, google_post, kpi, person_types, result, type_office
 

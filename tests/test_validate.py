@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.xlsx import MARK_AUTHOR, XlsxBackend
+from sheets_sync.domain.problems import Severity
+from sheets_sync.domain.schema import AGREEMENTS
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.problems import Severity
-from sheets_sync.schema import AGREEMENTS
-from sheets_sync.tables import append_rows
-from sheets_sync.validate import ValidateOptions, validate
+from sheets_sync.tasks.validate import ValidateOptions, validate
+from sheets_sync.workbook.tables import append_rows
 
 from .conftest import cli, kpi, office_workbook, result, sheet_values
 
@@ -111,7 +111,7 @@ def test_sub_kpis_must_add_up_to_their_parent(tmp_path: Path):
 
 def test_a_milestone_level_must_not_go_down(clean: Path):
     backend = XlsxBackend(clean)
-    from sheets_sync.schema import RESULTS
+    from sheets_sync.domain.schema import RESULTS
 
     backend.apply(append_rows(backend.read(), RESULTS, [result("2", 9, "ระดับ 2")]))
     assert ("results.level_down", "ผลการดำเนินงาน!C4") in found(clean)
@@ -209,7 +209,7 @@ def test_fix_normalises_loose_values_after_a_snapshot(clean: Path):
 
 
 def test_fix_leaves_alone_a_cell_changed_after_its_read(clean: Path, monkeypatch):
-    from sheets_sync import fix as fix_module
+    from sheets_sync.tasks import fix as fix_module
 
     type_into(clean, "ผลการดำเนินงาน", "C2", "๘๕")
     real_snapshot = fix_module.take_snapshot

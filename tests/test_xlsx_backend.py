@@ -11,7 +11,7 @@ import pytest
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.workbook import AddTab, ReplaceTab, WriteCells
+from sheets_sync.workbook.operations import AddTab, ReplaceTab, WriteCells
 
 
 def test_values_are_written_typed_and_formula_text_stays_text(tmp_path: Path):
@@ -112,6 +112,6 @@ def test_a_blank_first_row_and_column_keep_every_cell_in_place(tmp_path: Path):
     (46297, dt.date(2026, 10, 1), False), ("x", "x", True), ("x", "y", False), ("3", 3, False),
 ])
 def test_a_cell_is_the_same_as_read_the_way_a_person_means_it(found, expected, same):
-    from sheets_sync.workbook import same_value
+    from sheets_sync.workbook.operations import same_value
 
     assert same_value(found, expected) is same

@@ -22,10 +22,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import SheetsSyncError
-from ..exit_codes import ExitCode
-from ..schema import DATE_FORMAT, INPUT_DATE_FORMAT
-from ..workbook import (
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.operations import (
+    DATE_FORMAT,
+    INPUT_DATE_FORMAT,
     AddTab,
     ApplyResult,
     ColumnFormat,

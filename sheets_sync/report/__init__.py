@@ -10,15 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Compiled, compile_office
-from ..errors import SheetsSyncError
-from ..exit_codes import ExitCode
-from ..round_scores import RoundSummary
-from ..schema import AGREEMENTS, CERTIFICATION
-from ..scoring import display
-from ..tables import read_table
-from ..thai import ParseError, format_date_be, parse_date
-from ..workbook import Backend, WorkbookData
+from sheets_sync.domain.round_scores import RoundSummary
+from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
+from sheets_sync.domain.scoring import display
+from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.tasks.build import Compiled, compile_office
+from sheets_sync.workbook.operations import Backend, WorkbookData
+from sheets_sync.workbook.tables import read_table
 
 TITLE = "เอกสารรายงานผลการปฏิบัติราชการ"
 FORMATS = (".docx", ".pdf", ".html")
@@ -133,15 +133,15 @@ def write_report(backend: Backend, output: Path, today: dt.date, round_: int | N
     data = report_data(backend.read(), today, round_)
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".docx":
-        from .docx import write_docx
+        from sheets_sync.report.docx import write_docx
 
         write_docx(data, output)
     elif suffix == ".pdf":
-        from .pdf import write_pdf
+        from sheets_sync.report.pdf import write_pdf
 
         write_pdf(data, output)
     else:
-        from .html import write_html
+        from sheets_sync.report.html import write_html
 
         write_html(data, output)
     return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from . import ReportData
+from sheets_sync.report import ReportData
 
 PASS_COLOUR, BAR_COLOUR, PLAN_COLOUR, ACTUAL_COLOUR = "#C00000", "#2E75B6", "#BDD7EE", "#2E75B6"
 
@@ -16,8 +16,8 @@ def _pyplot():
 
     matplotlib.use("Agg")
     import fontpkg_sarabun
-    from matplotlib import font_manager
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
 
     for path in sorted((fontpkg_sarabun.ROOT / "files").glob("Sarabun-*.ttf")):
         font_manager.fontManager.addfont(str(path))
@@ -91,7 +91,7 @@ def gantt_chart(report: ReportData) -> bytes:
     ax.xaxis_date()
     from matplotlib.ticker import FuncFormatter
 
-    from ..thai import MONTHS_SHORT
+    from sheets_sync.domain.thai import MONTHS_SHORT
 
     def be_month(value: float, _position: int) -> str:  # months shown in Thai with the BE year
         day = mdates.num2date(value)

@@ -11,8 +11,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from . import KPI_HEADER, STEP_HEADER, ReportData, fmt, kpi_rows, step_rows
-from .charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report import (
+    KPI_HEADER,
+    STEP_HEADER,
+    ReportData,
+    fmt,
+    kpi_rows,
+    step_rows,
+)
+from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
 
 FONT = "TH Sarabun New"
 

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import fontpkg_sarabun
 
-from . import KPI_HEADER, STEP_HEADER, ReportData, fmt, kpi_rows, step_rows
-from .charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report import (
+    KPI_HEADER,
+    STEP_HEADER,
+    ReportData,
+    fmt,
+    kpi_rows,
+    step_rows,
+)
+from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

@@ -10,8 +10,15 @@ import fontpkg_sarabun
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from . import KPI_HEADER, STEP_HEADER, ReportData, fmt, kpi_rows, step_rows
-from .charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report import (
+    KPI_HEADER,
+    STEP_HEADER,
+    ReportData,
+    fmt,
+    kpi_rows,
+    step_rows,
+)
+from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
 
 FAMILY = "Sarabun"
 

@@ -23,9 +23,35 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import discovery
-from .access import OWNER, Accounts, AccessError, Caller, Sharing, storage_quota_exceeded
-from .grid import a1_of, apply_mask, proto_json, extended_value, formatted, parse_cells, parse_mask, plain, split_range
-from .state import ApiError, Sheet, Spreadsheet, _now, batch_update, check_cell_text, new_spreadsheet, set_value
+from .access import (
+    OWNER,
+    AccessError,
+    Accounts,
+    Caller,
+    Sharing,
+    storage_quota_exceeded,
+)
+from .grid import (
+    a1_of,
+    apply_mask,
+    extended_value,
+    formatted,
+    parse_cells,
+    parse_mask,
+    plain,
+    proto_json,
+    split_range,
+)
+from .state import (
+    ApiError,
+    Sheet,
+    Spreadsheet,
+    _now,
+    batch_update,
+    check_cell_text,
+    new_spreadsheet,
+    set_value,
+)
 from .typing import shown, typed
 
 MAX_URL = 8192  # Google's front end refuses longer request lines (docs/conformance.md)

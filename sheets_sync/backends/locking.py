@@ -14,9 +14,9 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .target import Target, TargetKind
+from sheets_sync.backends.target import Target, TargetKind
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
 
 
 def lock_path(target: Target) -> Path:

@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Office, kpi_id_text, load_office
-from .problems import Problem, Severity
-from .round_scores import leaves_of
-from .schema import (
+from sheets_sync.domain.model import Office, kpi_id_text, load_office
+from sheets_sync.domain.problems import Problem, Severity
+from sheets_sync.domain.round_scores import leaves_of
+from sheets_sync.domain.schema import (
     AGREEMENTS,
     INPUT_TABS,
     KPIS,
@@ -32,10 +32,14 @@ from .schema import (
     ColumnType,
     normalize,
 )
-from .scoring import Method, ScoringError, check_criteria, weight_scale
-from .step_tracking import StepState, track
-from .tables import Record, Table, loose_value, read_table
-from .thai import (
+from sheets_sync.domain.scoring import (
+    Method,
+    ScoringError,
+    check_criteria,
+    weight_scale,
+)
+from sheets_sync.domain.step_tracking import StepState, track
+from sheets_sync.domain.thai import (
     ParseError,
     fiscal_year_bounds,
     format_date_be,
@@ -46,8 +50,8 @@ from .thai import (
     round_end,
     typed_short_year,
 )
-from .workbook import Value, WorkbookData, a1
-
+from sheets_sync.workbook.operations import Value, WorkbookData, a1
+from sheets_sync.workbook.tables import Record, Table, loose_value, read_table
 
 EXCEL_CELL_LIMIT = 32_767  # characters an .xlsx cell can hold (Google Sheets: 50,000)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 EMULATOR_ENV = "SHEETS_EMULATOR_HOST"

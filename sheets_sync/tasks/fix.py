@@ -8,10 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .schema import INPUT_TABS
-from .snapshots import take_snapshot
-from .tables import loose_value, read_table
-from .workbook import Backend, Conflict, Value, WorkbookData, WriteCells, a1
+from sheets_sync.domain.schema import INPUT_TABS
+from sheets_sync.tasks.snapshot import take_snapshot
+from sheets_sync.workbook.operations import (
+    Backend,
+    Conflict,
+    Value,
+    WorkbookData,
+    WriteCells,
+    a1,
+)
+from sheets_sync.workbook.tables import loose_value, read_table
 
 
 @dataclass

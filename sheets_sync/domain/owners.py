@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import Office
-from .round_scores import RoundSummary, kpi_sort_key
-from .schema import ROUND_NUMBERS
-from .thai import round_end
+from sheets_sync.domain.model import Office
+from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
+from sheets_sync.domain.schema import ROUND_NUMBERS
+from sheets_sync.domain.thai import round_end
 
 
 @dataclass

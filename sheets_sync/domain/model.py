@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, TypeVar
 
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .problems import Problem, Severity
-from .schema import (
+from sheets_sync.domain.problems import Problem, Severity
+from sheets_sync.domain.schema import (
     DIRECTIONS,
     INPUT_TABS,
     KPIS,
@@ -22,13 +20,36 @@ from .schema import (
     PEOPLE,
     RESULTS,
     ROUND_NUMBERS,
-    STEPS,
     STEP_STATUS,
+    STEPS,
 )
-from .scoring import DEFAULT_BANDS_TEXT, Band, Direction, Method, parse_bands
-from .tables import Record, SettingEntry, Table, read_settings, read_table
-from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, is_placeholder, is_yes, parse_date, parse_integer, parse_number
-from .workbook import Value, WorkbookData, a1
+from sheets_sync.domain.scoring import (
+    DEFAULT_BANDS_TEXT,
+    Band,
+    Direction,
+    Method,
+    parse_bands,
+)
+from sheets_sync.domain.thai import (
+    ParseError,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    is_placeholder,
+    is_yes,
+    parse_date,
+    parse_integer,
+    parse_number,
+)
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.operations import Value, WorkbookData, a1
+from sheets_sync.workbook.tables import (
+    Record,
+    SettingEntry,
+    Table,
+    read_settings,
+    read_table,
+)
 
 T = TypeVar("T")
 
@@ -133,7 +154,7 @@ def _text(value: Value) -> str:
 
 def kpi_id_text(value: Value) -> str:
     """KPI ids as typed: `1`, `1.1`; a numeric cell 1.0 reads as `1`, Thai digits as Arabic."""
-    from .thai import to_ascii_digits
+    from sheets_sync.domain.thai import to_ascii_digits
 
     return to_ascii_digits(_text(value))
 

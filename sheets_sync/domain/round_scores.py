@@ -10,12 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import Kpi, Office, RoundResult
-from .problems import Problem, Severity
-from .schema import RESULTS, ROUND_NUMBERS
-from .scoring import Band, Method, ScoringError, band_for, display, score, weight_scale, weighted, weighted_mean
-from .thai import ParseError, parse_level, parse_number
-from .workbook import Value, a1
+from sheets_sync.domain.model import Kpi, Office, RoundResult
+from sheets_sync.domain.problems import Problem, Severity
+from sheets_sync.domain.schema import RESULTS, ROUND_NUMBERS
+from sheets_sync.domain.scoring import (
+    Band,
+    Method,
+    ScoringError,
+    band_for,
+    display,
+    score,
+    weight_scale,
+    weighted,
+    weighted_mean,
+)
+from sheets_sync.domain.thai import ParseError, parse_level, parse_number
+from sheets_sync.workbook.operations import Value, a1
 
 
 @dataclass

@@ -297,10 +297,6 @@ AGREEMENTS = Tab(
 # --- generated tabs ----------------------------------------------------------------------------
 
 SCORE_FORMAT = "0.0000"
-DATE_FORMAT = "date"  # a marker: each backend spells its own BE date format
-# A date column staff type into.  On .xlsx the same BE date cell; on Google a plain-text column, because Google
-# has no Buddhist calendar and parses typed dates by the sheet's locale (README, "What staff see and type").
-INPUT_DATE_FORMAT = "input-date"
 SHEET_LOCALE, SHEET_TIME_ZONE = "th_TH", "Asia/Bangkok"  # what init and copy --create give a Google Sheet
 
 SCORE_SUMMARY = Tab(

@@ -1,17 +1,7 @@
-"""The Google Sheets backend: one read, at most one guard re-read, one atomic spreadsheets.batchUpdate.
-
-read   one spreadsheets.get with a field mask: the locale, every tab's properties, protected ranges, and each
-       cell's effective value, note and number-format type.  A cell is read as the person who typed it sees it:
-       a PERCENT cell holding 0.785 is 78.5 (they typed `78.5%`), a DATE cell is a date; numbers in date
-       columns (serial numbers, day 0 = 1899-12-30) become dates, by the column's declared type.
-apply  when a write carries expectations (a cell staff may have typed into), one spreadsheets.getByDataFilter
-       (a POST: the URL stays short whatever the number of cells) of just those cells, read by the same rules;
-       cells that changed are left out and reported.  Then every operation becomes requests in one
-       batchUpdate, which Google applies all or none.  Values go in as typed userEnteredValues (stringValue is
-       never parsed, so `=…` stays text).  A date written into an input tab is the BE text staff would type,
-       in a plain-text cell; a date in a generated tab is a real date shown with its BE year.  A body over
-       2 MB is split by tab, and the result says so.
-"""
+"""The batchUpdate requests of the Google backend: each operation becomes Sheets API requests, growing the
+grid first wherever a write reaches past it; bodies are kept under Google's recommended 2 MB ("Usage limits").
+A date in an input tab is written as the BE text staff would type, in a plain-text cell; a date in a generated
+tab is a real date shown with its BE year."""
 
 from __future__ import annotations
 
@@ -19,24 +9,21 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
-from ..errors import SheetsSyncError
-from ..exit_codes import ExitCode
-from ..google_http import GoogleHttp, encode_body
-from ..schema import ALL_TABS, DATE_FORMAT, INPUT_DATE_FORMAT, ColumnType, find_title
-from ..tables import map_header
-from ..thai import BE_OFFSET, format_date_be, from_serial, serial_date, to_serial
-from ..workbook import (
+from sheets_sync.backends.google.http import encode_body
+from sheets_sync.domain.thai import BE_OFFSET, format_date_be, to_serial
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.operations import (
+    DATE_FORMAT,
+    INPUT_DATE_FORMAT,
     AddTab,
-    ApplyResult,
     ColumnFormat,
     ColumnWidth,
-    Conflict,
     DeleteTab,
     Dropdown,
     FreezeRows,
-    Grid,
     MarkCells,
     Operation,
     Protect,
@@ -44,25 +31,11 @@ from ..workbook import (
     SheetLocale,
     StyleHeader,
     Value,
-    WorkbookData,
     WriteCells,
     column_letter,
     quote_title,
-    same_value,
-    trimmed,
 )
 
-READ_FIELDS = (
-    "spreadsheetId,properties(title,locale,timeZone),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
-    "frozenRowCount)),protectedRanges(protectedRangeId,description,range),"
-    "data(rowData(values(effectiveValue,note,userEnteredFormat.numberFormat.type))))"
-)
-GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
-                "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type))))")
-META_FIELDS = (
-    "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
-    "frozenRowCount)),protectedRanges(protectedRangeId,description,range))"
-)
 MAX_BODY = 2 * 1024 * 1024
 ROWS_PER_REQUEST = 1000
 MARK_PREFIX = "⚑ sheets-sync\n"  # notes the tool wrote; the next validate --write clears exactly these
@@ -112,37 +85,6 @@ def extended(value: Value, input_tab: bool = False) -> tuple[dict, dict | None]:
     return {"stringValue": str(value)}, None
 
 
-def _typed(cell: dict) -> Value:
-    """A cell's value as the person who typed it sees it: a number in a date-formatted cell is the date it
-    shows (whatever its year: thai.date_cell_as_meant reads a BE year typed into it), a number in a
-    percent-formatted cell is the percentage (`78.5%` is stored as 0.785 and read as 78.5)."""
-    value = python_value(cell.get("effectiveValue"))
-    kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    if kind in ("DATE", "DATE_TIME") and 1 <= value < 2_958_466:  # up to 31 Dec 9999
-        return from_serial(value)
-    if kind == "PERCENT":
-        percent = Decimal(repr(value)) * 100  # exact: 0.785 → 78.5, never 78.50000000000001
-        return int(percent) if percent == percent.to_integral_value() else float(percent.normalize())
-    return value
-
-
-def python_value(effective: dict | None) -> Value:
-    if not effective:
-        return None
-    if "numberValue" in effective:
-        number = effective["numberValue"]
-        return int(number) if isinstance(number, float) and number.is_integer() else number
-    if "stringValue" in effective:
-        return effective["stringValue"]
-    if "boolValue" in effective:
-        return effective["boolValue"]
-    if "errorValue" in effective:
-        return "#ERROR!"
-    return None
-
-
 @dataclass
 class SheetMeta:
     sheet_id: int
@@ -151,145 +93,6 @@ class SheetMeta:
     cols: int
     protected: list[tuple[int, str]] = field(default_factory=list)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
-
-
-def _dates_by_type(grid: Grid) -> None:
-    """Serial numbers in date columns become dates; the column is found by its header, like everywhere."""
-    tab = next((t for t in ALL_TABS if find_title(t, [grid.title])), None)
-    if tab is None or not grid.rows:
-        return
-    columns, _, _ = map_header(tab, grid.header)
-    date_cols = [i - 1 for key, i in columns.items() if tab.column(key).type is ColumnType.DATE]
-    for row in grid.rows[1:]:
-        for c in date_cols:
-            if c < len(row):
-                row[c] = serial_date(row[c]) or row[c]
-
-
-class GoogleBackend:
-    def __init__(self, key: str, http: GoogleHttp) -> None:
-        self.key = key
-        self.http = http
-        self.description = f"Google Sheet {key}"
-        self.meta: dict[str, SheetMeta] | None = None
-
-    @property
-    def requests(self) -> int:
-        return self.http.requests
-
-    @property
-    def url(self) -> str:
-        return f"https://docs.google.com/spreadsheets/d/{self.key}/edit"
-
-    def exists(self) -> bool:
-        return True  # a key names an existing spreadsheet; read() says so when it does not
-
-    def _remember(self, response: dict) -> dict[str, SheetMeta]:
-        meta = {}
-        for sheet in response.get("sheets", []):
-            props = sheet["properties"]
-            grid = props.get("gridProperties", {})
-            info = SheetMeta(props.get("sheetId", 0), props["title"], grid.get("rowCount", 1000),
-                             grid.get("columnCount", 26))
-            info.protected = [(p["protectedRangeId"], p.get("description", "")) for p in sheet.get("protectedRanges", [])]
-            meta[info.title] = info
-        self.meta = meta
-        return meta
-
-    def read(self) -> WorkbookData:
-        response = self.http.get_spreadsheet(self.key, {"includeGridData": "true", "fields": READ_FIELDS})
-        meta = self._remember(response)
-        properties = response.get("properties", {})
-        data = WorkbookData(locale=properties.get("locale"), time_zone=properties.get("timeZone"),
-                            dates_as_text=True)
-        for sheet in sorted(response.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
-            title = sheet["properties"]["title"]
-            grid = Grid(title)
-            for block in sheet.get("data", []):
-                for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
-                    values = row.get("values", [])
-                    while len(grid.rows) < r:
-                        grid.rows.append([])
-                    grid.rows[r - 1] = trimmed([_typed(v) for v in values])
-                    for c, v in enumerate(values, start=1):
-                        if v.get("note"):
-                            grid.notes[(r, c)] = v["note"]
-            del grid.rows[grid.last_row:]
-            _dates_by_type(grid)
-            meta[title].notes = dict(grid.notes)
-            data.tabs[title] = grid
-        return data
-
-    # --- apply ------------------------------------------------------------------------------------
-
-    def apply(self, operations: Sequence[Operation]) -> ApplyResult:
-        result = ApplyResult()
-        if not operations:
-            return result
-        if self.meta is None:
-            self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
-        operations = self._guard(list(operations), result)
-        planner = _Requests(self.meta or {})
-        for op in operations:
-            planner.add(op)
-        bodies = _split(planner.requests)
-        if len(bodies) > 1:
-            result.notes.append((f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
-                                 f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates"))
-        for body in bodies:
-            self.http.batch_update(self.key, {"requests": body})
-        self.meta = None  # layout changed: the next apply re-reads what it needs
-        result.requests = self.requests
-        return result
-
-    def write_requests(self, operations: Sequence[Operation]) -> int:
-        """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""
-        if not operations:
-            return 0
-        planner = _Requests(self.meta or {})
-        for op in operations:
-            planner.add(op)
-        return len(_split(planner.requests))
-
-    def _guard(self, operations: list[Operation], result: ApplyResult) -> list[Operation]:
-        guarded = [op for op in operations if isinstance(op, WriteCells) and op.expect is not None]
-        if not guarded:
-            return operations
-        current = self._cells_now(guarded)
-        kept: list[Operation] = []
-        for op in operations:
-            if not isinstance(op, WriteCells) or op.expect is None:
-                kept.append(op)
-                continue
-            for i, row in enumerate(op.values):
-                for j, value in enumerate(row):
-                    found = current.get((op.tab, op.row + i, op.col + j))
-                    expected = op.expect[i][j]
-                    if same_value(found, expected):
-                        fmt = op.formats[i][j] if op.formats else None
-                        kept.append(WriteCells(op.tab, op.row + i, op.col + j, ((value,),),
-                                               formats=((fmt,),) if fmt else None))
-                    else:
-                        result.conflicts.append(Conflict(op.tab, op.row + i, op.col + j, expected, found))
-        return kept
-
-    def _cells_now(self, guarded: list[WriteCells]) -> dict[tuple[str, int, int], Value]:
-        """The guarded cells as they are now, read by the rules `read` uses, in one POST whatever their number
-        (a GET with one range per cell outgrows Google's ~8 KB URL limit at about a hundred cells)."""
-        ranges = []
-        for op in guarded:
-            last_col = op.col + max(len(r) for r in op.values) - 1
-            ranges.append(f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}:{column_letter(last_col)}"
-                          f"{op.row + len(op.values) - 1}")
-        response = self.http.get_by_data_filter(self.key, ranges, GUARD_FIELDS)
-        cells: dict[tuple[str, int, int], Value] = {}
-        for sheet in response.get("sheets", []):
-            title = sheet["properties"]["title"]
-            for block in sheet.get("data", []):
-                for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
-                    for c, cell in enumerate(row.get("values", []), start=block.get("startColumn", 0) + 1):
-                        cells[(title, r, c)] = _typed(cell)
-        return cells
 
 
 def _size(requests: list[dict]) -> int:

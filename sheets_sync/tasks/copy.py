@@ -9,14 +9,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .layout import InitOptions, locale_operations, plan_init
-from .schema import ALL_TABS, DATE_FORMAT, GENERATED_TABS, INPUT_DATE_FORMAT, SETTINGS, ColumnType, find_title, setting_by_key
-from .tables import map_header
-from .thai import ParseError, parse_date
-from .workbook import (AddTab, Backend, Conflict, DeleteTab, Grid, Operation, ReplaceTab, SheetLocale, Value,
-                       WorkbookData)
+from sheets_sync.domain.schema import (
+    ALL_TABS,
+    GENERATED_TABS,
+    SETTINGS,
+    ColumnType,
+    find_title,
+    setting_by_key,
+)
+from sheets_sync.domain.thai import ParseError, parse_date
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.tasks.init import InitOptions, locale_operations, plan_init
+from sheets_sync.workbook.operations import (
+    DATE_FORMAT,
+    INPUT_DATE_FORMAT,
+    AddTab,
+    Backend,
+    Conflict,
+    DeleteTab,
+    Grid,
+    Operation,
+    ReplaceTab,
+    SheetLocale,
+    Value,
+    WorkbookData,
+)
+from sheets_sync.workbook.tables import map_header
 
 DEFAULT_TAB_NAMES = ("Sheet1", "แผ่น1", "แผ่นงาน1")
 

@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .backends.xlsx import XlsxBackend
-from .layout import InitOptions, InitReport, run_init
-from .schema import AGREEMENTS, KPIS, PEOPLE, RESULTS, STEPS
-from .tables import append_rows, read_table, set_settings
-from .thai import parse_integer
-from .workbook import Operation, Value, WriteCells
+from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.domain.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS, STEPS
+from sheets_sync.domain.thai import parse_integer
+from sheets_sync.tasks.init import InitOptions, InitReport, run_init
+from sheets_sync.workbook.operations import Operation, Value, WriteCells
+from sheets_sync.workbook.tables import append_rows, read_table, set_settings
 
 OFFICE_NAME = "สพป. ตัวอย่าง เขต 1"
 FISCAL_YEAR = 2570

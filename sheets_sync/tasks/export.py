@@ -8,9 +8,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from .build import Compiled
-from .round_scores import KpiScore
-from .scoring import display
+from sheets_sync.domain.round_scores import KpiScore
+from sheets_sync.domain.scoring import display
+from sheets_sync.tasks.build import Compiled
 
 
 def _number(value: Decimal | None) -> float | None:

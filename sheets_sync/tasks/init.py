@@ -12,11 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .schema import (
+from sheets_sync.domain.schema import (
     GENERATED_TABS,
-    INPUT_DATE_FORMAT,
     INPUT_TABS,
     PEOPLE,
     SETTINGS,
@@ -24,14 +21,23 @@ from .schema import (
     SHEET_LOCALE,
     SHEET_TIME_ZONE,
     STEPS,
+    YESNO,
     ColumnType,
     Tab,
-    YESNO,
 )
-from .standard_steps import STANDARD_STEPS, planned_dates
-from .tables import SettingEntry, map_header, read_settings, read_table
-from .thai import ParseError, fiscal_year_bounds, fiscal_year_of, is_yes, parse_date, parse_integer
-from .workbook import (
+from sheets_sync.domain.standard_steps import STANDARD_STEPS, planned_dates
+from sheets_sync.domain.thai import (
+    ParseError,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    is_yes,
+    parse_date,
+    parse_integer,
+)
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.operations import (
+    INPUT_DATE_FORMAT,
     AddTab,
     Backend,
     ColumnFormat,
@@ -47,6 +53,12 @@ from .workbook import (
     Value,
     WorkbookData,
     WriteCells,
+)
+from sheets_sync.workbook.tables import (
+    SettingEntry,
+    map_header,
+    read_settings,
+    read_table,
 )
 
 
@@ -319,7 +331,7 @@ def run_init(backend: Backend, options: InitOptions) -> InitReport:
     _refuse_doubled_tabs(data)
     operations, report = plan_init(data, options)
     if options.drop_default_tab:
-        from .copying import empty_default_tabs
+        from sheets_sync.tasks.copy import empty_default_tabs
 
         operations += [DeleteTab(t) for t in empty_default_tabs(data)]
     report.target = backend.description

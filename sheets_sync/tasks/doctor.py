@@ -12,15 +12,21 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .build import compile_office, plan_build
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .schema import SHEET_LOCALE, SHEET_TIME_ZONE
-from .thai import ParseError, format_date_be, parse_date, parse_level, parse_number
+from sheets_sync.domain.schema import SHEET_LOCALE, SHEET_TIME_ZONE
+from sheets_sync.domain.thai import (
+    ParseError,
+    format_date_be,
+    parse_date,
+    parse_level,
+    parse_number,
+)
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.tasks.build import compile_office, plan_build
 
 if TYPE_CHECKING:
-    from .backends.google import GoogleBackend
-    from .credentials import Identity
+    from sheets_sync.backends.google.backend import GoogleBackend
+    from sheets_sync.backends.google.credentials import Identity
 
 TYPED_FORMS = ("80%", "1/10/2569", "1/10/69", "๘๐", "1 ต.ค. 2569", "ระดับ 5")
 SCRATCH_PREFIX = "sheets-sync-doctor-"
@@ -70,7 +76,7 @@ def _read_as(value: object, kind: str | None) -> str:
 
 
 def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
-    from .backends.google import GUARD_FIELDS, _typed
+    from sheets_sync.backends.google.backend import GUARD_FIELDS, _typed
 
     report = DoctorReport(backend.url, backend.http.identity)
     try:

@@ -22,13 +22,17 @@ from urllib.parse import quote
 import requests
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
-from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
+from gspread.urls import (
+    DRIVE_FILES_API_V3_URL,
+    SPREADSHEET_BATCH_UPDATE_URL,
+    SPREADSHEET_URL,
+)
 
-from .credentials import Identity
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .google_errors import error_body, explain, refresh_failed
-from .throttle import Throttle
+from sheets_sync.backends.google.credentials import Identity
+from sheets_sync.backends.google.errors import error_body, explain, refresh_failed
+from sheets_sync.backends.google.throttle import Throttle
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol, Sequence, Union
 
-from .schema import Tab, find_title
-from .thai import to_serial
+from sheets_sync.domain.schema import Tab, find_title
+from sheets_sync.domain.thai import to_serial
+
+# Number-format markers: each backend spells its own.  A date the tool shows (generated tabs): a BE date cell.
+# A date column staff type into: the same BE date cell on .xlsx; on Google a plain-text column, because Google
+# has no Buddhist calendar and parses typed dates by the sheet's locale (README, "What staff see and type").
+DATE_FORMAT = "date"
+INPUT_DATE_FORMAT = "input-date"
 
 Value = Union[str, int, float, Decimal, dt.date, dt.datetime, bool, None]
 

@@ -15,11 +15,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .copying import plan_copy
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .schema import INPUT_TABS
-from .workbook import AddTab, Backend, Conflict, ReplaceTab, WorkbookData, WriteCells
+from sheets_sync.domain.schema import INPUT_TABS
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.tasks.copy import plan_copy
+from sheets_sync.workbook.operations import (
+    AddTab,
+    Backend,
+    Conflict,
+    ReplaceTab,
+    WorkbookData,
+    WriteCells,
+)
 
 DEFAULT_KEEP = 20
 
@@ -52,8 +59,8 @@ def _stem(backend: Backend) -> str:
 
 
 def keep_setting(data: WorkbookData) -> int:
-    from .tables import read_settings
-    from .thai import ParseError, parse_integer
+    from sheets_sync.domain.thai import ParseError, parse_integer
+    from sheets_sync.workbook.tables import read_settings
 
     entry = read_settings(data).get("snapshots_keep")
     try:
@@ -64,7 +71,7 @@ def keep_setting(data: WorkbookData) -> int:
 
 def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int | None = None,
                   folder: Path | None = None, now: dt.datetime | None = None) -> Path:
-    from .backends.xlsx import XlsxBackend
+    from sheets_sync.backends.xlsx import XlsxBackend
 
     keep = keep or keep_setting(data)
 
@@ -105,7 +112,7 @@ class RestorePlan:
 
 def read_snapshot(path: Path) -> WorkbookData:
     """A snapshot's content, after checking each tab against the manifest's checksum."""
-    from .backends.xlsx import XlsxBackend
+    from sheets_sync.backends.xlsx import XlsxBackend
 
     manifest_path = path.with_suffix(".json")
     data = XlsxBackend(path).read()

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
-from .workbook import Backend
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.operations import Backend
 
 if TYPE_CHECKING:
-    from .backends.google import GoogleBackend
+    from sheets_sync.backends.google.backend import GoogleBackend
 
 DEFAULT_SHEET = "workbook.xlsx"
 ENV_VAR = "SHEETS_SYNC_SHEET"
@@ -83,9 +83,9 @@ def resolve_target(option: str | None, cwd: Path | None = None, environ: dict[st
 
 
 def _google_http(credentials: str | None):  # -> GoogleHttp
-    from .credentials import google_session
-    from .google_http import GoogleHttp
-    from .throttle import Throttle
+    from sheets_sync.backends.google.credentials import google_session
+    from sheets_sync.backends.google.http import GoogleHttp
+    from sheets_sync.backends.google.throttle import Throttle
 
     session, bucket, identity = google_session(credentials)
     return GoogleHttp(session, Throttle(bucket), identity=identity)
@@ -93,10 +93,10 @@ def _google_http(credentials: str | None):  # -> GoogleHttp
 
 def open_backend(target: Target, credentials: str | None = None) -> Backend:
     if target.kind is TargetKind.XLSX:
-        from .backends.xlsx import XlsxBackend
+        from sheets_sync.backends.xlsx import XlsxBackend
 
         return XlsxBackend(target.location)
-    from .backends.google import GoogleBackend
+    from sheets_sync.backends.google.backend import GoogleBackend
 
     return GoogleBackend(target.location, _google_http(credentials))
 
@@ -105,7 +105,7 @@ def create_google_sheet(title: str, credentials: str | None = None, folder: str 
                         share_with: tuple[str, ...] = ()) -> "GoogleBackend":
     """A new, empty Google spreadsheet (Drive files.create), in `folder` (a shared drive's folder) when given,
     shared as editor with each of `share_with` — ready for init or copy to fill."""
-    from .backends.google import GoogleBackend
+    from sheets_sync.backends.google.backend import GoogleBackend
 
     http = _google_http(credentials)
     key = http.create_spreadsheet(title, folder)

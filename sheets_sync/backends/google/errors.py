@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .credentials import Identity
-from .errors import SheetsSyncError
-from .exit_codes import ExitCode
+from sheets_sync.backends.google.credentials import Identity
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
 
 
 def error_body(response: Any) -> dict:

@@ -14,7 +14,7 @@ from functools import lru_cache
 import holidays
 from dateutil.relativedelta import relativedelta
 
-from .thai import to_ascii_digits
+from sheets_sync.domain.thai import to_ascii_digits
 
 _UNITS = {"วัน": "day", "day": "day", "days": "day", "สัปดาห์": "week", "week": "week", "weeks": "week",
           "เดือน": "month", "month": "month", "months": "month"}

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from .schema import SETTINGS, Column, ColumnType, Tab, normalize, setting_by_key
-import datetime as dt
-
-from .thai import ParseError, format_date_be, parse_date, parse_number
-from .workbook import Grid, Value, WorkbookData, WriteCells, a1
+from sheets_sync.domain.schema import (
+    SETTINGS,
+    Column,
+    ColumnType,
+    Tab,
+    normalize,
+    setting_by_key,
+)
+from sheets_sync.domain.thai import ParseError, format_date_be, parse_date, parse_number
+from sheets_sync.workbook.operations import Grid, Value, WorkbookData, WriteCells, a1
 
 
 @dataclass

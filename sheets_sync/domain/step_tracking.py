@@ -9,8 +9,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from .calendar import days_between
-from .model import Office, Step
+from sheets_sync.domain.calendar import days_between
+from sheets_sync.domain.model import Office, Step
 
 
 class StepState(enum.Enum):

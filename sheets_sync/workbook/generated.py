@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from .schema import Tab
-from .workbook import AddTab, ColumnWidth, FreezeRows, Operation, Protect, ReplaceTab, StyleHeader, Value
+from sheets_sync.domain.schema import Tab
+from sheets_sync.workbook.operations import (
+    AddTab,
+    ColumnWidth,
+    FreezeRows,
+    Operation,
+    Protect,
+    ReplaceTab,
+    StyleHeader,
+    Value,
+)
 
 
 def rewrite_generated_tab(tab: Tab, title: str | None, rows: list[tuple[Value, ...]],

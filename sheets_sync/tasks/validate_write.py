@@ -9,11 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .problems import Problem, Severity
-from .schema import INPUT_TABS, PROBLEMS
-from .validate import ValidateOptions, validate
-from .generated import rewrite_generated_tab
-from .workbook import Backend, MarkCells, Operation, Value, WorkbookData, quote_title
+from sheets_sync.domain.problems import Problem, Severity
+from sheets_sync.domain.schema import INPUT_TABS, PROBLEMS
+from sheets_sync.tasks.validate import ValidateOptions, validate
+from sheets_sync.workbook.generated import rewrite_generated_tab
+from sheets_sync.workbook.operations import (
+    Backend,
+    MarkCells,
+    Operation,
+    Value,
+    WorkbookData,
+    quote_title,
+)
 
 SEVERITY_COLOURS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
 
@@ -32,7 +39,7 @@ class ValidateReport:
 
 def _split(cell: str) -> tuple[str, int, int] | None:
     """`ตัวชี้วัด!Q13` → (ตัวชี้วัด, 13, 17); None for a reference without a row."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     title, _, ref = cell.rpartition("!")
     try:

@@ -10,15 +10,33 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import METHOD_TH, Office, load_office
-from .owners import OwnerLoad, owner_loads, rounds_ended
-from .problems import Problem
-from .round_scores import KpiScore, RoundSummary, compile_rounds, rounds_with_results
-from .schema import DATE_FORMAT, OWNER_SUMMARY, ROUND_NUMBERS, SCORE_SUMMARY, STEP_SUMMARY, Tab
-from .scoring import Band, band_for, display
-from .step_tracking import STATE_COLOURS, StepProgress, track_steps
-from .generated import rewrite_generated_tab
-from .workbook import Backend, Conflict, Operation, Value, WorkbookData
+from sheets_sync.domain.model import METHOD_TH, Office, load_office
+from sheets_sync.domain.owners import OwnerLoad, owner_loads, rounds_ended
+from sheets_sync.domain.problems import Problem
+from sheets_sync.domain.round_scores import (
+    KpiScore,
+    RoundSummary,
+    compile_rounds,
+    rounds_with_results,
+)
+from sheets_sync.domain.schema import (
+    OWNER_SUMMARY,
+    ROUND_NUMBERS,
+    SCORE_SUMMARY,
+    STEP_SUMMARY,
+    Tab,
+)
+from sheets_sync.domain.scoring import Band, band_for, display
+from sheets_sync.domain.step_tracking import STATE_COLOURS, StepProgress, track_steps
+from sheets_sync.workbook.generated import rewrite_generated_tab
+from sheets_sync.workbook.operations import (
+    DATE_FORMAT,
+    Backend,
+    Conflict,
+    Operation,
+    Value,
+    WorkbookData,
+)
 
 BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY)
 FAIL_COLOUR, PASS_COLOUR, GOOD_COLOURS = "FFC7CE", "FFEB9C", ("C6EFCE", "A9D08E", "70AD47")
