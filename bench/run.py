@@ -208,7 +208,8 @@ def usual_build(host: str, key: str) -> None:
 
     from sheets_sync.backends.google.credentials import emulator_session
     from sheets_sync.domain.schema import INPUT_TABS
-    from sheets_sync.tasks.build import compile_office, generated_contents
+    from sheets_sync.tasks.build import generated_contents
+    from sheets_sync.workbook.office import compile_office
     from sheets_sync.workbook.operations import Grid, WorkbookData
 
     client = gspread.Client(auth=None, session=emulator_session(host))  # type: ignore[arg-type]

@@ -7,18 +7,17 @@ import click
 from sheets_sync.backends.locking import workbook_lock
 from sheets_sync.domain.scoring import display
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.tasks.build import BuildOptions, BuildReport, run_build
+from sheets_sync.tasks.build import BuildOptions, run_build
 
 from .common import (
     RunRecord,
     backend_for,
-    be,
     log_json_option,
     round_option,
-    say,
     sheet_option,
     today_option,
 )
+from .render import render_build
 
 
 @click.command("build")
@@ -58,38 +57,5 @@ def build_command(sheet: str | None, round_: str | None, today: dt.date | None, 
                               for s in report.compiled.rounds},
         })
         if not (quiet and code is ExitCode.OK):
-            render(report, dry_run)
+            render_build(report, dry_run)
         raise SystemExit(int(code))
-
-
-def render_rounds(report_rounds: list) -> None:
-    for s in report_rounds:
-        if s.office_result is None:
-            say(f"รอบ {s.round} เดือน: ยังไม่มีผลที่นับได้", f"round {s.round}: no countable result yet")
-            continue
-        verdict_th = "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์"
-        band = s.band.name if s.band else "-"
-        say(f"รอบ {s.round} เดือน: ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {display(s.office_result)} ({band}, {verdict_th}) "
-            f"จากน้ำหนักรวม {s.total_weight} ยังไม่รายงาน {len(s.missing)} ตัวชี้วัด",
-            f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'}")
-
-
-def render(report: BuildReport, dry_run: bool) -> None:
-    settings = report.compiled.office.settings
-    say(f"{settings.office_name or report.target} ปีงบประมาณ {settings.fiscal_year} ณ วันที่ {be(report.compiled.today)}",
-        f"fiscal year {settings.fiscal_year} as of {report.compiled.today}")
-    render_rounds(report.compiled.rounds)
-    for change in report.changes:
-        if change.changed:
-            verb_th, verb_en = ("จะเขียน", "would write") if dry_run else ("เขียน", "wrote")
-            say(f"{verb_th}แท็บ {change.title}: {change.rows_after} แถว (เดิม {change.rows_before})",
-                f"{verb_en} {change.title}: {change.rows_after} rows (was {change.rows_before})")
-    if not any(c.changed for c in report.changes):
-        say("แท็บสรุปเป็นปัจจุบันแล้ว ไม่ได้เขียน", "summary tabs already up to date; nothing written")
-    elif dry_run:
-        say("ทดลองเท่านั้น ไม่ได้เขียน", "dry run: nothing written")
-    for p in report.problems:
-        click.echo(f"{p.severity.th} {p.cell} [{p.key}]: {p.th}\n  {p.en}", err=True)
-    if report.problems:
-        say(f"มี {len(report.problems)} แถวที่คำนวณไม่ได้ จึงไม่นำมารวม (รหัสออก 4)",
-            f"{len(report.problems)} rows could not be scored and were left out (exit code 4)")

@@ -7,7 +7,7 @@ import click
 from sheets_sync import __version__
 
 from .build import build_command
-from .common import Group
+from .common import Group, Session
 from .copy import copy_command
 from .demo import demo_command
 from .doctor import doctor_command
@@ -39,8 +39,7 @@ def main(ctx: click.Context, credentials: str | None, verbose: bool) -> None:
       sheets-sync init --fiscal-year 2570
       sheets-sync --credentials key.json --verbose build --sheet https://docs.google.com/spreadsheets/d/KEY/edit
     """
-    ctx.meta["credentials"] = credentials
-    ctx.meta["verbose"] = verbose
+    ctx.obj = Session(credentials, verbose)
 
 
 main.add_command(init_command)

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -74,11 +75,24 @@ sheet_option = click.option(
 )
 
 
+@dataclass
+class Session:
+    """What the options before the command say, for every command: the typed context object (ctx.obj)."""
+
+    credentials: str | None = None
+    verbose: bool = False
+
+
+def session() -> Session:
+    ctx = click.get_current_context(silent=True)
+    return (ctx.find_object(Session) if ctx is not None else None) or Session()
+
+
 def backend_for(sheet: str | None) -> tuple[Target, Backend]:
     ctx = click.get_current_context()
     target = resolve_target(sheet)
-    backend = open_backend(target, ctx.meta.get("credentials"))
-    if ctx.meta.get("verbose"):
+    backend = open_backend(target, session().credentials)
+    if session().verbose:
         ctx.call_on_close(lambda: report_requests(backend))
     return target, backend
 

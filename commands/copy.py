@@ -5,7 +5,7 @@ import click
 from sheets_sync.backends.target import create_google_sheet, open_backend, parse_target
 from sheets_sync.tasks.copy import copy_workbook
 
-from .common import create_options, say, say_new_sheet
+from .common import create_options, say, say_new_sheet, session
 
 
 @click.command("copy")
@@ -28,7 +28,7 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
       sheets-sync copy office-2570.xlsx --create "คำรับรอง สพป. ตัวอย่าง เขต 1 ปี 2570"
       sheets-sync copy https://docs.google.com/spreadsheets/d/KEY/edit offline.xlsx
     """
-    credentials = click.get_current_context().meta.get("credentials")
+    credentials = session().credentials
     if (destination is None) == (create_title is None):
         raise click.UsageError("give DEST or --create TITLE (one of them) / ระบุปลายทางหรือ --create อย่างใดอย่างหนึ่ง")
     if (folder or share_with) and not create_title:

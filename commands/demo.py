@@ -18,10 +18,8 @@ from sheets_sync.tasks.demo import (
 from sheets_sync.tasks.validate import ValidateOptions
 from sheets_sync.tasks.validate_write import run_validate
 
-from .build import render as render_build
 from .common import be, say
-from .init import render as render_init
-from .validate import render as render_validate
+from .render import render_build, render_init, render_validate
 
 
 @click.command("demo")

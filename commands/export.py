@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from sheets_sync.tasks.build import compile_office
 from sheets_sync.tasks.export import to_csv, to_json
+from sheets_sync.workbook.office import compile_office
 
 from .common import backend_for, round_option, sheet_option, today_option
 

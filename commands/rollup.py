@@ -15,7 +15,7 @@ from sheets_sync.tasks.rollup import (
     run_rollup,
 )
 
-from .common import backend_for, say, sheet_option, today_option
+from .common import backend_for, say, session, sheet_option, today_option
 
 
 @click.command("rollup")
@@ -45,7 +45,7 @@ def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date | None, 
     say(f"อ่าน {len(offices)} เขต ใช้เวลาประมาณ {seconds / 60:.1f} นาที (ตามโควตา Google 60 ครั้งต่อนาที)",
         f"reading {len(offices)} offices; about {seconds / 60:.1f} minutes at Google's quota of 60 reads a minute")
     _, target = backend_for(sheet)
-    credentials = click.get_current_context().meta.get("credentials")
+    credentials = session().credentials
     cache = Cache(cache_path, offices, resume)
     counts = {"done": 0, "failed": 0}
 

@@ -4,12 +4,12 @@ import datetime as dt
 
 import click
 
-from sheets_sync.domain.owners import rounds_ended
+from sheets_sync.domain.calendar import rounds_ended
 from sheets_sync.domain.step_tracking import StepState
-from sheets_sync.tasks.build import compile_office
+from sheets_sync.workbook.office import compile_office
 
-from .build import render_rounds
 from .common import backend_for, be, say, sheet_option, today_option
+from .render import render_rounds
 
 
 @click.command("status")

@@ -8,9 +8,10 @@ import click
 from sheets_sync.domain.problems import Severity
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.validate import ValidateOptions
-from sheets_sync.tasks.validate_write import ValidateReport, run_validate
+from sheets_sync.tasks.validate_write import run_validate
 
-from .common import backend_for, say, sheet_option, today_option
+from .common import backend_for, sheet_option, today_option
+from .render import render_validate
 
 
 @click.command("validate")
@@ -46,18 +47,5 @@ def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, tod
             "problems": [p.as_dict() for p in report.problems],
         }, ensure_ascii=False, indent=2))
     else:
-        render(report)
+        render_validate(report)
     raise SystemExit(int(ExitCode.INVALID_DATA if report.count(Severity.ERROR) else ExitCode.OK))
-
-
-def render(report: ValidateReport) -> None:
-    for p in report.problems:
-        click.echo(f"{p.severity.th} {p.cell} [{p.key}]: {p.th}\n    {p.severity.value}: {p.en}")
-    errors, warnings, info = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    if not report.problems:
-        say("ไม่พบปัญหา", "no problems found")
-    else:
-        say(f"ผิดพลาด {errors} คำเตือน {warnings} ข้อสังเกต {info}", f"{errors} errors, {warnings} warnings, {info} info")
-    if report.written:
-        say(f"เขียนลงแท็บตรวจสอบข้อมูล และทำเครื่องหมาย {report.marked_cells} เซลล์",
-            f"wrote the problems tab and marked {report.marked_cells} cells")

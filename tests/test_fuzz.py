@@ -14,8 +14,8 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.errors import SheetsSyncError
-from sheets_sync.tasks.build import compile_office
 from sheets_sync.tasks.validate import ValidateOptions, validate
+from sheets_sync.workbook.office import compile_office
 
 from .conftest import kpi, office_workbook, result
 

@@ -5,19 +5,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sheets_sync.domain.calendar import fiscal_year_bounds, fiscal_year_of, round_end
 from sheets_sync.domain.thai import (
     MONTHS_LONG,
     MONTHS_SHORT,
     ParseError,
-    fiscal_year_bounds,
-    fiscal_year_of,
     format_date_be,
     from_serial,
     is_placeholder,
     parse_date,
     parse_level,
     parse_number,
-    round_end,
     to_serial,
 )
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 import holidays
 from dateutil.relativedelta import relativedelta
 
-from sheets_sync.domain.thai import to_ascii_digits
+from sheets_sync.domain.schema import ROUND_NUMBERS
+from sheets_sync.domain.thai import BE_OFFSET, be_year, to_ascii_digits
 
 _UNITS = {"วัน": "day", "day": "day", "days": "day", "สัปดาห์": "week", "week": "week", "weeks": "week",
           "เดือน": "month", "month": "month", "months": "month"}
@@ -81,3 +82,26 @@ def days_between(earlier: dt.date, later: dt.date, working_days: bool) -> int:
     if not working_days:
         return (later - earlier).days
     return sum(1 for n in range(1, (later - earlier).days + 1) if is_working_day(earlier + dt.timedelta(days=n)))
+
+
+# --- the fiscal year and its rounds (DOMAIN.md, Calendar) ------------------------------------
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The BE fiscal year a day falls in: 1 Oct 2026 (CE) opens FY 2570."""
+    return be_year(day) + (1 if day.month >= 10 else 0)
+
+
+def fiscal_year_bounds(fiscal_year_be: int) -> tuple[dt.date, dt.date]:
+    end_ce = fiscal_year_be - BE_OFFSET
+    return dt.date(end_ce - 1, 10, 1), dt.date(end_ce, 9, 30)
+
+
+def round_end(fiscal_year_be: int, round_months: int) -> dt.date:
+    """Rounds are cumulative from 1 October: 6 → 31 March, 9 → 30 June, 12 → 30 September."""
+    end_ce = fiscal_year_be - BE_OFFSET
+    return {6: dt.date(end_ce, 3, 31), 9: dt.date(end_ce, 6, 30), 12: dt.date(end_ce, 9, 30)}[round_months]
+
+
+def rounds_ended(fiscal_year: int, today: dt.date) -> tuple[int, ...]:
+    return tuple(r for r in ROUND_NUMBERS if round_end(fiscal_year, r) < today)

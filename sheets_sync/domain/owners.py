@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sheets_sync.domain.calendar import rounds_ended
 from sheets_sync.domain.model import Office
 from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
 from sheets_sync.domain.schema import ROUND_NUMBERS
-from sheets_sync.domain.thai import round_end
 
 
 @dataclass
@@ -20,10 +20,6 @@ class OwnerLoad:
     supervised: list[str] = field(default_factory=list)
     missing: dict[int, int] = field(default_factory=dict)  # round → results missing (rounds that have ended)
     average_score: Decimal | None = None
-
-
-def rounds_ended(fiscal_year: int, today: dt.date) -> tuple[int, ...]:
-    return tuple(r for r in ROUND_NUMBERS if round_end(fiscal_year, r) < today)
 
 
 def owner_loads(office: Office, summaries: list[RoundSummary], today: dt.date) -> list[OwnerLoad]:

@@ -8,8 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_sync.domain.calendar import end_of, next_working_day, parse_duration
-from sheets_sync.domain.thai import fiscal_year_bounds, round_end
+from sheets_sync.domain.calendar import (
+    end_of,
+    fiscal_year_bounds,
+    next_working_day,
+    parse_duration,
+    round_end,
+)
 
 WORK_AGREEMENT = "งานคำรับรองการปฏิบัติราชการของเขตพื้นที่การศึกษา"
 WORK_EVALUATION = "งานประเมินผลการปฏิบัติราชการของเขตพื้นที่การศึกษา"

@@ -224,19 +224,3 @@ def format_date_be(day: dt.date, long: bool = False) -> str:
 
 def be_year(day: dt.date) -> int:
     return day.year + BE_OFFSET
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """The BE fiscal year a day falls in: 1 Oct 2026 (CE) opens FY 2570."""
-    return be_year(day) + (1 if day.month >= 10 else 0)
-
-
-def fiscal_year_bounds(fiscal_year_be: int) -> tuple[dt.date, dt.date]:
-    end_ce = fiscal_year_be - BE_OFFSET
-    return dt.date(end_ce - 1, 10, 1), dt.date(end_ce, 9, 30)
-
-
-def round_end(fiscal_year_be: int, round_months: int) -> dt.date:
-    """Rounds are cumulative from 1 October: 6 → 31 March, 9 → 30 June, 12 → 30 September."""
-    end_ce = fiscal_year_be - BE_OFFSET
-    return {6: dt.date(end_ce, 3, 31), 9: dt.date(end_ce, 6, 30), 12: dt.date(end_ce, 9, 30)}[round_months]

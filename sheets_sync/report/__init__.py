@@ -7,122 +7,12 @@ draws the three charts with the Sarabun font shipped by the fontpkg-sarabun pack
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from sheets_sync.domain.round_scores import RoundSummary
-from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
-from sheets_sync.domain.scoring import display
-from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.tasks.build import Compiled, compile_office
-from sheets_sync.workbook.operations import Backend, WorkbookData
-from sheets_sync.workbook.tables import read_table
-
-TITLE = "เอกสารรายงานผลการปฏิบัติราชการ"
-FORMATS = (".docx", ".pdf", ".html")
-
-
-@dataclass
-class Agreement:
-    level: str
-    maker: str
-    maker_position: str
-    receiver: str
-    receiver_position: str
-    signed_on: str
-
-
-@dataclass
-class ReportData:
-    compiled: Compiled
-    round: int
-    agreements: list[Agreement] = field(default_factory=list)
-    certification: dict[int, dict[str, int]] = field(default_factory=dict)  # round → Thai state → count
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def settings(self):
-        return self.compiled.office.settings
-
-    @property
-    def summary(self) -> RoundSummary:
-        return next(s for s in self.compiled.rounds if s.round == self.round)
-
-    @property
-    def heading(self) -> str:
-        return f"{TITLE} {self.settings.office_name} ปีงบประมาณ พ.ศ. {self.settings.fiscal_year}"
-
-
-def fmt(value) -> str:
-    """A figure as the official tables print it: 4 decimals, half-up; blank when there is none."""
-    shown = display(value) if value is not None else None
-    return "" if shown is None else f"{shown}"
-
-
-def kpi_rows(summary: RoundSummary) -> list[list[str]]:
-    """The official layout: KPI, unit, weight, criteria 1–5, result, score, weighted, self, committee."""
-    rows = []
-    for r in summary.rows:
-        criteria = [fmt_plain(c) for c in r.kpi.criteria]
-        result = "" if r.result is None else str(r.result)
-        rows.append([f"{r.kpi.kpi_id} {r.kpi.name}", r.kpi.unit, fmt_plain(r.weight), *criteria, result,
-                     fmt(r.score), fmt(r.weighted), fmt(r.self_score), fmt(r.committee_score)])
-    return rows
-
-
-def fmt_plain(value) -> str:
-    if value is None:
-        return ""
-    text = f"{value}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-KPI_HEADER = ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก", "ระดับ 1", "ระดับ 2", "ระดับ 3", "ระดับ 4", "ระดับ 5",
-              "ผลการดำเนินงาน", "คะแนน", "คะแนนถ่วงน้ำหนัก", "ประเมินตนเอง", "คณะกรรมการ"]
-STEP_HEADER = ["ขั้นตอน", "เริ่ม (แผน)", "สิ้นสุด (แผน)", "เริ่มจริง", "เสร็จจริง", "สถานะ"]
-
-
-def step_rows(compiled: Compiled) -> list[list[str]]:
-    def day(value) -> str:
-        return format_date_be(value) if value else ""
-
-    return [[f"{p.step.number}. {p.step.detail[:70]}", day(p.step.planned_start), day(p.step.planned_end),
-             day(p.step.actual_start), day(p.step.actual_end),
-             p.state.th + (f" ({p.days_late} วัน)" if p.days_late else "")] for p in compiled.steps]
-
-
-def report_data(data: WorkbookData, today: dt.date, round_: int | None = None) -> ReportData:
-    compiled = compile_office(data, today)
-    rounds = [s.round for s in compiled.rounds]
-    if round_ is None:
-        scored = [s.round for s in compiled.rounds if s.office_result is not None]
-        round_ = (scored or rounds)[-1]
-    if round_ not in rounds:
-        compiled = compile_office(data, today, tuple(sorted(set(rounds) | {round_})))
-    report = ReportData(compiled, round_)
-    table = read_table(data, AGREEMENTS)
-    for r in table.records:
-        signed = r.get("signed_on")
-        try:
-            signed_text = format_date_be(parse_date(signed)) if signed not in (None, "") else ""
-        except ParseError:
-            signed_text = str(signed)
-        level = AGREEMENTS.column("level").choice_for(str(r.get("level") or ""))
-        report.agreements.append(Agreement(level.th if level else str(r.get("level") or ""), str(r.get("maker") or ""),
-                                           str(r.get("maker_position") or ""), str(r.get("receiver") or ""),
-                                           str(r.get("receiver_position") or ""), signed_text))
-    states = {c.key: c.th for c in CERTIFICATION}
-    for entry in compiled.office.results:
-        if entry.round:
-            counts = report.certification.setdefault(entry.round, {})
-            name = states.get(entry.certification, "ยังไม่ระบุ")
-            counts[name] = counts.get(name, 0) + 1
-    report.notes = [f"ขั้นตอนที่ {p.step.number}: {p.step.note}" for p in compiled.steps if p.step.note]
-    report.notes += [f"ตัวชี้วัด {e.kpi_id} รอบ {e.round}: คะแนนคณะกรรมการ {fmt(e.committee_score)} — {e.override_reason}"
-                     for e in compiled.office.results if e.committee_score is not None and e.override_reason]
-    return report
+from sheets_sync.report.content import FORMATS, ReportData, report_data
+from sheets_sync.workbook.operations import Backend
 
 
 def write_report(backend: Backend, output: Path, today: dt.date, round_: int | None = None) -> ReportData:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from sheets_sync.report import ReportData
+from sheets_sync.report.content import ReportData
 
 PASS_COLOUR, BAR_COLOUR, PLAN_COLOUR, ACTUAL_COLOUR = "#C00000", "#2E75B6", "#BDD7EE", "#2E75B6"
 

@@ -11,7 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from sheets_sync.report import (
+from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
     ReportData,
@@ -19,7 +20,6 @@ from sheets_sync.report import (
     kpi_rows,
     step_rows,
 )
-from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
 
 FONT = "TH Sarabun New"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import fontpkg_sarabun
 
-from sheets_sync.report import (
+from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
     ReportData,
@@ -16,7 +17,6 @@ from sheets_sync.report import (
     kpi_rows,
     step_rows,
 )
-from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

@@ -10,7 +10,8 @@ import fontpkg_sarabun
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from sheets_sync.report import (
+from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
     ReportData,
@@ -18,7 +19,6 @@ from sheets_sync.report import (
     kpi_rows,
     step_rows,
 )
-from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
 
 FAMILY = "Sarabun"
 

@@ -10,25 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sheets_sync.domain.model import METHOD_TH, Office, load_office
-from sheets_sync.domain.owners import OwnerLoad, owner_loads, rounds_ended
+from sheets_sync.domain.model import METHOD_TH
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.round_scores import (
     KpiScore,
-    RoundSummary,
-    compile_rounds,
-    rounds_with_results,
 )
 from sheets_sync.domain.schema import (
     OWNER_SUMMARY,
-    ROUND_NUMBERS,
     SCORE_SUMMARY,
     STEP_SUMMARY,
     Tab,
 )
 from sheets_sync.domain.scoring import Band, band_for, display
-from sheets_sync.domain.step_tracking import STATE_COLOURS, StepProgress, track_steps
+from sheets_sync.domain.step_tracking import STATE_COLOURS
 from sheets_sync.workbook.generated import rewrite_generated_tab
+from sheets_sync.workbook.office import Compiled, compile_office
 from sheets_sync.workbook.operations import (
     DATE_FORMAT,
     Backend,
@@ -47,16 +43,6 @@ class BuildOptions:
     today: dt.date = field(default_factory=dt.date.today)
     rounds: tuple[int, ...] | None = None  # None: rounds with results, and rounds already ended
     dry_run: bool = False
-
-
-@dataclass
-class Compiled:
-    office: Office
-    rounds: list[RoundSummary]
-    steps: list[StepProgress]
-    owners: list[OwnerLoad]
-    problems: list[Problem]  # rows that could not be scored: these set the exit code
-    today: dt.date
 
 
 @dataclass
@@ -79,18 +65,6 @@ class BuildReport:
     @property
     def problems(self) -> list[Problem]:
         return self.compiled.problems
-
-
-def compile_office(data: WorkbookData, today: dt.date, rounds: tuple[int, ...] | None = None) -> Compiled:
-    office = load_office(data)
-    if rounds is None:
-        ended = rounds_ended(office.settings.fiscal_year, today)
-        rounds = tuple(r for r in ROUND_NUMBERS if r in rounds_with_results(office) or r in ended)
-    summaries, problems = compile_rounds(office, rounds)
-    return Compiled(office, summaries, track_steps(office, today), owner_loads(office, summaries, today), problems, today)
-
-
-# --- the generated tabs' rows ----------------------------------------------------------------------
 
 
 def band_colour(band: Band | None, bands: list[Band], pass_score: Decimal) -> str:

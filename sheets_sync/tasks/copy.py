@@ -34,10 +34,9 @@ from sheets_sync.workbook.operations import (
     SheetLocale,
     Value,
     WorkbookData,
+    empty_default_tabs,
 )
 from sheets_sync.workbook.tables import map_header
-
-DEFAULT_TAB_NAMES = ("Sheet1", "แผ่น1", "แผ่นงาน1")
 
 
 @dataclass
@@ -88,10 +87,6 @@ def _dates_as_dates(title: str, grid: Grid) -> list[list[Value]]:
 
 def _at(row: list[Value], index: int) -> Value:
     return row[index] if index < len(row) else None
-
-
-def empty_default_tabs(data: WorkbookData) -> list[str]:
-    return [t for t, g in data.tabs.items() if t in DEFAULT_TAB_NAMES and g.last_row == 0]
 
 
 def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = False,

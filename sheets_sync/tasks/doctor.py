@@ -22,7 +22,8 @@ from sheets_sync.domain.thai import (
 )
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.tasks.build import compile_office, plan_build
+from sheets_sync.tasks.build import plan_build
+from sheets_sync.workbook.office import compile_office
 
 if TYPE_CHECKING:
     from sheets_sync.backends.google.backend import GoogleBackend

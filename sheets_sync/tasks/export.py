@@ -10,7 +10,7 @@ from typing import Any
 
 from sheets_sync.domain.round_scores import KpiScore
 from sheets_sync.domain.scoring import display
-from sheets_sync.tasks.build import Compiled
+from sheets_sync.workbook.office import Compiled
 
 
 def _number(value: Decimal | None) -> float | None:

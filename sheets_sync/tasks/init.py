@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sheets_sync.domain.calendar import fiscal_year_bounds, fiscal_year_of
 from sheets_sync.domain.schema import (
     GENERATED_TABS,
     INPUT_TABS,
@@ -26,14 +27,7 @@ from sheets_sync.domain.schema import (
     Tab,
 )
 from sheets_sync.domain.standard_steps import STANDARD_STEPS, planned_dates
-from sheets_sync.domain.thai import (
-    ParseError,
-    fiscal_year_bounds,
-    fiscal_year_of,
-    is_yes,
-    parse_date,
-    parse_integer,
-)
+from sheets_sync.domain.thai import ParseError, is_yes, parse_date, parse_integer
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import (
@@ -331,7 +325,7 @@ def run_init(backend: Backend, options: InitOptions) -> InitReport:
     _refuse_doubled_tabs(data)
     operations, report = plan_init(data, options)
     if options.drop_default_tab:
-        from sheets_sync.tasks.copy import empty_default_tabs
+        from sheets_sync.workbook.operations import empty_default_tabs
 
         operations += [DeleteTab(t) for t in empty_default_tabs(data)]
     report.target = backend.description

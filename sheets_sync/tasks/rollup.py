@@ -21,16 +21,16 @@ from typing import Callable
 
 from sheets_sync.backends.google.throttle import READS_PER_MINUTE
 from sheets_sync.backends.target import Target, TargetKind, parse_target
-from sheets_sync.domain.owners import rounds_ended
+from sheets_sync.domain.calendar import rounds_ended
 from sheets_sync.domain.problems import Severity
 from sheets_sync.domain.schema import ROLLUP, ROLLUP_FAILURES, SCORE_FORMAT, normalize
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.tasks.build import compile_office
 from sheets_sync.tasks.validate import ValidateOptions, validate
 from sheets_sync.workbook.generated import rewrite_generated_tab
+from sheets_sync.workbook.office import compile_office
 from sheets_sync.workbook.operations import Backend, Value, WorkbookData
 
 CODE_HEADERS = ("office_code", "code", "รหัสเขต", "รหัส")

@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sheets_sync.domain.model import Office, kpi_id_text, load_office
+from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
+from sheets_sync.domain.model import Office, kpi_id_text
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.round_scores import leaves_of
 from sheets_sync.domain.schema import (
@@ -41,15 +42,14 @@ from sheets_sync.domain.scoring import (
 from sheets_sync.domain.step_tracking import StepState, track
 from sheets_sync.domain.thai import (
     ParseError,
-    fiscal_year_bounds,
     format_date_be,
     parse_date,
     parse_integer,
     parse_level,
     parse_number,
-    round_end,
     typed_short_year,
 )
+from sheets_sync.workbook.office import load_office
 from sheets_sync.workbook.operations import Value, WorkbookData, a1
 from sheets_sync.workbook.tables import Record, Table, loose_value, read_table
 

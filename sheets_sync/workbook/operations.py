@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol, Sequence, Union
 
+from sheets_sync.domain.cell import Value
 from sheets_sync.domain.schema import Tab, find_title
 from sheets_sync.domain.thai import to_serial
 
@@ -21,7 +22,6 @@ from sheets_sync.domain.thai import to_serial
 DATE_FORMAT = "date"
 INPUT_DATE_FORMAT = "input-date"
 
-Value = Union[str, int, float, Decimal, dt.date, dt.datetime, bool, None]
 
 
 def column_letter(col: int) -> str:
@@ -261,3 +261,11 @@ class Backend(Protocol):
     def read(self) -> WorkbookData: ...
 
     def apply(self, operations: Sequence[Operation]) -> ApplyResult: ...
+
+
+# the empty first tab a new spreadsheet comes with, in English and Thai Google / Excel / LibreOffice
+DEFAULT_TAB_NAMES = ("Sheet1", "แผ่น1", "แผ่นงาน1")
+
+
+def empty_default_tabs(data: WorkbookData) -> list[str]:
+    return [t for t, g in data.tabs.items() if t in DEFAULT_TAB_NAMES and g.last_row == 0]
