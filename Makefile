@@ -20,6 +20,8 @@ demo: $(STAMP)
 	$(BIN)/sheets-sync demo --dir demo
 
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -29,7 +29,7 @@ from .render import render_build
 @click.option("--wait", type=click.FloatRange(0), default=30, show_default=True,
               help="รอการสรุปผลอื่นกี่วินาที / seconds to wait for another build's lock before giving up.")
 @log_json_option
-def build_command(sheet: str | None, round_: str | None, today: dt.date | None, dry_run: bool, quiet: bool,
+def build_command(sheet: str | None, round_: str | None, today: dt.date, dry_run: bool, quiet: bool,
                   wait: float, log_json: str | None) -> None:
     """สรุปผลลงแท็บสรุป / Compile the summary tabs from the staff's entries.
 
@@ -46,7 +46,7 @@ def build_command(sheet: str | None, round_: str | None, today: dt.date | None, 
     with RunRecord("build", log_json) as record:
         target, backend = backend_for(sheet)
         record.fields["target"] = str(target)
-        options = BuildOptions(today or dt.date.today(), (int(round_),) if round_ else None, dry_run)
+        options = BuildOptions(today, (int(round_),) if round_ else None, dry_run)
         with workbook_lock(target, wait):
             report = run_build(backend, options)
         code = ExitCode.BUILT_WITH_PROBLEMS if report.problems else ExitCode.OK

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import sys
 import traceback
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 import click
 
 from sheets_sync.backends.target import Target, open_backend, resolve_target
+from sheets_sync.config import config
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -48,7 +48,7 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a scheduled run
-            if os.environ.get("SHEETS_SYNC_DEBUG"):
+            if config().debug:
                 raise
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             fail("ผิดพลาดที่ไม่คาดคิด (ตั้ง SHEETS_SYNC_DEBUG=1 เพื่อดูรายละเอียด)",
@@ -126,7 +126,7 @@ def be(day: dt.date | None) -> str:
 
 
 today_option = click.option(
-    "--today", type=ThaiDate(), default=None,
+    "--today", type=ThaiDate(), default=None, callback=lambda ctx, param, value: value or config().today,
     help="ถือว่าวันนี้คือวันที่ / take this day as today, e.g. 20/7/2570 (for reports and tests).")
 
 round_option = click.option(

@@ -14,7 +14,7 @@ from .common import backend_for, sheet_option, today_option
 @click.command("doctor")
 @sheet_option
 @today_option
-def doctor_command(sheet: str | None, today: dt.date | None) -> None:
+def doctor_command(sheet: str | None, today: dt.date) -> None:
     """ตรวจการเชื่อมต่อกับ Google Sheet จริง / The live check of a real Google Sheet, before the first real run.
 
     Says which identity sheets-sync uses and its scopes, whether the sheet is reachable and editable, its
@@ -34,7 +34,7 @@ def doctor_command(sheet: str | None, today: dt.date | None) -> None:
     if target.kind is not TargetKind.GOOGLE:
         raise SheetsSyncError(ExitCode.USAGE, "doctor ตรวจ Google Sheet เท่านั้น โปรดระบุ --sheet URL",
                               "doctor checks a Google Sheet: give --sheet URL")
-    report = run_doctor(backend, today or dt.date.today())  # type: ignore[arg-type]
+    report = run_doctor(backend, today)  # type: ignore[arg-type]  # a Google target, checked above
     identity = report.identity
     lines = ["sheets-sync doctor", f"sheet: {report.sheet}"]
     if identity is not None:

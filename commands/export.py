@@ -18,7 +18,7 @@ from .common import backend_for, round_option, sheet_option, today_option
               help="ไฟล์ที่เขียน / file to write (default: stdout).")
 @round_option
 @today_option
-def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str | None, today: dt.date | None) -> None:
+def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str | None, today: dt.date) -> None:
     """ส่งออกผลคะแนนสำหรับระบบอื่น / Export the compiled results as JSON or CSV.
 
     Reads the workbook once and writes nothing to it. Numbers are rounded to 4 decimals half-up; `score` is
@@ -31,7 +31,7 @@ def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str
       sheets-sync export --format csv --round 6 > round6.csv
     """
     _, backend = backend_for(sheet)
-    compiled = compile_office(backend.read(), today or dt.date.today(), (int(round_),) if round_ else None)
+    compiled = compile_office(backend.read(), today, (int(round_),) if round_ else None)
     text = to_json(compiled) if fmt == "json" else to_csv(compiled)
     if output is None:
         click.echo(text, nl=False)

@@ -17,7 +17,7 @@ from .common import backend_for, say, sheet_option, today_option
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="ไฟล์รายงาน .docx, .pdf หรือ .html / the report file; its ending picks the format.")
 @today_option
-def report_command(sheet: str | None, round_: str | None, output: Path, today: dt.date | None) -> None:
+def report_command(sheet: str | None, round_: str | None, output: Path, today: dt.date) -> None:
     """เขียนเอกสารรายงานผลการปฏิบัติราชการ / Write the year's performance report (step 10).
 
     Cover, the agreement parties, a table per round in the official layout with the office result and
@@ -29,5 +29,5 @@ def report_command(sheet: str | None, round_: str | None, output: Path, today: d
       sheets-sync report --round 9 --output report.pdf --today 20/7/2570
     """
     _, backend = backend_for(sheet)
-    data = write_report(backend, output, today or dt.date.today(), int(round_) if round_ else None)
+    data = write_report(backend, output, today, int(round_) if round_ else None)
     say(f"เขียนรายงานรอบ {data.round} เดือนแล้ว: {output}", f"wrote the round-{data.round} report: {output}")

@@ -27,7 +27,7 @@ from .common import backend_for, say, session, sheet_option, today_option
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path(".sheets-sync/rollup-cache.json"), show_default=True,
               help="ที่เก็บผลที่อ่านแล้ว / where the offices read so far are kept for --resume.")
-def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date | None, resume: bool, cache_path: Path) -> None:
+def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date, resume: bool, cache_path: Path) -> None:
     """รวมผลหลายเขตในสมุดงานเดียว / One view over many offices' workbooks.
 
     Reads each office's workbook with one request, paced under Google's quota (60 reads a minute), and
@@ -57,7 +57,7 @@ def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date | None, 
             remaining = len(offices) - counts["done"]
             bar.update(1, f"ล้มเหลว {counts['failed']} เหลือ {remaining} (failed {counts['failed']}, remaining {remaining})")
 
-        report = run_rollup(offices, lambda t: open_backend(t, credentials), target, today or dt.date.today(),
+        report = run_rollup(offices, lambda t: open_backend(t, credentials), target, today,
                             cache, progress)
     say(f"อ่านได้ {len(report.summaries) - len(report.failed)} เขต อ่านไม่ได้ {len(report.failed)} เขต "
         f"จากแคช {report.from_cache} เขต ใช้เวลา {report.seconds:.0f} วินาที",

@@ -15,7 +15,7 @@ from .render import render_rounds
 @click.command("status")
 @sheet_option
 @today_option
-def status_command(sheet: str | None, today: dt.date | None) -> None:
+def status_command(sheet: str | None, today: dt.date) -> None:
     """ภาพรวมสถานะในหน้าจอ / A terminal dashboard: late steps, missing results, office result.
 
     Reads the workbook once and writes nothing.
@@ -25,7 +25,7 @@ def status_command(sheet: str | None, today: dt.date | None) -> None:
       sheets-sync status --sheet demo/workbook.xlsx --today 20/7/2570
     """
     _, backend = backend_for(sheet)
-    compiled = compile_office(backend.read(), today or dt.date.today())
+    compiled = compile_office(backend.read(), today)
     settings = compiled.office.settings
     click.secho(f"{settings.office_name}  ปีงบประมาณ {settings.fiscal_year}  ณ {be(compiled.today)}", bold=True)
     click.secho("\nผลคะแนน / office result", bold=True)

@@ -24,7 +24,7 @@ from .render import render_validate
               help="รายงานค่าที่พิมพ์แบบหลวม ๆ ด้วย / also report loosely typed values (Thai digits, ร้อยละ, "
                    "BE date text) as info.")
 @today_option
-def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, today: dt.date | None) -> None:
+def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, today: dt.date) -> None:
     """ตรวจข้อมูลที่บุคลากรกรอก / Check every entry and point at the exact cell.
 
     Collects every problem in one pass, each with severity, tab, cell, the row's key and a message in Thai
@@ -37,7 +37,7 @@ def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, tod
       sheets-sync validate --write        # problems into ตรวจสอบข้อมูล, notes on the cells
     """
     _, backend = backend_for(sheet)
-    report = run_validate(backend, ValidateOptions(today or dt.date.today(), strict), write)
+    report = run_validate(backend, ValidateOptions(today, strict), write)
     if fmt == "json":
         click.echo(json.dumps({
             "target": report.target,

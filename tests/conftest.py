@@ -92,7 +92,8 @@ def person_types(backend, writes: list) -> None:
     with USER_ENTERED, parsed by the sheet's locale as Google parses typing; on .xlsx the text goes in as
     typed, which is what a file keeps of typing that Excel did not turn into a number or a date."""
     from sheets_sync.backends.google.backend import GoogleBackend
-    from sheets_sync.workbook.operations import WriteCells, column_letter, quote_title
+    from sheets_sync.domain.cell import column_letter
+    from sheets_sync.workbook.operations import WriteCells, quote_title
 
     texts = [WriteCells(op.tab, op.row, op.col, tuple(tuple(as_typed(v) if not isinstance(v, (int, float)) or
                                                              isinstance(v, bool) else v for v in row)

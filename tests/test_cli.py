@@ -77,3 +77,30 @@ def test_the_readme_documents_every_tab_and_column():
                 assert f"| {col.th} | `{col.key}` |" in readme, (tab.key, col.key)
     for setting in SETTINGS_DECLARED:
         assert f"| `{setting.key}` |" in readme
+
+
+def test_every_environment_variable_is_declared_once_and_documented():
+    from sheets_sync.config import variables_table
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert variables_table() in readme
+    code = "\n".join(p.read_text(encoding="utf-8") for folder in ("sheets_sync", "commands")
+                     for p in (Path(__file__).parent.parent / folder).rglob("*.py") if p.name != "config.py")
+    assert "os.environ" not in code and "getenv(" not in code  # config.py is the only reader
+
+
+def test_a_bad_environment_value_names_the_variable_and_exits_with_the_usage_code(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHEETS_SYNC_RETRY_ATTEMPTS", "six")
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", "127.0.0.1:9")
+    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path))
+    outcome = cli("status", "--sheet", "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms")
+    assert outcome.exit_code == ExitCode.USAGE
+    assert "SHEETS_SYNC_RETRY_ATTEMPTS='six'" in outcome.stderr
+
+
+def test_the_day_can_be_fixed_for_every_command_in_one_place(tmp_path, monkeypatch):
+    from .conftest import kpi, office_workbook, result
+
+    path = office_workbook(tmp_path / "office.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
+    monkeypatch.setenv("SHEETS_SYNC_TODAY", "1/4/2570")
+    assert "ณ 1 เม.ย. 2570" in cli("status", "--sheet", str(path)).output

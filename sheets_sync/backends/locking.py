@@ -7,7 +7,6 @@ killed with kill -9 never leaves a lock that blocks the next run.
 from __future__ import annotations
 
 import hashlib
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +14,7 @@ from typing import Iterator
 from filelock import FileLock, Timeout
 
 from sheets_sync.backends.target import Target, TargetKind
+from sheets_sync.config import config
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 
@@ -23,7 +23,7 @@ def lock_path(target: Target) -> Path:
     if target.kind is TargetKind.XLSX:
         path = Path(target.location)
         return path.with_name(f".{path.name}.lock")
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sheets-sync"
+    cache = config().cache_dir
     return cache / f"{hashlib.sha256(target.location.encode()).hexdigest()[:16]}.lock"
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import enum
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sheets_sync.config import Config
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import Backend
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 DEFAULT_SHEET = "workbook.xlsx"
 ENV_VAR = "SHEETS_SYNC_SHEET"
-CONFIG_FILE = "sheets-sync.toml"
 
 _URL_KEY = re.compile(r"https?://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]{25,}")
@@ -61,25 +60,16 @@ def parse_target(text: str, source: str = "option", base: Path | None = None) ->
 
 
 def resolve_target(option: str | None, cwd: Path | None = None, environ: dict[str, str] | None = None) -> Target:
-    cwd = cwd or Path.cwd()
-    environ = dict(os.environ) if environ is None else environ
+    settings = Config(environ, cwd)
     if option:
         return parse_target(option, "option")
-    if environ.get(ENV_VAR):
-        return parse_target(environ[ENV_VAR], "environment")
-    config = cwd / CONFIG_FILE
-    if config.is_file():
-        try:
-            settings = tomllib.loads(config.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SheetsSyncError(
-                ExitCode.USAGE,
-                f"อ่าน {config} ไม่ได้: {exc}",
-                f"cannot read {config}: {exc}",
-            ) from exc
-        if isinstance(settings.get("sheet"), str):
-            return parse_target(settings["sheet"], "config", base=cwd)
-    return parse_target(str(cwd / DEFAULT_SHEET), "default")
+    from_environment = settings.text(ENV_VAR)
+    if from_environment:
+        return parse_target(from_environment, "environment")
+    from_file = settings.sheet_from_file()
+    if from_file:
+        return parse_target(from_file, "config", base=settings.cwd)
+    return parse_target(str(settings.cwd / DEFAULT_SHEET), "default")
 
 
 def _google_http(credentials: str | None):  # -> GoogleHttp

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.domain.cell import column_letter
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import (
@@ -45,7 +46,6 @@ from sheets_sync.workbook.operations import (
     Value,
     WorkbookData,
     WriteCells,
-    column_letter,
     quote_title,
     same_value,
     trimmed,
@@ -69,13 +69,15 @@ class _CalamineUnavailable(Exception):
     pass
 
 
-def _from_calamine(value: Value) -> Value:
+def _from_calamine(value: object) -> Value:
     """calamine gives every number as a float and a blank as ''; openpyxl gives 3 for 3 and None for blank."""
     if value == "":
         return None
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
-    return _as_read(value)
+    if isinstance(value, (str, int, float, dt.date, bool)):  # dt.datetime is a dt.date
+        return _as_read(value)
+    return str(value)  # a time of day or a duration: kept as the text it shows
 
 
 def _as_read(value: Value) -> Value:

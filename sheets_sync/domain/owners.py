@@ -38,7 +38,8 @@ def owner_loads(office: Office, summaries: list[RoundSummary], today: dt.date) -
             if round_ in ended and summary is not None:
                 load.missing[round_] = sum(1 for r in summary.missing if r.kpi.owner == load.person_id)
         if latest is not None:
-            scores = [r.score_used for r in latest.rows if r.counted and r.kpi.owner == load.person_id]
+            scores = [r.score_used for r in latest.rows
+                      if r.counted and r.kpi.owner == load.person_id and r.score_used is not None]
             if scores:
-                load.average_score = sum(scores, Decimal(0)) / len(scores)  # type: ignore[arg-type]
+                load.average_score = sum(scores, Decimal(0)) / len(scores)
     return [load for load in loads.values() if load.owned or load.supervised]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sheets_sync.domain.cell import Value, a1
 from sheets_sync.domain.model import Kpi, Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import RESULTS, ROUND_NUMBERS
@@ -25,7 +26,6 @@ from sheets_sync.domain.scoring import (
     weighted_mean,
 )
 from sheets_sync.domain.thai import ParseError, parse_level, parse_number
-from sheets_sync.workbook.operations import Value, a1
 
 
 @dataclass

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from sheets_sync.domain.cell import Value
+
 
 class ColumnType(enum.Enum):
     TEXT = "text"
@@ -102,7 +104,7 @@ class Setting:
     key: str
     th: str
     type: ColumnType
-    default: object = None
+    default: Value = None
     en: str = ""
 
 

@@ -194,10 +194,10 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return date_cell_as_meant(value)
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        day = serial_date(value)
-        if day is None:
+        serial = serial_date(value)
+        if serial is None:
             raise ParseError(f"not a date: {value!r}")
-        return date_cell_as_meant(day)
+        return date_cell_as_meant(serial)
     if not isinstance(value, str):
         raise ParseError(f"not a date: {value!r}")
     text = _clean(value)
@@ -208,9 +208,9 @@ def parse_date(value: object) -> dt.date:
         if m := _NUMERIC_DATE.fullmatch(text):
             return dt.date(year_to_ce(int(m[3]), len(m[3])), int(m[2]), int(m[1]))
         if m := _NAMED_DATE.fullmatch(text):
-            month = _month_from_name(m[2].strip())
-            if month is not None:
-                return dt.date(year_to_ce(int(m[3]), len(m[3])), month, int(m[1]))
+            named = _month_from_name(m[2].strip())
+            if named is not None:
+                return dt.date(year_to_ce(int(m[3]), len(m[3])), named, int(m[1]))
     except ValueError as exc:  # day 31 of a 30-day month, month 13 …
         raise ParseError(f"not a date: {value!r}") from exc
     raise ParseError(f"not a date: {value!r}")

@@ -38,7 +38,7 @@ def office_result_chart(report: ReportData) -> bytes:
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
     rounds = [s for s in report.compiled.rounds if s.office_result is not None]
     labels = [f"รอบ {s.round} เดือน" for s in rounds]
-    values = [float(s.office_result) for s in rounds]
+    values = [float(s.office_result) for s in rounds if s.office_result is not None]
     bars = ax.bar(labels, values, color=BAR_COLOUR, width=0.5)
     for bar, value in zip(bars, values):
         ax.text(bar.get_x() + bar.get_width() / 2, value + 0.08, f"{value:.4f}", ha="center", fontsize=10)
@@ -59,7 +59,7 @@ def kpi_score_chart(report: ReportData) -> bytes:
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
     width = 0.8 / max(len(rounds), 1)
     for i, summary in enumerate(rounds):
-        scores = {r.kpi.kpi_id: float(r.score_used) for r in summary.rows if r.counted}
+        scores = {r.kpi.kpi_id: float(r.score_used) for r in summary.rows if r.counted and r.score_used is not None}
         ax.bar([x + i * width for x in range(len(ids))], [scores.get(k, 0) for k in ids], width,
                label=f"รอบ {summary.round} เดือน")
     ax.set_xticks([x + width * (len(rounds) - 1) / 2 for x in range(len(ids))], ids)

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -43,7 +44,7 @@ def _font(style_or_run, size: float | None = None, bold: bool | None = None) -> 
         size_cs.set(qn("w:val"), str(int(size * 2)))
 
 
-def _table(document: Document, header: list[str], rows: list[list[str]], size: float = 12) -> None:
+def _table(document: DocxDocument, header: list[str], rows: list[list[str]], size: float = 12) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
@@ -56,7 +57,7 @@ def _table(document: Document, header: list[str], rows: list[list[str]], size: f
             _font(cell.paragraphs[0].add_run(str(text)), size)
 
 
-def _heading(document: Document, text: str, size: float = 18) -> None:
+def _heading(document: DocxDocument, text: str, size: float = 18) -> None:
     paragraph = document.add_paragraph()
     _font(paragraph.add_run(text), size, True)
 
@@ -102,4 +103,4 @@ def write_docx(report: ReportData, path: Path) -> None:
         _heading(document, "หมายเหตุ")
         for note in report.notes:
             _font(document.add_paragraph().add_run(note), 14)
-    document.save(path)
+    document.save(str(path))

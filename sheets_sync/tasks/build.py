@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sheets_sync.config import config
 from sheets_sync.domain.model import METHOD_TH
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.round_scores import (
@@ -40,7 +41,7 @@ FAIL_COLOUR, PASS_COLOUR, GOOD_COLOURS = "FFC7CE", "FFEB9C", ("C6EFCE", "A9D08E"
 
 @dataclass
 class BuildOptions:
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=lambda: config().today)
     rounds: tuple[int, ...] | None = None  # None: rounds with results, and rounds already ended
     dry_run: bool = False
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Mapping
 
+from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, fiscal_year_of
 from sheets_sync.domain.schema import (
     GENERATED_TABS,
@@ -61,7 +63,7 @@ class InitOptions:
     fiscal_year: int | None = None
     start_date: dt.date | None = None
     office_name: str | None = None
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=lambda: config().today)
     drop_default_tab: bool = False  # a spreadsheet just created: its empty "Sheet1" goes once the tabs exist
 
 
@@ -92,7 +94,7 @@ def _used_width(data: WorkbookData, title: str) -> int:
     return max((i + 1 for row in rows for i, v in enumerate(row) if v not in (None, "")), default=0)
 
 
-def _row_writes(title: str, row: int, cells: dict[int, Value], guarded: bool) -> list[WriteCells]:
+def _row_writes(title: str, row: int, cells: Mapping[int, Value], guarded: bool) -> list[WriteCells]:
     """One WriteCells per run of adjacent columns; guarded writes only land on cells still blank."""
     writes: list[WriteCells] = []
     run: list[int] = []
@@ -106,7 +108,7 @@ def _row_writes(title: str, row: int, cells: dict[int, Value], guarded: bool) ->
     return writes
 
 
-def _write_run(title: str, row: int, run: list[int], cells: dict[int, Value], guarded: bool) -> WriteCells:
+def _write_run(title: str, row: int, run: list[int], cells: Mapping[int, Value], guarded: bool) -> WriteCells:
     values = (tuple(cells[c] for c in run),)
     expect = (tuple(None for _ in run),) if guarded else None
     return WriteCells(title, row, run[0], values, expect)

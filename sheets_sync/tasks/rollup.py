@@ -215,7 +215,10 @@ def plan_rollup(existing: set[str], summaries: list[OfficeSummary]) -> list:
     ranked = sorted(read, key=lambda s: (s.latest is None, -(s.latest or 0), s.code))
     rows: list[tuple[Value, ...]] = [tuple(c.th for c in ROLLUP.columns)]
     for rank, s in enumerate(ranked, start=1):
-        number = lambda r: Decimal(s.results[r]) if s.results.get(r) is not None else None  # noqa: E731
+        def number(r: str, s: OfficeSummary = s) -> Decimal | None:
+            value = s.results.get(r)
+            return Decimal(value) if value is not None else None
+
         rows.append((rank if s.latest is not None else None, s.code, s.name, s.fiscal_year or None, number("6"),
                      number("9"), number("12"), s.band, s.steps_late, s.results_missing, s.validation_errors, s.sheet))
     failures: list[tuple[Value, ...]] = [tuple(c.th for c in ROLLUP_FAILURES.columns)]

@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.errors import SheetsSyncError
@@ -40,7 +41,7 @@ def _json_value(value: object) -> object:
     return value
 
 
-def tab_checksum(rows: list[list[object]], notes: dict[tuple[int, int], str]) -> str:
+def tab_checksum(rows: Sequence[Sequence[object]], notes: dict[tuple[int, int], str]) -> str:
     """The same content gives the same checksum on every backend: dates as ISO days, 3.0 as 3."""
     payload = {"rows": [[_json_value(v) for v in row] for row in rows],
                "notes": sorted([r, c, text] for (r, c), text in notes.items())}

@@ -246,10 +246,11 @@ def _duplicate_keys(tables: dict[str, Table], out: _Collector) -> None:
 
 def _weights(office: Office, table: Table, out: _Collector) -> None:
     leaves = [k for k in leaves_of(office) if k.weight is not None]
-    if not leaves:
+    weights = [k.weight for k in leaves if k.weight is not None]
+    if not weights:
         return
-    total = sum((k.weight for k in leaves), Decimal(0))  # type: ignore[misc]
-    scale = weight_scale(k.weight for k in leaves)  # type: ignore[misc]
+    total = sum(weights, Decimal(0))
+    scale = weight_scale(weights)
     if total != scale:
         first = min(leaves, key=lambda k: k.row)
         out.add(Severity.ERROR, "kpis.weights_total", table, a1(table.title or KPIS.th, first.row, table.columns.get("weight", 1)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sheets_sync.config import config
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import INPUT_TABS, PROBLEMS
 from sheets_sync.tasks.validate import ValidateOptions, validate
@@ -31,7 +32,7 @@ class ValidateReport:
     problems: list[Problem]
     written: bool = False
     marked_cells: int = 0
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=lambda: config().today)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)

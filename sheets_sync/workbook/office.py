@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, TypeVar
 
+from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, fiscal_year_of, rounds_ended
 from sheets_sync.domain.model import (
     Kpi,
@@ -167,13 +168,13 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
     settings.office_code = _text(entries["office_code"].value) if "office_code" in entries else ""
     settings.start_date = parsed("start_date", parse_date, "วันที่", "a date")
     settings.fiscal_year = parsed("fiscal_year", _be_year, "ปี พ.ศ. (เช่น 2570)", "a BE year (e.g. 2570)") or fiscal_year_of(
-        settings.start_date or dt.date.today())
+        settings.start_date or config().today)
     if settings.start_date is None:
         settings.start_date = fiscal_year_bounds(settings.fiscal_year)[0]
     settings.pass_score = parsed("pass_score", parse_number, "ตัวเลข", "a number") or Decimal(3)
     floor = parsed("below_level1_score", parse_number, "0 หรือ 1", "0 or 1")
     settings.floor = floor if floor in (Decimal(0), Decimal(1)) else Decimal(1)
-    bands = parsed("bands", parse_bands, "ช่วงระดับผล (คะแนนต่ำสุด:ชื่อ;…)", "bands (lowest score:name;…)")
+    bands = parsed("bands", lambda value: parse_bands(str(value)), "ช่วงระดับผล (คะแนนต่ำสุด:ชื่อ;…)", "bands (lowest score:name;…)")
     if bands:
         settings.bands = bands
     for round_ in ROUND_NUMBERS:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol, Sequence, Union
 
-from sheets_sync.domain.cell import Value
+from sheets_sync.domain.cell import Value, a1
 from sheets_sync.domain.schema import Tab, find_title
 from sheets_sync.domain.thai import to_serial
 
@@ -24,25 +24,11 @@ INPUT_DATE_FORMAT = "input-date"
 
 
 
-def column_letter(col: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def quote_title(title: str) -> str:
     """A tab title as it must stand in an A1 reference; Thai titles are always quoted to be safe."""
     if title.isascii() and title.replace("_", "").isalnum():
         return title
     return "'" + title.replace("'", "''") + "'"
-
-
-def a1(title: str, row: int, col: int) -> str:
-    """`ตัวชี้วัด!F7`-style reference as staff read it (unquoted; problems name cells this way)."""
-    return f"{title}!{column_letter(col)}{row}"
 
 
 def same_value(found: Value, expected: Value) -> bool:
@@ -254,7 +240,10 @@ class Backend(Protocol):
     """What every workbook backend offers; see backends/ for the implementations."""
 
     description: str
-    requests: int  # API requests made so far (0 for a local file)
+
+    @property
+    def requests(self) -> int:  # API requests made so far (0 for a local file)
+        ...
 
     def exists(self) -> bool: ...
 

@@ -119,7 +119,7 @@ def append_rows(data: WorkbookData, tab: Tab, rows: list[dict[str, Value]]) -> l
     width = max(table.columns.values())
     writes = []
     for offset, row in enumerate(rows):
-        values = [None] * width
+        values: list[Value] = [None] * width
         for key, value in row.items():
             values[table.columns[key] - 1] = value
         writes.append(WriteCells(table.title, first + offset, 1, (tuple(values),)))

@@ -20,6 +20,7 @@ from typing import Sequence
 
 from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split
 from sheets_sync.backends.google.http import GoogleHttp
+from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import from_serial
 from sheets_sync.workbook.operations import (
     ApplyResult,
@@ -29,7 +30,6 @@ from sheets_sync.workbook.operations import (
     Value,
     WorkbookData,
     WriteCells,
-    column_letter,
     quote_title,
     same_value,
     trimmed,

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sheets_sync.backends.google.http import encode_body
+from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import BE_OFFSET, format_date_be, to_serial
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -32,7 +33,6 @@ from sheets_sync.workbook.operations import (
     StyleHeader,
     Value,
     WriteCells,
-    column_letter,
     quote_title,
 )
 

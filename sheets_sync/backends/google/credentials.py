@@ -9,7 +9,6 @@ With $SHEETS_EMULATOR_HOST set, requests go to that emulator over plain HTTP and
 from __future__ import annotations
 
 import json
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
+from sheets_sync.config import config
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 
@@ -26,7 +26,7 @@ GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com", "
 
 
 def gspread_dir() -> Path:
-    return Path(os.environ.get("GSPREAD_CONFIG_DIR", Path.home() / ".config" / "gspread"))
+    return config().path("GSPREAD_CONFIG_DIR") or Path.home() / ".config" / "gspread"
 
 
 class EmulatorAdapter(HTTPAdapter):
@@ -133,7 +133,7 @@ def _impersonated_email(info: dict) -> str | None:
 
 
 def credentials_file(option: str | None) -> Path | None:
-    for candidate in (option, os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")):
+    for candidate in (option, config().text("GOOGLE_APPLICATION_CREDENTIALS")):
         if candidate:
             path = Path(candidate).expanduser()
             if not path.is_file():
@@ -153,8 +153,9 @@ def google_session(option: str | None) -> tuple[requests.Session, str, Identity]
     them as the owner's); with a credentials file named too, its tokens come from the emulator's token endpoint,
     so tests exercise the real OAuth flows over HTTP.
     """
-    host = os.environ.get(EMULATOR_ENV)
-    named = option or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    settings = config()
+    host = settings.text(EMULATOR_ENV)
+    named = option or settings.text("GOOGLE_APPLICATION_CREDENTIALS")
     if host and not named:
         return emulator_session(host), f"emulator-{host.replace(':', '-')}", Identity("emulator", "owner")
     from google.auth.transport.requests import AuthorizedSession, Request
@@ -179,8 +180,8 @@ def google_session(option: str | None) -> tuple[requests.Session, str, Identity]
     if host:
         session = emulator_session(host)
         authorized = AuthorizedSession(creds, auth_request=Request(session))
-        for google in GOOGLE_HOSTS:
-            authorized.mount(google, EmulatorAdapter(host))
+        for base in GOOGLE_HOSTS:
+            authorized.mount(base, EmulatorAdapter(host))
     else:
         authorized = AuthorizedSession(creds)
     name = identity.email or (path.stem if path else "application-default")

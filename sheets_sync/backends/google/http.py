@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from gspread.urls import (
 from sheets_sync.backends.google.credentials import Identity
 from sheets_sync.backends.google.errors import error_body, explain, refresh_failed
 from sheets_sync.backends.google.throttle import Throttle
+from sheets_sync.config import config
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 
@@ -51,10 +51,11 @@ class RetryPolicy:
     @classmethod
     def from_env(cls) -> "RetryPolicy":
         policy = cls()
-        policy.base = float(os.environ.get("SHEETS_SYNC_RETRY_BASE", policy.base))
-        policy.total = float(os.environ.get("SHEETS_SYNC_RETRY_TOTAL", policy.total))
-        policy.attempts = int(os.environ.get("SHEETS_SYNC_RETRY_ATTEMPTS", policy.attempts))
-        read_timeout = float(os.environ.get("SHEETS_SYNC_TIMEOUT", policy.timeout[1]))
+        settings = config()
+        policy.base = settings.number("SHEETS_SYNC_RETRY_BASE", policy.base)
+        policy.total = settings.number("SHEETS_SYNC_RETRY_TOTAL", policy.total)
+        policy.attempts = int(settings.number("SHEETS_SYNC_RETRY_ATTEMPTS", policy.attempts))
+        read_timeout = settings.number("SHEETS_SYNC_TIMEOUT", policy.timeout[1])
         policy.timeout = (min(policy.timeout[0], read_timeout), read_timeout)
         return policy
 
@@ -93,6 +94,7 @@ class GoogleHttp:
             self.throttle.acquire(kind)
             record.attempts += 1
             retry_after: float | None = None
+            failure: BaseException
             try:
                 return send()
             except APIError as exc:

@@ -14,6 +14,8 @@ from typing import Callable
 
 from filelock import FileLock
 
+from sheets_sync.config import config
+
 READS_PER_MINUTE = 60
 WRITES_PER_MINUTE = 60
 # A slot is stamped when a request leaves; Google counts it when it arrives.  A second of margin keeps the two
@@ -22,10 +24,8 @@ WINDOW = 61.0
 
 
 def default_dir() -> Path:
-    configured = os.environ.get("SHEETS_SYNC_THROTTLE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sheets-sync"
+    settings = config()
+    return settings.path("SHEETS_SYNC_THROTTLE_DIR") or settings.cache_dir
 
 
 class Throttle:
@@ -36,11 +36,12 @@ class Throttle:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{name}.json"
         self.lock = FileLock(str(self.path) + ".lock")
+        settings = config()
         self.limits = {
-            "read": reads or int(os.environ.get("SHEETS_SYNC_READS_PER_MINUTE", READS_PER_MINUTE)),
-            "write": writes or int(os.environ.get("SHEETS_SYNC_WRITES_PER_MINUTE", WRITES_PER_MINUTE)),
+            "read": reads or int(settings.number("SHEETS_SYNC_READS_PER_MINUTE", READS_PER_MINUTE)),
+            "write": writes or int(settings.number("SHEETS_SYNC_WRITES_PER_MINUTE", WRITES_PER_MINUTE)),
         }
-        self.window = window or float(os.environ.get("SHEETS_SYNC_QUOTA_WINDOW", WINDOW))
+        self.window = window or settings.number("SHEETS_SYNC_QUOTA_WINDOW", WINDOW)
         self.clock = clock
         self.sleep = sleep
         self.waited = 0.0

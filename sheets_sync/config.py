@@ -1,0 +1,147 @@
+"""The one reader of the environment and of `sheets-sync.toml`: every setting the tool takes from outside a
+command's options, declared once here with its default and meaning (README's table is made from it).
+
+A bad value names its variable and stops the command with the usage exit code; nothing else in the code reads
+`os.environ`.  `today` lives here too, so a scheduled run and a test can fix the day in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+
+CONFIG_FILE = "sheets-sync.toml"
+
+
+def _positive_int(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise ValueError(text)
+    return number
+
+
+def _positive_float(text: str) -> float:
+    number = float(text)
+    if not number > 0:
+        raise ValueError(text)
+    return number
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() not in ("", "0", "no", "false")
+
+
+def _day(text: str) -> dt.date:
+    from sheets_sync.domain.thai import parse_date
+
+    return parse_date(text)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    parse: Callable[[str], object]
+    default: str  # as the README shows it
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("SHEETS_SYNC_SHEET", str, "—", "the workbook when `--sheet` is not given (then `sheet` in "
+             "sheets-sync.toml, then workbook.xlsx)"),
+    Variable("SHEETS_SYNC_TODAY", _day, "the computer's date", "take this day as today, e.g. 2027-04-01 or "
+             "1/4/2570 (a command's `--today` wins)"),
+    Variable("GOOGLE_APPLICATION_CREDENTIALS", str, "—", "a Google credentials file (`--credentials` wins)"),
+    Variable("GSPREAD_CONFIG_DIR", Path, "~/.config/gspread", "where gspread's own credential files are looked for"),
+    Variable("SHEETS_SYNC_READS_PER_MINUTE", _positive_int, "60", "the throttle's read limit"),
+    Variable("SHEETS_SYNC_WRITES_PER_MINUTE", _positive_int, "60", "the throttle's write limit"),
+    Variable("SHEETS_SYNC_QUOTA_WINDOW", _positive_float, "61", "seconds of Google's quota window (the "
+             "throttle's, and the wait after a quota 429)"),
+    Variable("SHEETS_SYNC_THROTTLE_DIR", Path, "~/.cache/sheets-sync", "where the shared throttle window lives"),
+    Variable("XDG_CACHE_HOME", Path, "~/.cache", "the cache folder for locks and the throttle"),
+    Variable("SHEETS_SYNC_RETRY_ATTEMPTS", _positive_int, "6", "attempts per Google request"),
+    Variable("SHEETS_SYNC_RETRY_TOTAL", _positive_float, "150", "seconds a Google request may take with its retries"),
+    Variable("SHEETS_SYNC_RETRY_BASE", _positive_float, "1", "first backoff in seconds"),
+    Variable("SHEETS_SYNC_TIMEOUT", _positive_float, "60", "seconds to wait for Google's answer"),
+    Variable("SHEETS_EMULATOR_HOST", str, "—", "`host:port` of a local Sheets emulator: plain HTTP (testing)"),
+    Variable("SHEETS_SYNC_DEBUG", _flag, "—", "show the traceback of an unexpected error"),
+)
+_BY_NAME = {v.name: v for v in VARIABLES}
+
+
+class Config:
+    """The environment (and sheets-sync.toml) as typed values; read each time a command asks, so a test or a
+    long-lived process sees the current environment."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> None:
+        self.environ = dict(os.environ) if environ is None else dict(environ)
+        self.cwd = cwd or Path.cwd()
+
+    def get(self, name: str) -> object:
+        """The variable's typed value, or None when it is not set (blank counts as not set)."""
+        variable = _BY_NAME[name]
+        text = self.environ.get(name, "")
+        if not text.strip():
+            return None
+        try:
+            return variable.parse(text)
+        except (ValueError, TypeError):
+            raise SheetsSyncError(
+                ExitCode.USAGE,
+                f"ค่าของตัวแปร {name}={text!r} ใช้ไม่ได้ ({variable.meaning})",
+                f"the environment variable {name}={text!r} is not valid: {variable.meaning}",
+            ) from None
+
+    def number(self, name: str, default: float) -> float:
+        value = self.get(name)
+        return float(value) if isinstance(value, (int, float)) else default
+
+    def path(self, name: str) -> Path | None:
+        value = self.get(name)
+        return Path(value).expanduser() if isinstance(value, (str, Path)) else None
+
+    def text(self, name: str) -> str | None:
+        value = self.get(name)
+        return value if isinstance(value, str) else None
+
+    @property
+    def today(self) -> dt.date:
+        value = self.get("SHEETS_SYNC_TODAY")
+        return value if isinstance(value, dt.date) else dt.date.today()
+
+    @property
+    def cache_dir(self) -> Path:
+        return (self.path("XDG_CACHE_HOME") or Path.home() / ".cache") / "sheets-sync"
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.get("SHEETS_SYNC_DEBUG"))
+
+    def sheet_from_file(self) -> str | None:
+        """`sheet = "…"` in sheets-sync.toml in the working directory, if there is one."""
+        path = self.cwd / CONFIG_FILE
+        if not path.is_file():
+            return None
+        try:
+            settings = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SheetsSyncError(ExitCode.USAGE, f"อ่าน {path} ไม่ได้: {exc}", f"cannot read {path}: {exc}") from exc
+        sheet = settings.get("sheet")
+        return sheet if isinstance(sheet, str) else None
+
+
+def config() -> Config:
+    return Config()
+
+
+def variables_table() -> str:
+    """README's table of environment variables, made from the declaration above."""
+    lines = ["| environment variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{v.name}` | {v.default} | {v.meaning} |" for v in VARIABLES]
+    return "\n".join(lines)
