@@ -1,6 +1,7 @@
 """init lays out a workbook, and re-running it on staff's data adds what is missing and changes nothing typed."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import openpyxl
@@ -168,3 +169,20 @@ def test_a_bad_start_date_is_a_usage_error_naming_the_value(tmp_path: Path, bad_
     result = cli("init", "--sheet", str(tmp_path / "x.xlsx"), "--start-date", bad_date)
     assert result.exit_code == 2
     assert bad_date in result.output
+
+
+def test_a_fiscal_year_typed_as_80_is_read_by_one_rule_in_init_and_validate(tmp_path):
+    """Settings were parsed in three places with three rules: init crashed with "year -464 is out of range"."""
+    from sheets_sync.tasks.init import InitOptions, run_init
+    from sheets_sync.workbook.tables import set_settings
+
+    path = tmp_path / "workbook.xlsx"
+    backend = XlsxBackend(path)
+    run_init(backend, InitOptions(2570, dt.date(2026, 10, 1), "สพป. ทดสอบ"))
+    backend.apply(set_settings(backend.read(), {"fiscal_year": "80"}))
+    outcome = cli("init", "--sheet", str(path))
+    assert outcome.exit_code == 0, outcome.output
+    assert "does not read as a BE year" in outcome.output
+    checked = cli("validate", "--sheet", str(path), "--format", "json")
+    codes = {p["code"] for p in json.loads(checked.output)["problems"]}
+    assert "settings.fiscal_year.unreadable" in codes

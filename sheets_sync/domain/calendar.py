@@ -15,7 +15,13 @@ import holidays
 from dateutil.relativedelta import relativedelta
 
 from sheets_sync.domain.schema import ROUND_NUMBERS
-from sheets_sync.domain.thai import BE_OFFSET, be_year, to_ascii_digits
+from sheets_sync.domain.thai import (
+    BE_OFFSET,
+    ParseError,
+    be_year,
+    parse_integer,
+    to_ascii_digits,
+)
 
 _UNITS = {"วัน": "day", "day": "day", "days": "day", "สัปดาห์": "week", "week": "week", "weeks": "week",
           "เดือน": "month", "month": "month", "months": "month"}
@@ -85,6 +91,15 @@ def days_between(earlier: dt.date, later: dt.date, working_days: bool) -> int:
 
 
 # --- the fiscal year and its rounds (DOMAIN.md, Calendar) ------------------------------------
+
+
+def parse_fiscal_year(value: object) -> int:
+    """A fiscal year as typed in the settings: a BE year (2570, ๒๕๗๐); anything else does not read — the one
+    rule for init, the loader and validate (a year typed `80` once crashed init's date maths)."""
+    year = parse_integer(value)
+    if not 2400 < year < 2800:
+        raise ParseError(f"not a BE fiscal year: {value!r}")
+    return year
 
 
 def fiscal_year_of(day: dt.date) -> int:

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from sheets_sync.config import config
-from sheets_sync.domain.calendar import fiscal_year_bounds, fiscal_year_of
+from sheets_sync.domain.calendar import (
+    fiscal_year_bounds,
+    fiscal_year_of,
+    parse_fiscal_year,
+)
 from sheets_sync.domain.schema import (
     GENERATED_TABS,
     INPUT_TABS,
@@ -214,9 +218,14 @@ class _Planner:
         typed: int | None = None
         if entry is not None and entry.value not in (None, ""):
             try:
-                typed = parse_integer(entry.value)
+                typed = parse_fiscal_year(entry.value)
             except ParseError:
                 typed = None
+                self.report.notes.append((
+                    f"อ่านปีงบประมาณ {entry.value!r} ในแท็บตั้งค่าไม่ได้ (ควรเป็นปี พ.ศ. เช่น 2570) จึงใช้ปีที่ระบุหรือปีปัจจุบันในการวางแผน",
+                    f"the settings tab's fiscal year {entry.value!r} does not read as a BE year (e.g. 2570); "
+                    "planned with the one given or the current one",
+                ))
         wanted = self.options.fiscal_year
         if typed is not None:
             if wanted is not None and wanted != typed:

@@ -14,7 +14,12 @@ from decimal import Decimal
 from typing import Callable, TypeVar
 
 from sheets_sync.config import config
-from sheets_sync.domain.calendar import fiscal_year_bounds, fiscal_year_of, rounds_ended
+from sheets_sync.domain.calendar import (
+    fiscal_year_bounds,
+    fiscal_year_of,
+    parse_fiscal_year,
+    rounds_ended,
+)
 from sheets_sync.domain.model import (
     Kpi,
     Office,
@@ -141,13 +146,6 @@ def require_layout(data: WorkbookData, tables: dict[str, Table] | None = None) -
     return tables
 
 
-def _be_year(value: Value) -> int:
-    year = parse_integer(value)
-    if not 2400 < year < 2800:
-        raise ParseError(value)
-    return year
-
-
 def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> Settings:
     entries = read_settings(data)
     settings = Settings()
@@ -167,7 +165,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
     settings.office_name = _text(entries["office_name"].value) if "office_name" in entries else ""
     settings.office_code = _text(entries["office_code"].value) if "office_code" in entries else ""
     settings.start_date = parsed("start_date", parse_date, "วันที่", "a date")
-    settings.fiscal_year = parsed("fiscal_year", _be_year, "ปี พ.ศ. (เช่น 2570)", "a BE year (e.g. 2570)") or fiscal_year_of(
+    settings.fiscal_year = parsed("fiscal_year", parse_fiscal_year, "ปี พ.ศ. (เช่น 2570)", "a BE year (e.g. 2570)") or fiscal_year_of(
         settings.start_date or config().today)
     if settings.start_date is None:
         settings.start_date = fiscal_year_bounds(settings.fiscal_year)[0]
