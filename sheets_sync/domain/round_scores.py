@@ -13,7 +13,8 @@ from decimal import Decimal
 from sheets_sync.domain.cell import Value, a1
 from sheets_sync.domain.model import Kpi, Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
-from sheets_sync.domain.schema import RESULTS, ROUND_NUMBERS
+from sheets_sync.domain.rules import committee_findings, index_results
+from sheets_sync.domain.schema import ROUND_NUMBERS
 from sheets_sync.domain.scoring import (
     Band,
     Method,
@@ -94,14 +95,14 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
         return row
     if not row.reported:
         return row
-    if row.committee_score is not None:
-        if not Decimal(0) <= row.committee_score <= Decimal(5):
-            row.problem = (f"คะแนนคณะกรรมการ {row.committee_score} ต้องอยู่ระหว่าง 0 ถึง 5",
-                           f"committee score {row.committee_score} must be between 0 and 5")
-            row.problem_at = ("results", entry.row if entry else 0, "committee_score")
+    for finding in committee_findings(entry) if entry is not None else []:
+        # one rule with validate (domain/rules.py): a score out of range cannot be used; one without its reason
+        # is used as the committee gave it, and the row says what is missing
+        if finding.code == "results.committee_range":
+            row.problem = (finding.th, finding.en)
+            row.problem_at = ("results", entry.row if entry else 0, finding.column)
             return row
-        if entry is not None and not entry.override_reason:
-            row.note = ("คะแนนคณะกรรมการไม่มีเหตุผลกำกับ", "the committee score has no reason")
+        row.note = (finding.th, finding.en)
     if entry is not None and entry.has_result and kpi.method is not Method.MANUAL:
         try:
             if kpi.method is Method.MILESTONE:
@@ -158,25 +159,8 @@ def _parent_row(parent: Kpi, children: list[KpiScore], round_: int, scale: Decim
 
 def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> tuple[list[RoundSummary], list[Problem]]:
     """Score every KPI that counts in each round; return the summaries and the problems they raised."""
-    by_key: dict[tuple[str, int], RoundResult] = {}
-    problems: list[Problem] = []
-    results_title = office.tables[RESULTS.key].title or RESULTS.th
-    known = {k.kpi_id for k in office.kpis}
-    for entry in office.results:
-        key = f"{entry.kpi_id}/{entry.round}"
-        if entry.kpi_id not in known:
-            problems.append(Problem(Severity.ERROR, "results.unknown_kpi", results_title,
-                                    a1(results_title, entry.row, office.tables[RESULTS.key].columns.get("kpi_id", 1)), key,
-                                    f"ไม่มีตัวชี้วัดรหัส {entry.kpi_id!r} ในแท็บตัวชี้วัด",
-                                    f"no KPI {entry.kpi_id!r} in the KPI tab"))
-            continue
-        if (entry.kpi_id, entry.round) in by_key:
-            problems.append(Problem(Severity.ERROR, "results.duplicate", results_title,
-                                    a1(results_title, entry.row, 1), key,
-                                    f"ผลของตัวชี้วัด {entry.kpi_id} รอบ {entry.round} ซ้ำ ใช้แถวแรก",
-                                    f"KPI {entry.kpi_id} round {entry.round} is entered twice; the first row is used"))
-            continue
-        by_key[(entry.kpi_id, entry.round)] = entry
+    index = index_results(office)
+    by_key, problems = index.by_key, list(index.problems)
 
     leaves = leaves_of(office)
     leaf_ids = {k.kpi_id for k in leaves}

@@ -19,6 +19,7 @@ from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
 from sheets_sync.domain.model import Office, kpi_id_text
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.round_scores import leaves_of
+from sheets_sync.domain.rules import committee_findings, index_results
 from sheets_sync.domain.schema import (
     AGREEMENTS,
     INPUT_TABS,
@@ -228,7 +229,7 @@ def _locale(data: WorkbookData, tables: dict[str, Table], out: _Collector) -> No
 
 def _duplicate_keys(tables: dict[str, Table], out: _Collector) -> None:
     for table in tables.values():
-        if not table.tab.key_columns or table.tab.key == "agreements":
+        if not table.tab.key_columns or table.tab.key in ("agreements", "results"):  # results: domain/rules.py
             continue
         seen: dict[str, int] = {}
         for record in table.records:
@@ -320,6 +321,7 @@ def _kpis(office: Office, tables: dict[str, Table], out: _Collector) -> None:
 
 
 def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
+    out.problems += index_results(office).problems  # unknown KPIs and repeats: the rule build applies too
     table = tables[RESULTS.key]
     records = {r.row: r for r in table.records}
     by_id = {k.kpi_id: k for k in office.kpis}
@@ -328,10 +330,6 @@ def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
         record = records[entry.row]
         key = f"{entry.kpi_id}/{entry.round or record.get('round')}"
         kpi = by_id.get(entry.kpi_id)
-        if entry.kpi_id and kpi is None:
-            out.at(Severity.ERROR, "results.unknown_kpi", table, record, "kpi_id", key,
-                   f"ไม่มีตัวชี้วัดรหัส {entry.kpi_id!r} ในแท็บตัวชี้วัด", f"no KPI {entry.kpi_id!r} in the KPI tab")
-            continue
         if kpi is None or not entry.round:
             continue
         if not kpi.counts_in(entry.round):
@@ -354,16 +352,9 @@ def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
                     out.at(Severity.ERROR, "results.result_unreadable", table, record, "result", key,
                            f"อ่านผล {entry.result!r} เป็นตัวเลขไม่ได้ ควรพิมพ์เช่น 85 หรือ ร้อยละ 85 (ถ้ายังไม่มีผลให้เว้นว่าง)",
                            f"cannot read the result {entry.result!r} as a number; type e.g. 85 (leave it blank if none yet)")
-        if entry.committee_score is not None:
-            if not Decimal(0) <= entry.committee_score <= Decimal(5):
-                out.at(Severity.ERROR, "results.committee_range", table, record, "committee_score", key,
-                       f"คะแนนคณะกรรมการ {entry.committee_score} ต้องอยู่ระหว่าง 0 ถึง 5",
-                       f"the committee score {entry.committee_score} must be between 0 and 5")
-            if not entry.override_reason:
-                out.at(Severity.ERROR, "results.committee_reason", table, record, "override_reason", key,
-                       "มีคะแนนคณะกรรมการแต่ไม่มีเหตุผล โปรดระบุเหตุผล",
-                       "a committee score needs a reason; type it in override_reason")
-        elif kpi.method is Method.MANUAL and entry.has_result:
+        for finding in committee_findings(entry):
+            out.at(Severity.ERROR, finding.code, table, record, finding.column, key, finding.th, finding.en)
+        if entry.committee_score is None and kpi.method is Method.MANUAL and entry.has_result:
             out.at(Severity.ERROR, "results.manual_needs_committee", table, record, "committee_score", key,
                    "ตัวชี้วัดที่คณะกรรมการให้คะแนนต้องมีคะแนนคณะกรรมการ",
                    "a committee-scored KPI needs a committee score")
