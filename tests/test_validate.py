@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -231,3 +232,31 @@ def test_an_unreadable_fiscal_year_is_a_settings_problem_not_a_crash(clean: Path
     type_into(clean, "ตั้งค่า", "B4", typed)
     assert ("settings.fiscal_year.unreadable", "ตั้งค่า!B4") in found(clean)
     assert cli("build", "--sheet", str(clean), "--today", "2026-10-05").exit_code == 0
+
+
+def test_every_problem_code_the_code_emits_is_registered_and_documented():
+    """Codes are stable keys: every emitting site's code (f-string families included) is in the registry, and
+    the registry is README's table."""
+    from sheets_sync.domain.problems import CODES, codes_table, registered
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert codes_table() in readme
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (root / "sheets_sync").rglob("*.py"))
+    emitted = set(re.findall(r'Severity\.[A-Z]+,\s*f?"([a-z{][^"]*)"', source))
+    emitted |= set(re.findall(r'Finding\("([^"]+)"', source))
+    assert len(emitted) > 30
+    families = {re.sub(r"<[a-z]+>", "*", c.pattern) for c in CODES}
+    unregistered = {code for code in emitted
+                    if not registered(code) and re.sub(r"\{[^}]+\}", "*", code) not in families}
+    assert unregistered == set()
+
+
+def test_every_code_a_messy_office_raises_is_registered(tmp_path: Path):
+    from sheets_sync.domain.problems import registered
+
+    directory = tmp_path / "demo"
+    assert cli("demo", "--dir", str(directory)).exit_code == 0
+    checked = cli("validate", "--sheet", str(directory / "workbook.xlsx"), "--format", "json", "--strict")
+    codes = {p["code"] for p in json.loads(checked.output)["problems"]}
+    assert codes and all(registered(code) for code in codes), codes
