@@ -99,3 +99,32 @@ def test_restore_leaves_alone_a_cell_edited_while_the_coordinator_was_deciding(w
     assert "left ผลการดำเนินงาน!C2 alone" in outcome.output
     rows = results_tab(workbook)
     assert rows[1][2] == "แก้ใหม่" and len(rows[1]) < 4  # the person's fix kept; D2 put back (blank)
+
+
+def test_staff_notes_in_a_local_workbook_are_read_and_kept_by_snapshots_and_copies(tmp_path: Path, emulator,
+                                                                                    monkeypatch):
+    """The xlsx backend once read no notes: a snapshot lost them and `copy --create` dropped every one."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.backends.target import open_backend, parse_target
+
+    from .conftest import office_workbook
+
+    path = office_workbook(tmp_path / "office.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
+    book = openpyxl.load_workbook(path)
+    book["ผลการดำเนินงาน"]["C2"].comment = Comment("ตัวเลขจากรายงานไตรมาส 2 / from the Q2 report", "ครูสมศรี")
+    book.save(path)
+    assert XlsxBackend(path).read().tabs["ผลการดำเนินงาน"].notes[(2, 3)].startswith("ตัวเลขจากรายงาน")
+
+    assert cli("snapshot", "--sheet", str(path), "--out", str(tmp_path / "snaps")).exit_code == 0
+    [saved] = list((tmp_path / "snaps").glob("*.xlsx"))
+    assert XlsxBackend(saved).read().tabs["ผลการดำเนินงาน"].notes[(2, 3)].startswith("ตัวเลขจากรายงาน")
+
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
+    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
+    outcome = cli("copy", str(path), "--create", "สำเนา")
+    assert outcome.exit_code == 0, outcome.output
+    key = next(line for line in outcome.output.splitlines() if "docs.google.com" in line).split("/d/")[1].split("/")[0]
+    assert open_backend(parse_target(key)).read().tabs["ผลการดำเนินงาน"].notes[(2, 3)].startswith("ตัวเลขจากรายงาน")

@@ -13,6 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 from typing import Sequence
+from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -22,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.backends.xlsx_notes import read_notes
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -132,9 +134,16 @@ class XlsxBackend:
         reads when calamine is missing or cannot, and says precisely why a broken file cannot be opened.
         """
         try:
-            return self._read_calamine()
+            data = self._read_calamine()
         except _CalamineUnavailable:
             return self._read_openpyxl()
+        try:
+            for title, notes in read_notes(self.path).items():
+                if title in data.tabs:
+                    data.tabs[title].notes = notes
+        except (zipfile.BadZipFile, ElementTree.ParseError, OSError):
+            pass  # calamine read the values; a notes part it cannot parse leaves the notes out, not the values
+        return data
 
     def _read_calamine(self) -> WorkbookData:
         try:
@@ -157,12 +166,14 @@ class XlsxBackend:
             raise _CalamineUnavailable() from exc
 
     def _read_openpyxl(self) -> WorkbookData:
-        wb = self._load(read_only=True, data_only=True)
+        wb = self._load(data_only=True)  # not read-only: read-only mode does not load comments
         try:
             data = WorkbookData()
             for ws in wb.worksheets:
                 rows = [trimmed([_as_read(v) for v in r]) for r in ws.iter_rows(values_only=True)]
                 grid = Grid(ws.title, rows)
+                grid.notes = {(c.row, c.column): c.comment.text for row in ws.iter_rows() for c in row
+                              if c.comment is not None}
                 del grid.rows[grid.last_row:]
                 data.tabs[ws.title] = grid
             return data
