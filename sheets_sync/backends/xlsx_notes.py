@@ -14,19 +14,14 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+from sheets_sync.domain.cell import column_number
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 COMMENTS_TYPE = "/comments"
 MAX_PART = 64 * 1024 * 1024  # a comments part larger than this is not a workbook anyone typed
 _CELL = re.compile(r"([A-Z]+)(\d+)")
-
-
-def _col(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
 
 
 def _read(book: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
@@ -76,5 +71,5 @@ def read_notes(path: Path) -> dict[str, dict[tuple[int, int], str]]:
                     if not m:
                         continue
                     text = "".join(t.text or "" for t in comment.iter(f"{MAIN}t"))
-                    notes.setdefault(sheet.get("name", ""), {})[(int(m[2]), _col(m[1]))] = text
+                    notes.setdefault(sheet.get("name", ""), {})[(int(m[2]), column_number(m[1]))] = text
     return notes

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
@@ -21,3 +23,34 @@ def column_letter(col: int) -> str:
 def a1(title: str, row: int, col: int) -> str:
     """`ตัวชี้วัด!F7`-style reference as staff read it (unquoted; problems name cells this way)."""
     return f"{title}!{column_letter(col)}{row}"
+
+
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+
+
+def column_number(letters: str) -> int:
+    """A → 1, AA → 27."""
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+@dataclass(frozen=True)
+class Location:
+    """A cell in a tab, 1-based: what a problem points at, structured so nothing re-parses a string."""
+
+    tab: str
+    row: int
+    col: int
+
+    @property
+    def a1(self) -> str:
+        return a1(self.tab, self.row, self.col)
+
+    @classmethod
+    def parse(cls, reference: str) -> "Location | None":
+        """`ตัวชี้วัด!Q13` → Location(ตัวชี้วัด, 13, 17); None for a reference without a row and column."""
+        tab, _, ref = reference.rpartition("!")
+        m = _REF.fullmatch(ref)
+        return cls(tab, int(m[2]), column_number(m[1])) if m else None

@@ -7,6 +7,8 @@ import enum
 import re
 from dataclasses import asdict, dataclass
 
+from sheets_sync.domain.cell import Location
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -27,6 +29,10 @@ class Problem:
     key: str  # the row's key: kpi_id, "kpi_id/round", step number, person_id …
     th: str
     en: str
+
+    @property
+    def location(self) -> Location | None:
+        return Location.parse(self.cell)
 
     def as_dict(self) -> dict[str, str]:
         data = asdict(self)

@@ -113,7 +113,7 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
                 row.result_value = parse_number(entry.result)
                 criteria = kpi.criteria
                 if any(c is None for c in criteria):
-                    raise ScoringError("criteria need all five levels")
+                    raise ScoringError("เกณฑ์ต้องมีครบ 5 ระดับ", "criteria need all five levels")
                 row.score = score(kpi.method, row.result_value, criteria, kpi.direction, floor)  # type: ignore[arg-type]
         except ParseError:
             expected = ("ระดับ 0–5 (เช่น ระดับ 5)", "a level 0–5 (e.g. ระดับ 5)") if kpi.method is Method.MILESTONE \
@@ -123,7 +123,7 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
             row.problem_at = ("results", entry.row, "result")
             return row
         except ScoringError as exc:
-            row.problem = (_criteria_th(str(exc)), str(exc))
+            row.problem = (exc.th, exc.en)
             row.problem_at = ("kpis", kpi.row, "c1")
             return row
     row.score_used = row.committee_score if row.committee_score is not None else row.score
@@ -134,16 +134,6 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
         return row
     row.weighted = weighted(row.score_used, kpi.weight, scale)
     return row
-
-
-def _criteria_th(en: str) -> str:
-    return {
-        "criteria need all five levels": "เกณฑ์ต้องมีครบ 5 ระดับ",
-        "criteria must rise strictly from level 1 to level 5 for a higher-is-better KPI":
-            "เกณฑ์ต้องเพิ่มขึ้นทุกระดับจากระดับ 1 ถึง 5 สำหรับตัวชี้วัดแบบมากดี",
-        "criteria must fall strictly from level 1 to level 5 for a lower-is-better KPI":
-            "เกณฑ์ต้องลดลงทุกระดับจากระดับ 1 ถึง 5 สำหรับตัวชี้วัดแบบน้อยดี",
-    }.get(en, "คำนวณคะแนนไม่ได้")
 
 
 def _parent_row(parent: Kpi, children: list[KpiScore], round_: int, scale: Decimal) -> KpiScore:

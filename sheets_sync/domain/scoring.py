@@ -29,7 +29,16 @@ class Direction(enum.Enum):
 
 
 class ScoringError(ValueError):
-    """A KPI whose criteria cannot be scored (missing, not monotonic, or against its direction)."""
+    """A KPI whose criteria cannot be scored (missing, not monotonic, or against its direction); it says why in
+    Thai and English itself, like every problem."""
+
+    def __init__(self, th: str, en: str) -> None:
+        super().__init__(en)
+        self.th, self.en = th, en
+
+
+def _all_levels() -> ScoringError:
+    return ScoringError("เกณฑ์ต้องมีครบ 5 ระดับ", "criteria need all five levels")
 
 
 def display(value: Decimal | None) -> Decimal | None:
@@ -40,12 +49,14 @@ def display(value: Decimal | None) -> Decimal | None:
 def check_criteria(criteria: Sequence[Decimal], direction: Direction) -> None:
     """Five levels, strictly increasing for higher-is-better and strictly decreasing for lower-is-better."""
     if len(criteria) != 5 or any(c is None for c in criteria):
-        raise ScoringError("criteria need all five levels")
+        raise _all_levels()
     pairs = list(zip(criteria, criteria[1:]))
     if direction is Direction.HIGHER and not all(a < b for a, b in pairs):
-        raise ScoringError("criteria must rise strictly from level 1 to level 5 for a higher-is-better KPI")
+        raise ScoringError("เกณฑ์ต้องเพิ่มขึ้นทุกระดับจากระดับ 1 ถึง 5 สำหรับตัวชี้วัดแบบมากดี",
+                           "criteria must rise strictly from level 1 to level 5 for a higher-is-better KPI")
     if direction is Direction.LOWER and not all(a > b for a, b in pairs):
-        raise ScoringError("criteria must fall strictly from level 1 to level 5 for a lower-is-better KPI")
+        raise ScoringError("เกณฑ์ต้องลดลงทุกระดับจากระดับ 1 ถึง 5 สำหรับตัวชี้วัดแบบน้อยดี",
+                           "criteria must fall strictly from level 1 to level 5 for a lower-is-better KPI")
 
 
 def interpolated(result: Decimal, criteria: Sequence[Decimal], direction: Direction, floor: Decimal) -> Decimal:
@@ -80,7 +91,7 @@ def banded(result: Decimal, bounds: Sequence[Decimal], direction: Direction, flo
 def milestone(level: int, floor: Decimal) -> Decimal:
     """The level of success reached; level 0 (not even level 1) gives the floor."""
     if not 0 <= level <= 5:
-        raise ScoringError(f"a milestone level is 0–5, not {level}")
+        raise ScoringError(f"ระดับความสำเร็จต้องเป็น 0–5 ไม่ใช่ {level}", f"a milestone level is 0–5, not {level}")
     return Decimal(level) if level >= 1 else floor
 
 
@@ -90,7 +101,7 @@ def score(method: Method, result: Decimal | int | None, criteria: Sequence[Decim
     if method is Method.MANUAL:
         return None
     if result is None:
-        raise ScoringError("no result to score")
+        raise ScoringError("ไม่มีผลให้คำนวณคะแนน", "no result to score")
     if method is Method.MILESTONE:
         return milestone(int(result), floor)
     assert criteria is not None

@@ -38,18 +38,6 @@ class ValidateReport:
         return sum(1 for p in self.problems if p.severity is severity)
 
 
-def _split(cell: str) -> tuple[str, int, int] | None:
-    """`ตัวชี้วัด!Q13` → (ตัวชี้วัด, 13, 17); None for a reference without a row."""
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    title, _, ref = cell.rpartition("!")
-    try:
-        letters, row = coordinate_from_string(ref)
-    except ValueError:
-        return None
-    return title, row, column_index_from_string(letters)
-
-
 def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operation], int]:
     title = data.title_of(PROBLEMS)
     rows: list[tuple[Value, ...]] = [tuple(c.th for c in PROBLEMS.columns)]
@@ -58,16 +46,16 @@ def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operat
     for p in problems:
         rows.append((p.severity.th, p.tab, p.cell, p.key, p.th, p.en))
         fills.append((len(rows), 1, SEVERITY_COLOURS[p.severity]))
-        where = _split(p.cell)
-        if where is not None and where[0] in data.tabs:
-            links.append((len(rows), cell_col, f"{quote_title(where[0])}!{p.cell.rpartition('!')[2]}"))
+        where = p.location
+        if where is not None and where.tab in data.tabs:
+            links.append((len(rows), cell_col, f"{quote_title(where.tab)}!{p.cell.rpartition('!')[2]}"))
     operations: list[Operation] = rewrite_generated_tab(PROBLEMS, title, rows, fills=tuple(fills), links=tuple(links))
     marks: dict[str, dict[tuple[int, int], list[str]]] = {t: {} for t in data.tabs}
     for p in problems:
-        where = _split(p.cell)
-        if where is None or where[0] not in marks or where[1] < 2:
+        where = p.location
+        if where is None or where.tab not in marks or where.row < 2:
             continue
-        marks[where[0]].setdefault((where[1], where[2]), []).append(f"{p.severity.th}: {p.th}\n{p.en}")
+        marks[where.tab].setdefault((where.row, where.col), []).append(f"{p.severity.th}: {p.th}\n{p.en}")
     marked = 0
     for tab in INPUT_TABS:
         tab_title = data.title_of(tab)
