@@ -98,10 +98,7 @@ def backend_for(sheet: str | None) -> tuple[Target, Backend]:
 
 
 def report_requests(backend: Backend) -> None:
-    calls = getattr(getattr(backend, "http", None), "calls", [])
-    reads = sum(c.attempts for c in calls if c.kind == "read")
-    writes = sum(c.attempts for c in calls if c.kind == "write")
-    detail = ", ".join(f"{c.what}×{c.attempts}" for c in calls) or "-"
+    reads, writes, detail = backend.request_counts()
     click.echo(f"คำขอ Google: อ่าน {reads} เขียน {writes}  (Google requests: {reads} reads, {writes} writes: {detail})",
                err=True)
 

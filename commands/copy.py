@@ -41,7 +41,7 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
         say(f"คัดลอกแท็บ {title}: {rows} แถว", f"copied {title}: {rows} rows")
     for th, en in report.notes:
         say(th, en)
-    url = getattr(target, "url", None)
+    url = target.url
     say(f"ปลายทาง: {url or report.destination}", f"destination: {url or report.destination}")
     if create_title:
         say_new_sheet(target, folder, share_with)

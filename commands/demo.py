@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.backends.target import local_workbook
 from sheets_sync.report import write_report
 from sheets_sync.tasks.build import BuildOptions, run_build
 from sheets_sync.tasks.demo import (
@@ -45,13 +45,13 @@ def demo_command(directory: Path) -> None:
         f"filled in {len(PEOPLE_ROWS)} people, {len(KPI_ROWS)} KPIs and {len(RESULT_ROWS)} round results")
     say(f"ตรวจข้อมูล ณ วันที่ {be(AS_OF)} (sheets-sync validate --write --strict)",
         f"validating as of {AS_OF}, marking the cells")
-    checked = run_validate(XlsxBackend(path), ValidateOptions(AS_OF, strict=True), write=True)
+    checked = run_validate(local_workbook(path), ValidateOptions(AS_OF, strict=True), write=True)
     render_validate(checked)
     say(f"สรุปผล ณ วันที่ {be(AS_OF)} (sheets-sync build --today {AS_OF.isoformat()})",
         f"building the summary tabs as of {AS_OF}")
-    report = run_build(XlsxBackend(path), BuildOptions(today=AS_OF))
+    report = run_build(local_workbook(path), BuildOptions(today=AS_OF))
     render_build(report, dry_run=False)
     for name in ("report.pdf", "report.docx"):
-        write_report(XlsxBackend(path), directory / name, AS_OF)
+        write_report(local_workbook(path), directory / name, AS_OF)
         say(f"เขียนรายงานผลการปฏิบัติราชการ {directory / name}", f"wrote the performance report {directory / name}")
     say(f"เปิดดูได้ที่ {path}", f"open {path} to look at it")

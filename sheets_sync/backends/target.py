@@ -81,6 +81,11 @@ def _google_http(credentials: str | None):  # -> GoogleHttp
     return GoogleHttp(session, Throttle(bucket), identity=identity)
 
 
+def local_workbook(path: str | os.PathLike[str]) -> Backend:
+    """A workbook file on disk (snapshots, the demo): the same factory as any target."""
+    return open_backend(Target(TargetKind.XLSX, str(path), "option"))
+
+
 def open_backend(target: Target, credentials: str | None = None) -> Backend:
     if target.kind is TargetKind.XLSX:
         from sheets_sync.backends.xlsx import XlsxBackend

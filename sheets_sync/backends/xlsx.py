@@ -107,6 +107,12 @@ class XlsxBackend:
         self.path = Path(path)
         self.description = str(self.path)
         self.requests = 0
+        self.name = self.path.stem
+        self.folder: Path | None = self.path.parent
+        self.url: str | None = None
+
+    def request_counts(self) -> tuple[int, int, str]:
+        return 0, 0, "-"
 
     def exists(self) -> bool:
         return self.path.is_file()

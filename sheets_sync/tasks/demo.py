@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.backends.target import local_workbook
 from sheets_sync.domain.schema import AGREEMENTS, KPIS, PEOPLE, RESULTS, STEPS
 from sheets_sync.domain.thai import parse_integer
 from sheets_sync.tasks.init import InitOptions, InitReport, run_init
-from sheets_sync.workbook.operations import Operation, Value, WriteCells
+from sheets_sync.workbook.operations import Backend, Operation, Value, WriteCells
 from sheets_sync.workbook.tables import append_rows, read_table, set_settings
 
 OFFICE_NAME = "สพป. ตัวอย่าง เขต 1"
@@ -168,7 +168,7 @@ def _kpi_row(kpi: DemoKpi) -> dict[str, Value]:
     return row
 
 
-def fill_operations(backend: XlsxBackend) -> list[Operation]:
+def fill_operations(backend: Backend) -> list[Operation]:
     data = backend.read()
     ops: list[Operation] = []
     ops += set_settings(data, {
@@ -200,7 +200,7 @@ def make_demo_workbook(path: Path) -> InitReport:
     """Write the sample office's workbook at `path`, replacing an earlier demo there."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    backend = XlsxBackend(path)
+    backend = local_workbook(path)
     report = run_init(backend, InitOptions(FISCAL_YEAR, START, OFFICE_NAME, today=AS_OF))
     backend.apply(fill_operations(backend))
     return report

@@ -49,14 +49,11 @@ def tab_checksum(rows: Sequence[Sequence[object]], notes: dict[tuple[int, int], 
 
 
 def snapshot_dir(backend: Backend) -> Path:
-    path = getattr(backend, "path", None)
-    return (path.parent if path is not None else Path.cwd()) / ".sheets-sync" / "snapshots"
+    return (backend.folder or Path.cwd()) / ".sheets-sync" / "snapshots"
 
 
 def _stem(backend: Backend) -> str:
-    path = getattr(backend, "path", None)
-    name = path.stem if path is not None else getattr(backend, "key", "workbook")
-    return re.sub(r"[^A-Za-z0-9_.-]", "-", name)[:60]
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", backend.name)[:60]
 
 
 def keep_setting(data: WorkbookData) -> int:
@@ -72,7 +69,7 @@ def keep_setting(data: WorkbookData) -> int:
 
 def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int | None = None,
                   folder: Path | None = None, now: dt.datetime | None = None) -> Path:
-    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.backends.target import local_workbook
 
     keep = keep or keep_setting(data)
 
@@ -80,7 +77,7 @@ def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int |
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{_stem(backend)}-{stamp}.xlsx"
-    XlsxBackend(target).apply(plan_copy(data, WorkbookData(), layout=False))
+    local_workbook(target).apply(plan_copy(data, WorkbookData(), layout=False))
     manifest = {
         "workbook": backend.description,
         "taken": stamp,
@@ -113,10 +110,10 @@ class RestorePlan:
 
 def read_snapshot(path: Path) -> WorkbookData:
     """A snapshot's content, after checking each tab against the manifest's checksum."""
-    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.backends.target import local_workbook
 
     manifest_path = path.with_suffix(".json")
-    data = XlsxBackend(path).read()
+    data = local_workbook(path).read()
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         for title, entry in manifest.get("tabs", {}).items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Protocol, Sequence, Union
 
 from sheets_sync.domain.cell import Value, a1
@@ -243,6 +244,21 @@ class Backend(Protocol):
 
     @property
     def requests(self) -> int:  # API requests made so far (0 for a local file)
+        ...
+
+    @property
+    def name(self) -> str:  # the file's stem, or the spreadsheet's key: for snapshot names
+        ...
+
+    @property
+    def folder(self) -> Path | None:  # the folder a local workbook lives in; None for a Google Sheet
+        ...
+
+    @property
+    def url(self) -> str | None:  # the link people open (a Google Sheet); None for a file
+        ...
+
+    def request_counts(self) -> tuple[int, int, str]:  # reads, writes and what they were (for --verbose)
         ...
 
     def exists(self) -> bool: ...

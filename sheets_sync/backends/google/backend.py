@@ -83,11 +83,19 @@ class GoogleBackend:
         self.key = key
         self.http = http
         self.description = f"Google Sheet {key}"
+        self.name = key
+        self.folder = None
         self.meta: dict[str, SheetMeta] | None = None
 
     @property
     def requests(self) -> int:
         return self.http.requests
+
+    def request_counts(self) -> tuple[int, int, str]:
+        calls = self.http.calls
+        reads = sum(c.attempts for c in calls if c.kind == "read")
+        writes = sum(c.attempts for c in calls if c.kind == "write")
+        return reads, writes, ", ".join(f"{c.what}×{c.attempts}" for c in calls) or "-"
 
     @property
     def url(self) -> str:
