@@ -15,8 +15,7 @@ from sheets_sync.tasks.demo import (
     RESULT_ROWS,
     make_demo_workbook,
 )
-from sheets_sync.tasks.validate import ValidateOptions
-from sheets_sync.tasks.validate_write import run_validate
+from sheets_sync.tasks.validate import ValidateOptions, run_validate
 
 from .common import be, say
 from .render import render_build, render_init, render_validate

@@ -8,7 +8,7 @@ from sheets_sync.domain.problems import Severity
 from sheets_sync.domain.scoring import display
 from sheets_sync.tasks.build import BuildReport
 from sheets_sync.tasks.init import InitReport
-from sheets_sync.tasks.validate_write import ValidateReport
+from sheets_sync.tasks.validate import ValidateReport
 
 from .common import be, say
 

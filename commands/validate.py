@@ -7,8 +7,7 @@ import click
 
 from sheets_sync.domain.problems import Severity
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.tasks.validate import ValidateOptions
-from sheets_sync.tasks.validate_write import run_validate
+from sheets_sync.tasks.validate import ValidateOptions, run_validate
 
 from .common import backend_for, sheet_option, today_option
 from .render import render_validate

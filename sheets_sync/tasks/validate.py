@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
 from sheets_sync.domain.model import Office, kpi_id_text
 from sheets_sync.domain.problems import Problem, Severity
@@ -50,8 +51,9 @@ from sheets_sync.domain.thai import (
     parse_number,
     typed_short_year,
 )
+from sheets_sync.tasks.validate_write import plan_write
 from sheets_sync.workbook.office import load_office
-from sheets_sync.workbook.operations import Value, WorkbookData, a1
+from sheets_sync.workbook.operations import Backend, Value, WorkbookData, a1
 from sheets_sync.workbook.tables import Record, Table, loose_value, read_table
 
 EXCEL_CELL_LIMIT = 32_767  # characters an .xlsx cell can hold (Google Sheets: 50,000)
@@ -480,3 +482,28 @@ def _cell_order(cell: str) -> tuple[int, str]:
     digits = "".join(ch for ch in ref if ch.isdigit())
     return (int(digits) if digits else 0, letters.rjust(3))
 
+
+# --- the command: validate, and with --write the problems tab and the marks ----------------------
+
+
+@dataclass
+class ValidateReport:
+    target: str
+    problems: list[Problem]
+    written: bool = False
+    marked_cells: int = 0
+    today: dt.date = field(default_factory=lambda: config().today)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity is severity)
+
+
+def run_validate(backend: Backend, options: ValidateOptions, write: bool = False) -> ValidateReport:
+    data = backend.read()
+    problems = validate(data, options)
+    report = ValidateReport(backend.description, problems, today=options.today)
+    if write:
+        operations, report.marked_cells = plan_write(data, problems)
+        backend.apply(operations)
+        report.written = True
+    return report

@@ -6,16 +6,10 @@ was fixed loses its mark.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-
-from sheets_sync.config import config
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import INPUT_TABS, PROBLEMS
-from sheets_sync.tasks.validate import ValidateOptions, validate
 from sheets_sync.workbook.generated import rewrite_generated_tab
 from sheets_sync.workbook.operations import (
-    Backend,
     MarkCells,
     Operation,
     Value,
@@ -24,18 +18,6 @@ from sheets_sync.workbook.operations import (
 )
 
 SEVERITY_COLOURS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
-
-
-@dataclass
-class ValidateReport:
-    target: str
-    problems: list[Problem]
-    written: bool = False
-    marked_cells: int = 0
-    today: dt.date = field(default_factory=lambda: config().today)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for p in self.problems if p.severity is severity)
 
 
 def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operation], int]:
@@ -65,14 +47,3 @@ def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operat
         marked += len(cells)
         operations.append(MarkCells(tab_title, tuple((r, c, "\n\n".join(notes)) for (r, c), notes in sorted(cells.items()))))
     return operations, marked
-
-
-def run_validate(backend: Backend, options: ValidateOptions, write: bool = False) -> ValidateReport:
-    data = backend.read()
-    problems = validate(data, options)
-    report = ValidateReport(backend.description, problems, today=options.today)
-    if write:
-        operations, report.marked_cells = plan_write(data, problems)
-        backend.apply(operations)
-        report.written = True
-    return report
