@@ -180,6 +180,19 @@ def emulator():
         yield running
 
 
+@pytest.fixture
+def google(emulator, tmp_path: Path, monkeypatch):
+    """The emulator as this test's Google: requests go there, the throttle's window is the test's own, retries
+    wait hundredths of a second, the log starts empty and no fault outlives the test."""
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
+    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
+    monkeypatch.setenv("SHEETS_SYNC_RETRY_BASE", "0.01")
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    emulator.clear_log()
+    yield emulator
+    emulator.state.faults.clear()
+
+
 @dataclass
 class Workbook:
     """A workbook on one backend, as the tests see it: what to pass to --sheet, and how to look inside."""

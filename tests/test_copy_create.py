@@ -3,7 +3,6 @@
 import datetime as dt
 from pathlib import Path
 
-import pytest
 
 from sheets_sync.backends.target import open_backend, parse_target
 from sheets_sync.backends.xlsx import XlsxBackend
@@ -14,11 +13,6 @@ from sheets_sync.exit_codes import ExitCode
 from .conftest import cli, kpi, office_workbook, result
 
 
-@pytest.fixture
-def google(emulator, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
-    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
-    return emulator
 
 
 def test_init_create_makes_a_laid_out_google_sheet_and_prints_its_url(google):

@@ -50,15 +50,6 @@ def user_token_file(tmp_path: Path, email: str = COORDINATOR) -> Path:
     return path
 
 
-@pytest.fixture
-def google(emulator, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
-    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
-    monkeypatch.setenv("SHEETS_SYNC_RETRY_BASE", "0.01")
-    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    emulator.clear_log()
-    yield emulator
-    emulator.state.faults.clear()
 
 
 @pytest.fixture

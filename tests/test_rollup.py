@@ -22,12 +22,9 @@ def write_offices(path: Path, rows: list[tuple[str, str, str]]) -> Path:
 
 
 @pytest.fixture
-def google(emulator, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
-    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
-    monkeypatch.setenv("SHEETS_SYNC_RETRY_BASE", "0.01")
-    monkeypatch.chdir(tmp_path)
-    return emulator
+def google(google, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # rollup's resume cache goes in the working folder
+    return google
 
 
 def google_offices(emulator, count: int, template_score: int = 85) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from pathlib import Path
 
 import pytest
 import requests
@@ -22,11 +21,6 @@ from .conftest import cli, google_post, kpi, person_types, result, type_office
 TODAY = "2027-04-20"
 
 
-@pytest.fixture
-def google(emulator, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emulator.host)
-    monkeypatch.setenv("SHEETS_SYNC_THROTTLE_DIR", str(tmp_path / "throttle"))
-    return emulator
 
 
 def typed_cell(google, locale: str, text: str, text_format: bool = False) -> dict:
