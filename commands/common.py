@@ -97,6 +97,17 @@ def backend_for(sheet: str | None) -> tuple[Target, Backend]:
     return target, backend
 
 
+LOCK_WAIT = 30.0  # seconds a writing command waits for another one on the same workbook
+
+
+def writing(target: Target, wait: float | None = None) -> Any:
+    """Every command that writes a workbook holds its lock for the whole read-plan-write (README: one build at
+    a time): a fix beside a build waits instead of writing over it."""
+    from sheets_sync.backends.locking import workbook_lock
+
+    return workbook_lock(target, wait if wait is not None else config().number("SHEETS_SYNC_LOCK_WAIT", LOCK_WAIT))
+
+
 def report_requests(backend: Backend) -> None:
     reads, writes, detail = backend.request_counts()
     click.echo(f"คำขอ Google: อ่าน {reads} เขียน {writes}  (Google requests: {reads} reads, {writes} writes: {detail})",

@@ -5,7 +5,7 @@ import click
 from sheets_sync.backends.target import create_google_sheet, open_backend, parse_target
 from sheets_sync.tasks.copy import copy_workbook
 
-from .common import create_options, say, say_new_sheet, session
+from .common import create_options, say, say_new_sheet, session, writing
 
 
 @click.command("copy")
@@ -34,9 +34,14 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
     if (folder or share_with) and not create_title:
         raise click.UsageError("--folder and --share-with go with --create / ใช้ --folder และ --share-with คู่กับ --create")
     source_backend = open_backend(parse_target(source), credentials)
-    target = create_google_sheet(create_title, credentials, folder, share_with) if create_title else \
-        open_backend(parse_target(destination or ""), credentials)
-    report = copy_workbook(source_backend, target, force)
+    if create_title:
+        target = create_google_sheet(create_title, credentials, folder, share_with)
+        report = copy_workbook(source_backend, target, force)
+    else:
+        where = parse_target(destination or "")
+        target = open_backend(where, credentials)
+        with writing(where):
+            report = copy_workbook(source_backend, target, force)
     for title, rows in report.tabs:
         say(f"คัดลอกแท็บ {title}: {rows} แถว", f"copied {title}: {rows} rows")
     for th, en in report.notes:

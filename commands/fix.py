@@ -7,7 +7,8 @@ import click
 from sheets_sync.domain.thai import format_date_be
 from sheets_sync.tasks.fix import run_fix
 
-from .common import backend_for, say, sheet_option
+from .common import backend_for, say, sheet_option, writing
+from .render import render_notes
 
 
 def _shown(value: object) -> str:
@@ -29,8 +30,9 @@ def fix_command(sheet: str | None, dry_run: bool) -> None:
       sheets-sync fix --sheet workbook.xlsx --dry-run
       sheets-sync fix --sheet workbook.xlsx
     """
-    _, backend = backend_for(sheet)
-    report = run_fix(backend, dry_run)
+    target, backend = backend_for(sheet)
+    with writing(target):
+        report = run_fix(backend, dry_run)
     verb_th, verb_en = ("จะแก้", "would change") if dry_run else ("แก้", "changed")
     for change in report.changes:
         say(f"{verb_th} {change.cell}: {change.before!r} → {_shown(change.after)}",
@@ -41,3 +43,4 @@ def fix_command(sheet: str | None, dry_run: bool) -> None:
         say(f"สำเนาก่อนแก้: {report.snapshot}", f"snapshot taken first: {report.snapshot}")
     if not report.changes:
         say("ไม่มีค่าที่ต้องแก้", "nothing to normalise")
+    render_notes(report.notes)

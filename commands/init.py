@@ -15,6 +15,7 @@ from .common import (
     say_new_sheet,
     session,
     sheet_option,
+    writing,
 )
 from .render import render_init
 
@@ -51,9 +52,11 @@ def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date
         backend = create_google_sheet(create_title, session().credentials, folder,
                                       share_with)
         options.drop_default_tab = True
+        report = run_init(backend, options)
     else:
-        _, backend = backend_for(sheet)
-    report = run_init(backend, options)
+        target, backend = backend_for(sheet)
+        with writing(target):
+            report = run_init(backend, options)
     render_init(report)
     if create_title:
         say(f"สร้าง Google Sheet ใหม่แล้ว: {backend.url}", f"created a new Google Sheet: {backend.url}")  # type: ignore[attr-defined]

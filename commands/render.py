@@ -25,7 +25,14 @@ def render_rounds(report_rounds: list) -> None:
             f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'}")
 
 
+def render_notes(notes: list[tuple[str, str]]) -> None:
+    """What a backend said while writing (an editor holding the file open, a write split in parts)."""
+    for th, en in notes:
+        say(th, en)
+
+
 def render_build(report: BuildReport, dry_run: bool) -> None:
+    render_notes(report.notes)
     settings = report.compiled.office.settings
     say(f"{settings.office_name or report.target} ปีงบประมาณ {settings.fiscal_year} ณ วันที่ {be(report.compiled.today)}",
         f"fiscal year {settings.fiscal_year} as of {report.compiled.today}")
@@ -73,6 +80,7 @@ def render_init(report: InitReport) -> None:
 
 
 def render_validate(report: ValidateReport) -> None:
+    render_notes(report.notes)
     for p in report.problems:
         click.echo(f"{p.severity.th} {p.cell} [{p.key}]: {p.th}\n    {p.severity.value}: {p.en}")
     errors, warnings, info = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))

@@ -6,7 +6,7 @@ import click
 
 from sheets_sync.tasks.snapshot import RestorePlan, run_restore, run_snapshot
 
-from .common import backend_for, say, sheet_option
+from .common import backend_for, say, sheet_option, writing
 
 
 @click.command("snapshot")
@@ -41,7 +41,7 @@ def restore_command(sheet: str | None, snapshot_file: Path, tabs: str | None, ye
     Example:
       sheets-sync restore .sheets-sync/snapshots/workbook-20270720-010000-000000.xlsx --tabs ผลการดำเนินงาน
     """
-    _, backend = backend_for(sheet)
+    target, backend = backend_for(sheet)
 
     def confirm(plan: RestorePlan) -> bool:
         for diff in plan.differences:
@@ -49,7 +49,8 @@ def restore_command(sheet: str | None, snapshot_file: Path, tabs: str | None, ye
                 f"{diff.title}: {diff.cells_changed} cells would change ({diff.rows_now} rows now → {diff.rows_then})")
         return yes or click.confirm("นำกลับมาหรือไม่ / restore these tabs?", default=False)
 
-    report = run_restore(backend, snapshot_file, [t.strip() for t in tabs.split(",")] if tabs else None, confirm)
+    with writing(target):
+        report = run_restore(backend, snapshot_file, [t.strip() for t in tabs.split(",")] if tabs else None, confirm)
     if not report.plan.differences:
         say("ข้อมูลตรงกับสำเนาอยู่แล้ว", "the tabs already match the snapshot; nothing to do")
         return

@@ -9,7 +9,7 @@ from sheets_sync.domain.problems import Severity
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.validate import ValidateOptions, run_validate
 
-from .common import backend_for, sheet_option, today_option
+from .common import backend_for, sheet_option, today_option, writing
 from .render import render_validate
 
 
@@ -35,8 +35,12 @@ def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, tod
       sheets-sync validate --format json --strict > problems.json
       sheets-sync validate --write        # problems into ตรวจสอบข้อมูล, notes on the cells
     """
-    _, backend = backend_for(sheet)
-    report = run_validate(backend, ValidateOptions(today, strict), write)
+    target, backend = backend_for(sheet)
+    if write:
+        with writing(target):
+            report = run_validate(backend, ValidateOptions(today, strict), write)
+    else:
+        report = run_validate(backend, ValidateOptions(today, strict), write)
     if fmt == "json":
         click.echo(json.dumps({
             "target": report.target,

@@ -69,6 +69,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("SHEETS_SYNC_RETRY_TOTAL", _positive_float, "150", "seconds a Google request may take with its retries"),
     Variable("SHEETS_SYNC_RETRY_BASE", _positive_float, "1", "first backoff in seconds"),
     Variable("SHEETS_SYNC_TIMEOUT", _positive_float, "60", "seconds to wait for Google's answer"),
+    Variable("SHEETS_SYNC_LOCK_WAIT", _positive_float, "30", "seconds a writing command other than build waits "
+             "for another one on the same workbook (build: `--wait`)"),
     Variable("SHEETS_EMULATOR_HOST", str, "—", "`host:port` of a local Sheets emulator: plain HTTP (testing)"),
     Variable("SHEETS_SYNC_DEBUG", _flag, "—", "show the traceback of an unexpected error"),
 )

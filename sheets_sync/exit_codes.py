@@ -30,8 +30,9 @@ _MEANINGS = {
     ),
     ExitCode.NOT_FOUND: ("ไม่พบหรือเปิดสมุดงานไม่ได้", "the workbook could not be found or opened"),
     ExitCode.LOCKED: (
-        "มีการสรุปผลอื่นกำลังทำงานอยู่",
-        "another build holds the lock on this workbook; nothing was written",
+        "สมุดงานกำลังถูกเขียนหรือถูกบันทึกระหว่างทำงาน",
+        "another command holds this workbook's lock, or someone saved it while the command ran; nothing was "
+        "written",
     ),
     ExitCode.NOT_AVAILABLE: (
         "รุ่นนี้ยังไม่รองรับเป้าหมายนี้",

@@ -224,7 +224,7 @@ def test_a_second_build_waits_briefly_then_exits_locked(published: Path, tmp_pat
     assert outcome.exit_code == ExitCode.LOCKED
     assert 0.5 <= waited < 5
     assert json.loads(log.read_text())["exit_name"] == "LOCKED"
-    assert "another build" in outcome.stderr
+    assert "another sheets-sync command is writing" in outcome.stderr
 
 
 def test_a_lock_held_by_a_killed_process_does_not_block_the_next_build(published: Path):

@@ -37,8 +37,8 @@ def workbook_lock(target: Target, wait_seconds: float) -> Iterator[None]:
     except Timeout as exc:
         raise SheetsSyncError(
             ExitCode.LOCKED,
-            f"มีการสรุปผลอื่นใช้สมุดงานนี้อยู่ รอแล้ว {wait_seconds:g} วินาที ไม่ได้เขียนอะไร",
-            f"another build is working on this workbook; waited {wait_seconds:g} s, wrote nothing ({path})",
+            f"มีคำสั่ง sheets-sync อื่นกำลังเขียนสมุดงานนี้อยู่ รอแล้ว {wait_seconds:g} วินาที ไม่ได้เขียนอะไร",
+            f"another sheets-sync command is writing this workbook; waited {wait_seconds:g} s, wrote nothing ({path})",
         ) from exc
     try:
         yield

@@ -110,6 +110,33 @@ class XlsxBackend:
         self.name = self.path.stem
         self.folder: Path | None = self.path.parent
         self.url: str | None = None
+        self.read_as: tuple[int, int] | None = None  # (size, mtime) of the file this object last read or wrote
+
+    def _fingerprint(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_size, stat.st_mtime_ns
+
+    def _refuse_if_saved_meanwhile(self) -> None:
+        """A save by Excel or LibreOffice (or another command) since this command read the file: writing now
+        would replace that person's work with a plan made from the old file, so nothing is written."""
+        if self.read_as is not None and self._fingerprint() != self.read_as:
+            raise SheetsSyncError(
+                ExitCode.LOCKED,
+                f"มีผู้บันทึก {self.path.name} ระหว่างที่คำสั่งทำงาน จึงไม่ได้เขียนอะไร (งานที่เขาบันทึกยังอยู่ครบ) "
+                "โปรดสั่งคำสั่งเดิมอีกครั้ง",
+                f"{self.path.name} was saved by someone while the command ran, so nothing was written (their save "
+                "is kept); run the command again",
+            )
+
+    def editor_lock_files(self) -> list[Path]:
+        """The lock files Excel (`~$name.xlsx`) and LibreOffice (`.~lock.name.xlsx#`) keep beside an open file."""
+        candidates = (self.path.with_name("~$" + self.path.name[2:] if len(self.path.name) > 2 else "~$"),
+                      self.path.with_name("~$" + self.path.name),
+                      self.path.with_name(f".~lock.{self.path.name}#"))
+        return [p for p in dict.fromkeys(candidates) if p.exists()]
 
     def request_counts(self) -> tuple[int, int, str]:
         return 0, 0, "-"
@@ -139,10 +166,14 @@ class XlsxBackend:
         python-calamine parses the file several times faster than openpyxl (docs/benchmarks.md); openpyxl
         reads when calamine is missing or cannot, and says precisely why a broken file cannot be opened.
         """
+        fingerprint = self._fingerprint()
         try:
             data = self._read_calamine()
         except _CalamineUnavailable:
-            return self._read_openpyxl()
+            data = self._read_openpyxl()
+            self.read_as = fingerprint
+            return data
+        self.read_as = fingerprint
         try:
             for title, notes in read_notes(self.path).items():
                 if title in data.tabs:
@@ -191,6 +222,7 @@ class XlsxBackend:
         if not operations:
             return result
         fresh = not self.exists()
+        self._refuse_if_saved_meanwhile()
         wb = openpyxl.Workbook() if fresh else self._load()
         placeholder = wb.active if fresh else None
         for op in operations:
@@ -198,6 +230,13 @@ class XlsxBackend:
         if placeholder is not None and len(wb.worksheets) > 1:
             wb.remove(placeholder)
         self._save_atomically(wb)
+        self.read_as = self._fingerprint()  # our own write: a later apply in this run may follow it
+        for lock in self.editor_lock_files():
+            result.notes.append((
+                f"{self.path.name} เปิดอยู่ในโปรแกรมอื่น ({lock.name}) สิ่งที่เขียนอยู่ในไฟล์แล้ว แต่ถ้าผู้ที่เปิดอยู่กดบันทึก "
+                "สำเนาในเครื่องของเขาจะทับ โปรดให้ปิดแล้วเปิดไฟล์ใหม่",
+                f"{self.path.name} is open in an editor ({lock.name}): what was written is in the file, but if that "
+                "person saves, their copy replaces it; ask them to close and reopen the file"))
         return result
 
     def _apply_one(self, wb: openpyxl.Workbook, op: Operation, result: ApplyResult) -> None:
@@ -323,6 +362,7 @@ class XlsxBackend:
                 os.chmod(tmp, mode)
             else:
                 os.chmod(tmp, 0o644 & ~_umask())
+            self._refuse_if_saved_meanwhile()  # the last moment: a save during the write is not replaced either
             os.replace(tmp, self.path)
         except BaseException:
             tmp.unlink(missing_ok=True)

@@ -62,6 +62,7 @@ class BuildReport:
     written: bool
     requests: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
 
     @property
     def problems(self) -> list[Problem]:
@@ -202,6 +203,7 @@ def run_build(backend: Backend, options: BuildOptions) -> BuildReport:
         result = backend.apply(operations)
         report.written = True
         report.conflicts = result.conflicts
+        report.notes = result.notes
     report.requests = backend.requests
     return report
 

@@ -35,6 +35,7 @@ class FixReport:
     conflicts: list[Conflict] = field(default_factory=list)
     snapshot: Path | None = None
     written: bool = False
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def plan_fix(data: WorkbookData) -> tuple[list[WriteCells], list[Change]]:
@@ -64,6 +65,7 @@ def run_fix(backend: Backend, dry_run: bool = False) -> FixReport:
     if writes and not dry_run:
         report.snapshot = take_snapshot(backend, data, "before fix")
         result = backend.apply(writes)
+        report.notes = result.notes
         report.conflicts = result.conflicts
         conflicted = {c.cell for c in result.conflicts}
         report.changes = [c for c in changes if c.cell not in conflicted]

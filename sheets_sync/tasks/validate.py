@@ -493,6 +493,7 @@ class ValidateReport:
     written: bool = False
     marked_cells: int = 0
     today: dt.date = field(default_factory=lambda: config().today)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)
@@ -504,6 +505,6 @@ def run_validate(backend: Backend, options: ValidateOptions, write: bool = False
     report = ValidateReport(backend.description, problems, today=options.today)
     if write:
         operations, report.marked_cells = plan_write(data, problems)
-        backend.apply(operations)
+        report.notes = backend.apply(operations).notes
         report.written = True
     return report

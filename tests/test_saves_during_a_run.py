@@ -1,0 +1,97 @@
+"""Nothing lost when a person saves the workbook while a command runs — the everyday case on a shared drive.
+
+A save is simulated the way Excel or LibreOffice makes one: the whole file rewritten with the person's change,
+at the moment named in each test (after the command read the file; while it writes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.locking import workbook_lock
+from sheets_sync.backends.target import parse_target
+from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.exit_codes import ExitCode
+
+from .conftest import cli, kpi, office_workbook, result
+
+
+def person_saves(path: Path, cell: str = "C2", value: object = 99) -> None:
+    book = openpyxl.load_workbook(path)
+    book["ผลการดำเนินงาน"][cell] = value
+    book.save(path)
+
+
+def typed_result(path: Path, cell: str = "C2") -> object:
+    return openpyxl.load_workbook(path)["ผลการดำเนินงาน"][cell].value
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    return office_workbook(tmp_path / "office.xlsx", [kpi("1", 60), kpi("2", 40)],
+                           [result("1", 6, 85), result("2", 6, 70)])
+
+
+@pytest.mark.parametrize("command", [["build", "--today", "2027-04-01"], ["fix"], ["init"],
+                                     ["validate", "--write", "--today", "2027-04-01"]])
+def test_a_save_after_the_read_is_kept_and_the_command_writes_nothing(office: Path, monkeypatch, command):
+    read = XlsxBackend.read
+
+    def read_then_a_person_saves(self):
+        data = read(self)
+        person_saves(self.path)
+        return data
+
+    monkeypatch.setattr(XlsxBackend, "read", read_then_a_person_saves)
+    if command == ["fix"]:  # something for fix to change, so that it writes
+        person_saves(office, "C3", "ร้อยละ ๗๐")
+    outcome = cli(*command, "--sheet", str(office))
+    assert outcome.exit_code == ExitCode.LOCKED, outcome.output
+    assert "saved by someone while the command ran, so nothing was written" in outcome.stderr
+    assert typed_result(office) == 99  # the person's save is the file
+
+
+def test_a_save_during_the_write_is_kept_too(office: Path, monkeypatch):
+    load = XlsxBackend._load
+
+    def load_then_a_person_saves(self, **kw):
+        book = load(self, **kw)
+        if not kw:  # the write's own load, not a read
+            person_saves(self.path)
+        return book
+
+    monkeypatch.setattr(XlsxBackend, "_load", load_then_a_person_saves)
+    outcome = cli("build", "--sheet", str(office), "--today", "2027-04-01")
+    assert outcome.exit_code == ExitCode.LOCKED, outcome.output
+    assert typed_result(office) == 99
+    assert not list(office.parent.glob(".office.xlsx.*.tmp"))  # the new copy was thrown away, not left behind
+
+
+def test_a_rerun_after_the_refusal_writes(office: Path):
+    person_saves(office)
+    assert cli("build", "--sheet", str(office), "--today", "2027-04-01").exit_code == 0
+    assert typed_result(office) == 99
+
+
+def test_a_fix_beside_a_build_waits_for_its_lock_instead_of_writing_over_it(office: Path, monkeypatch):
+    monkeypatch.setenv("SHEETS_SYNC_LOCK_WAIT", "0.5")
+    person_saves(office, "C3", "ร้อยละ ๗๐")
+    with workbook_lock(parse_target(str(office)), 1):  # a build holds the workbook
+        outcome = cli("fix", "--sheet", str(office))
+    assert outcome.exit_code == ExitCode.LOCKED
+    assert "another sheets-sync command is writing this workbook" in outcome.stderr
+    assert typed_result(office, "C3") == "ร้อยละ ๗๐"  # untouched: fix wrote nothing
+    assert cli("fix", "--sheet", str(office)).exit_code == 0  # the lock is gone: now it does
+    assert typed_result(office, "C3") == 70
+
+
+@pytest.mark.parametrize("lock_name", ["~$office.xlsx", ".~lock.office.xlsx#"])
+def test_a_workbook_open_in_excel_or_libreoffice_is_written_with_a_clear_warning(office: Path, lock_name):
+    (office.parent / lock_name).write_text("someone")
+    outcome = cli("build", "--sheet", str(office), "--today", "2027-04-01")
+    assert outcome.exit_code == 0, outcome.output
+    assert f"is open in an editor ({lock_name})" in outcome.output
+    assert "ask them to close and reopen the file" in outcome.output
