@@ -108,11 +108,15 @@ class Setting:
     en: str = ""
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))  # a BOM and zero-width characters
+
+
 def normalize(text: object) -> str:
-    """Header and choice matching ignores case, surrounding and repeated spaces, and Unicode form."""
+    """Header, tab and choice matching ignores case, surrounding and repeated spaces, invisible characters
+    (a BOM, zero-width spaces) and Unicode form — NFKC, so that ำ typed as ํ + า is the same letter."""
     if text is None:
         return ""
-    folded = unicodedata.normalize("NFC", str(text)).replace("\u200b", "")
+    folded = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
     return " ".join(folded.split()).casefold()
 
 
@@ -423,11 +427,21 @@ def tab_by_key(key: str) -> Tab:
 
 
 def find_title(tab: Tab, titles: Iterable[str]) -> str | None:
-    """The title of the existing tab that is `tab` (by Thai name or English key), if any."""
-    for title in titles:
-        if tab.matches_title(title):
-            return title
-    return None
+    """The title of the existing tab that is `tab` (by Thai name or English key), if any.  Two tabs that both
+    read as `tab` — a hidden copy, a look-alike spelling, the Thai name beside the English key — are a layout
+    problem for every command: reading either could be reading the wrong one."""
+    found = [title for title in titles if tab.matches_title(title)]
+    if len(found) > 1:
+        from sheets_sync.errors import SheetsSyncError
+        from sheets_sync.exit_codes import ExitCode
+
+        raise SheetsSyncError(
+            ExitCode.LAYOUT,
+            f"มีแท็บ {tab.th} มากกว่าหนึ่งแท็บ ({', '.join(repr(t) for t in found)} รวมแท็บที่ซ่อนไว้) โปรดรวมหรือเปลี่ยนชื่อก่อน",
+            f"more than one tab is {tab.key} ({', '.join(repr(t) for t in found)}, hidden ones included); merge or "
+            "rename them first",
+        )
+    return found[0] if found else None
 
 
 # --- settings ----------------------------------------------------------------------------------

@@ -34,8 +34,6 @@ from sheets_sync.domain.schema import (
 )
 from sheets_sync.domain.standard_steps import STANDARD_STEPS, planned_dates
 from sheets_sync.domain.thai import ParseError, is_yes, parse_date, parse_integer
-from sheets_sync.errors import SheetsSyncError
-from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import (
     INPUT_DATE_FORMAT,
     AddTab,
@@ -333,7 +331,8 @@ def plan_init(data: WorkbookData, options: InitOptions) -> tuple[list[Operation]
 def run_init(backend: Backend, options: InitOptions) -> InitReport:
     created = not backend.exists()
     data = WorkbookData() if created else backend.read()
-    _refuse_doubled_tabs(data)
+    for tab in INPUT_TABS + GENERATED_TABS:
+        data.title_of(tab)  # two tabs that both read as one: refused before anything is planned
     operations, report = plan_init(data, options)
     if options.drop_default_tab:
         from sheets_sync.workbook.operations import empty_default_tabs
@@ -344,14 +343,3 @@ def run_init(backend: Backend, options: InitOptions) -> InitReport:
     result = backend.apply(operations)
     report.conflicts = result.conflicts
     return report
-
-
-def _refuse_doubled_tabs(data: WorkbookData) -> None:
-    for tab in INPUT_TABS + GENERATED_TABS:
-        titles = [t for t in data.tabs if tab.matches_title(t)]
-        if len(titles) > 1:
-            raise SheetsSyncError(
-                ExitCode.LAYOUT,
-                f"มีแท็บ {tab.th} มากกว่าหนึ่งแท็บ ({', '.join(titles)}) โปรดรวมหรือเปลี่ยนชื่อก่อน",
-                f"more than one tab is {tab.key} ({', '.join(titles)}); merge or rename them first",
-            )

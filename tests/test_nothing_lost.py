@@ -1,4 +1,5 @@
-"""Nothing lost when a person saves the workbook while a command runs — the everyday case on a shared drive.
+"""Nothing lost, nothing read wrong: a person saving the workbook while a command runs (the everyday case on a
+shared drive), and tabs or headers whose names differ only invisibly.
 
 A save is simulated the way Excel or LibreOffice makes one: the whole file rewritten with the person's change,
 at the moment named in each test (after the command read the file; while it writes).
@@ -95,3 +96,39 @@ def test_a_workbook_open_in_excel_or_libreoffice_is_written_with_a_clear_warning
     assert outcome.exit_code == 0, outcome.output
     assert f"is open in an editor ({lock_name})" in outcome.output
     assert "ask them to close and reopen the file" in outcome.output
+
+
+# --- the right tab and column, whatever invisible differences the names carry --------------------------------
+
+
+def rename_tab(path: Path, old: str, new: str) -> None:
+    book = openpyxl.load_workbook(path)
+    book[old].title = new
+    book.save(path)
+
+
+def test_a_tab_and_a_header_typed_with_decomposed_sara_am_or_a_bom_are_found(office: Path):
+    decomposed = "\ufeffผลการด\u0e4d\u0e32เนินงาน"  # ำ typed as ํ + า, after a byte-order mark
+    rename_tab(office, "ผลการดำเนินงาน", decomposed)
+    book = openpyxl.load_workbook(office)
+    book[decomposed]["C1"] = "\u200bผลการด\u0e4d\u0e32เนินงาน"  # the result header, with a zero-width space
+    book.save(office)
+    assert cli("init", "--sheet", str(office)).exit_code == 0
+    assert openpyxl.load_workbook(office).sheetnames.count(decomposed) == 1
+    assert "ผลการดำเนินงาน" not in openpyxl.load_workbook(office).sheetnames  # no empty copy added
+    import json
+
+    exported = json.loads(cli("export", "--sheet", str(office), "--today", "2027-04-01").output)
+    assert exported["rounds"][0]["office_result"] is not None  # not "the whole office unreported"
+
+
+@pytest.mark.parametrize("command", [["build", "--today", "2027-04-01"], ["validate"], ["export"], ["init"]])
+def test_a_hidden_duplicate_of_a_tab_is_a_layout_problem_for_every_command(office: Path, command):
+    book = openpyxl.load_workbook(office)
+    copy = book.copy_worksheet(book["ผลการดำเนินงาน"])
+    copy.title = "results"
+    copy.sheet_state = "hidden"
+    book.save(office)
+    outcome = cli(*command, "--sheet", str(office))
+    assert outcome.exit_code == ExitCode.LAYOUT, outcome.output
+    assert "more than one tab is results" in outcome.stderr and "'results'" in outcome.stderr
