@@ -132,3 +132,24 @@ def test_a_hidden_duplicate_of_a_tab_is_a_layout_problem_for_every_command(offic
     outcome = cli(*command, "--sheet", str(office))
     assert outcome.exit_code == ExitCode.LAYOUT, outcome.output
     assert "more than one tab is results" in outcome.stderr and "'results'" in outcome.stderr
+
+
+def test_the_csv_export_makes_staff_text_that_looks_like_a_formula_inert(tmp_path: Path):
+    import csv
+    import io
+
+    path = office_workbook(tmp_path / "office.xlsx", [kpi("1", 50), kpi("2", 50)],
+                           [result("1", 6, '=HYPERLINK("http://evil.example","คลิก")'), result("2", 6, "-5+3"),
+                            result("1", 9, 85)])
+    book = openpyxl.load_workbook(path)
+    book["ตั้งค่า"]["B2"] = "@สพป. ทดสอบ"  # office_name
+    book.save(path)
+    outcome = cli("export", "--sheet", str(path), "--format", "csv", "--today", "2027-07-01")
+    assert outcome.exit_code == 0, outcome.output
+    rows = list(csv.DictReader(io.StringIO(outcome.output.lstrip("\ufeff"))))
+    results = {(r["kpi_id"], r["round"]): r["result"] for r in rows}
+    assert results[("1", "6")] == "'=HYPERLINK(\"http://evil.example\",\"คลิก\")"
+    assert results[("2", "6")] == "'-5+3"
+    assert results[("1", "9")] == "85.0"  # numbers untouched
+    assert all(r["office"].startswith("'@") for r in rows)
+    assert not any(value.startswith(("=", "+", "-", "@")) for r in rows for value in r.values())

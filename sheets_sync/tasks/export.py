@@ -70,6 +70,17 @@ CSV_FIELDS = ("office", "fiscal_year", "round", "office_result", "band", "passed
               "counted", "problem")
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def csv_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made inert (OWASP "CSV Injection"; ASVS 1.2.10): a text that
+    starts with = + - @, a tab, a carriage return or NUL gets a leading apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def to_csv(compiled: Compiled) -> str:
     """One row per KPI and round, the round's office result repeated on each, UTF-8 with a BOM for Excel."""
     data = as_dict(compiled)
@@ -79,10 +90,11 @@ def to_csv(compiled: Compiled) -> str:
     for round_ in data["rounds"]:
         for kpi in round_["kpis"]:
             problem = kpi["problem"]
-            writer.writerow({
+            row = {
                 "office": data["office"], "fiscal_year": data["fiscal_year"], "round": round_["round"],
                 "office_result": round_["office_result"], "band": round_["band"], "passed": round_["passed"],
                 **{k: kpi[k] for k in CSV_FIELDS if k in kpi and k != "problem"},
                 "problem": f"{problem['th']} / {problem['en']}" if problem else "",
-            })
+            }
+            writer.writerow({key: csv_safe(value) for key, value in row.items()})
     return "\ufeff" + out.getvalue()
