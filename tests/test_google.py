@@ -233,3 +233,13 @@ def test_a_failing_request_in_a_batch_leaves_the_spreadsheet_untouched(emulator,
                          "fields": "userEnteredValue"}}]}, timeout=10)
     assert answer.status_code == 400 and "after last row" in answer.json()["error"]["message"]
     assert emulator.snapshot(sheet) == before
+
+
+@pytest.mark.parametrize("content", ['["not", "a", "window"]', '{"read": "x", "write": [true, null]}', "{",
+                                     json.dumps({"read": [time.time() + 3600] * 60, "write": []})])
+def test_a_broken_or_future_throttle_file_never_blocks_a_command(tmp_path: Path, content):
+    """Valid JSON of the wrong shape once made every Google command exit 1; stamps from a clock stepped back
+    made commands sleep past their retry limit."""
+    (tmp_path / "t.json").write_text(content)
+    throttle = Throttle("t", tmp_path, reads=60, writes=60, window=60, sleep=lambda s: pytest.fail(f"slept {s}"))
+    assert throttle.acquire("read") == 0

@@ -105,3 +105,18 @@ def test_resume_reads_only_the_offices_not_read_yet(google, tmp_path: Path):
     assert "from the cache 6" in again.output
     fresh = cli("rollup", "--offices", str(offices), "--sheet", str(target), "--today", "2027-04-01")
     assert len(google.requests()) == 6 and fresh.exit_code == ExitCode.BUILT_WITH_PROBLEMS
+
+
+def test_a_repeated_office_code_is_listed_as_a_failure_never_shown_with_the_first_offices_figures(tmp_path: Path):
+    first = office_workbook(tmp_path / "a.xlsx", [kpi("1", 100)], [result("1", 6, 100)])
+    second = office_workbook(tmp_path / "b.xlsx", [kpi("1", 100)], [result("1", 6, 60)])
+    offices = write_offices(tmp_path / "offices.csv", [("1001", "สพป. ก เขต 1", str(first)),
+                                                       ("1001", "สพป. ข เขต 1", str(second))])
+    target = tmp_path / "province.xlsx"
+    outcome = cli("rollup", "--offices", str(offices), "--sheet", str(target), "--today", "2027-04-01",
+                  "--cache", str(tmp_path / "cache.json"))
+    assert outcome.exit_code == ExitCode.BUILT_WITH_PROBLEMS, outcome.output
+    data = XlsxBackend(target).read()
+    assert [(r[1], r[2]) for r in data.tabs["สรุปรายเขต"].rows[1:]] == [("1001", "สพป. ก เขต 1")]
+    failures = {(r[0], r[1]): r[4] for r in data.tabs["เขตที่อ่านไม่ได้"].rows[1:]}
+    assert "appears twice" in failures[("1001", "สพป. ข เขต 1")]

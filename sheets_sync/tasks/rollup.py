@@ -172,13 +172,16 @@ def run_rollup(offices: list[Office], open_office: Callable[[Target], Backend], 
     started = time.monotonic()
     seen: set[str] = set()
     for office in offices:
-        cached = cache.get(office)
+        # a repeated code is refused before the cache is asked: the cache is keyed by code, and would hand the
+        # second row the first office's figures
+        cached = cache.get(office) if office.code not in seen else None
         if cached is not None:
             summary, from_cache = cached, True
             report.from_cache += 1
         else:
             summary, from_cache = _read_one(office, open_office, today, seen), False
-            cache.put(summary)
+            if office.code not in seen:
+                cache.put(summary)
         seen.add(office.code)
         report.summaries.append(summary)
         if progress is not None:

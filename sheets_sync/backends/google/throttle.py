@@ -47,11 +47,19 @@ class Throttle:
         self.waited = 0.0
 
     def _load(self) -> dict[str, list[float]]:
+        """The shared window as it stands; a file of the wrong shape (hand-edited, truncated) counts as empty,
+        and a stamp from the future (the clock was stepped back) is dropped, so neither can block a command."""
         try:
             data = json.loads(self.path.read_text())
-            return {k: [float(t) for t in data.get(k, [])] for k in self.limits}
         except (OSError, ValueError):
             return {k: [] for k in self.limits}
+        now = self.clock()
+        slots: dict[str, list[float]] = {}
+        for kind in self.limits:
+            stamps = data.get(kind, []) if isinstance(data, dict) else []
+            slots[kind] = [float(t) for t in stamps if isinstance(t, (int, float)) and not isinstance(t, bool)
+                           and t <= now + 1] if isinstance(stamps, list) else []
+        return slots
 
     def acquire(self, kind: str) -> float:
         """Take a slot for a read or a write, waiting as long as needed; returns the seconds waited."""
