@@ -147,3 +147,64 @@ def test_validate_write_marks_cells_and_clears_old_marks(workbook):
     data = workbook.backend().read()
     assert not any(r[2] == "ตัวชี้วัด!Q2" for r in data.tabs["ตรวจสอบข้อมูล"].rows[1:])
     assert (2, 17) not in data.tabs["ตัวชี้วัด"].notes
+
+
+def staff_note_and_colour(workbook, row: int, col: int, note: str, fill: str) -> None:
+    """A person adds a note and a background colour to a cell (Insert > Note, the fill bucket)."""
+    if workbook.kind == "xlsx":
+        import openpyxl
+        from openpyxl.comments import Comment
+        from openpyxl.styles import PatternFill
+
+        book = openpyxl.load_workbook(workbook.sheet)
+        cell = book["ตัวชี้วัด"].cell(row=row, column=col)
+        cell.comment = Comment(note, "ครูสมศรี")
+        cell.fill = PatternFill("solid", fgColor=fill)
+        book.save(workbook.sheet)
+        return
+    from .conftest import google_post
+
+    sheet_id = next(s["properties"]["sheetId"] for s in workbook.emulator.snapshot(workbook.sheet)["sheets"]
+                    if s["properties"]["title"] == "ตัวชี้วัด")
+    rgb = {k: int(fill[i:i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
+    google_post(workbook.backend(), ":batchUpdate", {"requests": [{"updateCells": {
+        "start": {"sheetId": sheet_id, "rowIndex": row - 1, "columnIndex": col - 1},
+        "rows": [{"values": [{"note": note, "userEnteredFormat": {"backgroundColor": rgb}}]}],
+        "fields": "note,userEnteredFormat.backgroundColor"}}]})
+
+
+def note_and_colour(workbook, row: int, col: int) -> tuple[str | None, str | None]:
+    if workbook.kind == "xlsx":
+        import openpyxl
+
+        cell = openpyxl.load_workbook(workbook.sheet)["ตัวชี้วัด"].cell(row=row, column=col)
+        fill = cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type == "solid" else None
+        return (cell.comment.text if cell.comment else None), fill
+    from sheets_sync.backends.google.batch import hex_colour
+
+    sheet = next(s for s in workbook.emulator.snapshot(workbook.sheet)["sheets"]
+                 if s["properties"]["title"] == "ตัวชี้วัด")
+    cell = sheet["data"][0]["rowData"][row - 1]["values"][col - 1]
+    return cell.get("note"), hex_colour(cell.get("userEnteredFormat", {}).get("backgroundColor"))
+
+
+def test_validate_write_keeps_a_staff_note_and_colour_on_a_flagged_cell_and_gives_them_back(workbook):
+    """The mark once replaced the staff's note and colour, and the next --write cleared both."""
+    from sheets_sync.workbook.operations import WriteCells
+
+    typed(workbook)
+    backend = workbook.backend()
+    backend.read()
+    person_types(backend, [WriteCells("ตัวชี้วัด", 2, 17, (("P99",),))])
+    staff_note_and_colour(workbook, 2, 17, "รอยืนยันจากกลุ่มนโยบาย / waiting for the policy group", "C6EFCE")
+    assert run(workbook, "validate", "--write", "--today", "2026-10-05").exit_code == 3
+    note, fill = note_and_colour(workbook, 2, 17)
+    assert "P99" in note and "รอยืนยันจากกลุ่มนโยบาย / waiting for the policy group" in note  # kept inside the mark
+    assert fill == "FFD966"
+    assert run(workbook, "validate", "--write", "--today", "2026-10-05").exit_code == 3  # marked again: still kept
+    assert "waiting for the policy group" in note_and_colour(workbook, 2, 17)[0]
+    backend = workbook.backend()
+    backend.read()
+    person_types(backend, [WriteCells("ตัวชี้วัด", 2, 17, (("P03",),))])
+    run(workbook, "validate", "--write", "--today", "2026-10-05")
+    assert note_and_colour(workbook, 2, 17) == ("รอยืนยันจากกลุ่มนโยบาย / waiting for the policy group", "C6EFCE")

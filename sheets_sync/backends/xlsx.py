@@ -12,7 +12,7 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 from xml.etree import ElementTree
 
 import openpyxl
@@ -27,6 +27,13 @@ from sheets_sync.backends.xlsx_notes import read_notes
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.marks import (
+    MARK_COLOUR,
+    Kept,
+    before_marking,
+    kept_by,
+    mark_note,
+)
 from sheets_sync.workbook.operations import (
     DATE_FORMAT,
     INPUT_DATE_FORMAT,
@@ -58,7 +65,6 @@ XLSX_DATE_FORMAT = "[$-107041E]d mmm yyyy"
 LAST_ROW = 5000  # dropdowns and column formats reach this far; a year's workbook stays far below it
 
 MARK_AUTHOR = "sheets-sync"  # notes with this author are the tool's own, cleared on the next validate --write
-MARK_COLOUR = "FFD966"
 
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generated tabs grey
 
@@ -316,15 +322,22 @@ class XlsxBackend:
 
     @staticmethod
     def _mark(ws: Worksheet, op: MarkCells) -> None:
+        """Clear the last run's marks, giving each cell back the note and colour it had, then mark anew,
+        keeping what each cell has (workbook/marks.py)."""
+        had: dict[tuple[int, int], Kept] = {}
         for row in ws.iter_rows():
             for cell in row:
                 if cell.comment is not None and cell.comment.author == MARK_AUTHOR:
-                    cell.comment = None
-                    if cell.fill.fgColor.rgb and cell.fill.fgColor.rgb[-6:] == MARK_COLOUR:
-                        cell.fill = PatternFill(fill_type=None)
+                    kept = kept_by(cell.comment.text)
+                    had[(cell.row, cell.column)] = kept
+                    cell.comment = Comment(kept.note, kept.author or "") if kept.note else None
+                    cell.fill = PatternFill("solid", fgColor=kept.fill) if kept.fill else PatternFill(fill_type=None)
         for r, c, note in op.marks:
             cell = ws.cell(row=r, column=c)
-            comment = Comment(note, MARK_AUTHOR)
+            kept = had.get((r, c)) or before_marking(
+                cell.comment.text if cell.comment is not None else None, _solid_fill(cell),
+                cell.comment.author if cell.comment is not None else None)
+            comment = Comment(mark_note(note, kept), MARK_AUTHOR)
             comment.width, comment.height = 320, 120
             cell.comment = comment
             cell.fill = PatternFill("solid", fgColor=MARK_COLOUR)
@@ -368,6 +381,13 @@ class XlsxBackend:
             tmp.unlink(missing_ok=True)
             raise
         _fsync_dir(self.path.parent)
+
+
+def _solid_fill(cell: Any) -> str | None:
+    """A cell's own solid background as RRGGBB, or None (no fill, a pattern, a theme colour)."""
+    fill = cell.fill
+    rgb = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
+    return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) >= 6 else None
 
 
 def _umask() -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Sequence
 
-from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split
+from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, hex_colour
 from sheets_sync.backends.google.http import GoogleHttp
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import from_serial
@@ -38,7 +38,7 @@ from sheets_sync.workbook.operations import (
 READ_FIELDS = (
     "spreadsheetId,properties(title,locale,timeZone),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range),"
-    "data(rowData(values(effectiveValue,note,userEnteredFormat.numberFormat.type))))"
+    "data(rowData(values(effectiveValue,note,userEnteredFormat(numberFormat.type,backgroundColor)))))"
 )
 GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
                 "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type))))")
@@ -134,6 +134,9 @@ class GoogleBackend:
                     for c, v in enumerate(values, start=1):
                         if v.get("note"):
                             grid.notes[(r, c)] = v["note"]
+                        fill = hex_colour(v.get("userEnteredFormat", {}).get("backgroundColor"))
+                        if fill is not None:
+                            meta[title].fills[(r, c)] = fill
             del grid.rows[grid.last_row:]
             meta[title].notes = dict(grid.notes)
             data.tabs[title] = grid

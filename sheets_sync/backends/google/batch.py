@@ -16,6 +16,14 @@ from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import BE_OFFSET, format_date_be, to_serial
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.marks import (
+    MARK_COLOUR,
+    Kept,
+    before_marking,
+    is_mark,
+    kept_by,
+    mark_note,
+)
 from sheets_sync.workbook.operations import (
     DATE_FORMAT,
     INPUT_DATE_FORMAT,
@@ -38,10 +46,8 @@ from sheets_sync.workbook.operations import (
 
 MAX_BODY = 2 * 1024 * 1024
 ROWS_PER_REQUEST = 1000
-MARK_PREFIX = "⚑ sheets-sync\n"  # notes the tool wrote; the next validate --write clears exactly these
 PROTECTION_PREFIX = "sheets-sync"
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
-MARK_COLOUR = "FFD966"
 TEXT_FORMAT = {"type": "TEXT", "pattern": "@"}
 
 
@@ -49,6 +55,22 @@ def be_date_format(day: dt.date) -> dict:
     """Google has no Buddhist calendar: a real date shown with its BE year as a literal (`1 ต.ค. 2569` in a
     th_TH sheet, whose `mmm` is the Thai month abbreviation)."""
     return {"type": "DATE", "pattern": f'd mmm "{day.year + BE_OFFSET}"'}
+
+
+def hex_colour(value: dict | None) -> str | None:
+    """Google's colour (components 0–1, zeros left out) as RRGGBB; None when there is none."""
+    if not value:
+        return None
+    return "".join(f"{round(float(value.get(name, 0)) * 255):02X}" for name in ("red", "green", "blue"))
+
+
+def _cell_with(note: str | None, fill: str | None) -> dict:
+    cell: dict[str, Any] = {}
+    if note:
+        cell["note"] = note
+    if fill:
+        cell["userEnteredFormat"] = {"backgroundColor": colour(fill)}
+    return cell
 
 
 def colour(hex_rgb: str) -> dict[str, float]:
@@ -93,6 +115,7 @@ class SheetMeta:
     cols: int
     protected: list[tuple[int, str]] = field(default_factory=list)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's own background, RRGGBB
 
 
 def _size(requests: list[dict]) -> int:
@@ -142,7 +165,8 @@ class _Requests:
     """Turns operations into batchUpdate requests, growing the grid first wherever a write reaches past it."""
 
     def __init__(self, meta: dict[str, SheetMeta]) -> None:
-        self.meta = {title: SheetMeta(m.sheet_id, m.title, m.rows, m.cols, list(m.protected), dict(m.notes))
+        self.meta = {title: SheetMeta(m.sheet_id, m.title, m.rows, m.cols, list(m.protected), dict(m.notes),
+                                          dict(m.fills))
                      for title, m in meta.items()}
         self.requests: list[dict] = []
 
@@ -328,17 +352,21 @@ class _Requests:
             "description": f"{PROTECTION_PREFIX}: {what} / แท็บหรือหัวคอลัมน์ที่เครื่องมือจัดการ"}}})
 
     def _MarkCells(self, op: MarkCells) -> None:
+        """Clear the last run's marks, giving each cell back the note and colour it had, then mark anew,
+        keeping what each cell has (workbook/marks.py); a cell both cleared and marked gets one request."""
         info = self.sheet(op.tab)
         fields = "note,userEnteredFormat.backgroundColor"
+        cells: dict[tuple[int, int], dict] = {}
+        had: dict[tuple[int, int], Kept] = {}
         for (r, c), note in sorted(info.notes.items()):
-            if note.startswith(MARK_PREFIX):
-                self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": r - 1,
-                                                                "columnIndex": c - 1},
-                                                      "rows": [{"values": [{}]}], "fields": fields}})
-        for r, c, note in op.marks:
+            if is_mark(note):
+                kept = had[(r, c)] = kept_by(note)
+                cells[(r, c)] = _cell_with(kept.note, kept.fill)
+        for r, c, problem in op.marks:
             self.grow(info, r, c)
+            kept = had.get((r, c)) or before_marking(info.notes.get((r, c)), info.fills.get((r, c)))
+            cells[(r, c)] = _cell_with(mark_note(problem, kept), MARK_COLOUR)
+        for (r, c), cell in sorted(cells.items()):
             self.requests.append({"updateCells": {
                 "start": {"sheetId": info.sheet_id, "rowIndex": r - 1, "columnIndex": c - 1},
-                "rows": [{"values": [{"note": MARK_PREFIX + note,
-                                      "userEnteredFormat": {"backgroundColor": colour(MARK_COLOUR)}}]}],
-                "fields": fields}})
+                "rows": [{"values": [cell]}], "fields": fields}})
