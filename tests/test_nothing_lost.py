@@ -153,3 +153,102 @@ def test_the_csv_export_makes_staff_text_that_looks_like_a_formula_inert(tmp_pat
     assert results[("1", "9")] == "85.0"  # numbers untouched
     assert all(r["office"].startswith("'@") for r in rows)
     assert not any(value.startswith(("=", "+", "-", "@")) for r in rows for value in r.values())
+
+
+# --- hostile files: refused cleanly, never a crash ----------------------------------------------------------
+
+
+def run_in_a_process(*args: str) -> "subprocess.CompletedProcess[str]":
+    """A separate process: if the reader ever allocated without bound again, the test process would survive it."""
+    import subprocess
+    import sys
+
+    return subprocess.run([str(Path(sys.executable).parent / "sheets-sync"), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_value_in_the_last_cell_is_refused_with_exit_5_not_an_abort(office: Path):
+    book = openpyxl.load_workbook(office)
+    book["ผลการดำเนินงาน"]["XFD1048576"] = "x"
+    book.save(office)
+    outcome = run_in_a_process("validate", "--sheet", str(office))
+    assert outcome.returncode == ExitCode.NOT_FOUND, outcome.stderr
+    assert "the tab ผลการดำเนินงาน reaches row 1,048,576 and column 16,384" in outcome.stderr
+
+
+def test_a_zip_bomb_is_refused_with_exit_5(tmp_path: Path):
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                         'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+                         '<sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        package.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="rId1" Type="x/worksheet" '
+                         'Target="worksheets/sheet1.xml"/></Relationships>')
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            for _ in range(300):
+                part.write(b" " * 2**20)
+    assert bomb.stat().st_size < 3 * 2**20
+    outcome = run_in_a_process("validate", "--sheet", str(bomb))
+    assert outcome.returncode == ExitCode.NOT_FOUND, outcome.stderr
+    assert "unpacks to more than 256 MB" in outcome.stderr
+
+
+def test_a_macro_workbook_is_read_but_never_written(office: Path):
+    macro = office.with_suffix(".xlsm")
+    office.rename(macro)
+    assert cli("validate", "--sheet", str(macro)).exit_code in (ExitCode.OK, ExitCode.INVALID_DATA)
+    before = macro.read_bytes()
+    outcome = cli("build", "--sheet", str(macro), "--today", "2027-04-01")
+    assert outcome.exit_code == ExitCode.NOT_AVAILABLE
+    assert "does not write macro workbooks" in outcome.stderr and macro.read_bytes() == before
+
+
+def test_a_flagged_cell_inside_merged_cells_is_marked_on_the_block(office: Path):
+    book = openpyxl.load_workbook(office)
+    sheet = book["ผลการดำเนินงาน"]
+    sheet.merge_cells("A2:B2")  # the round in B2 is gone under the merge: flagged at B2, inside the block
+    book.save(office)
+    outcome = cli("validate", "--write", "--sheet", str(office))
+    assert outcome.exit_code == ExitCode.INVALID_DATA, outcome.output
+    mark = openpyxl.load_workbook(office)["ผลการดำเนินงาน"]["A2"].comment
+    assert mark.author == "sheets-sync" and "round is required" in mark.text
+
+
+def test_a_formula_without_a_computed_value_is_reported_at_its_cell_never_scored_as_not_reported(office: Path):
+    book = openpyxl.load_workbook(office)
+    book["ผลการดำเนินงาน"]["C2"] = "=80+5"  # as openpyxl (and every tool that does not compute) saves a formula
+    book.save(office)
+    checked = cli("validate", "--sheet", str(office), "--format", "json")
+    import json
+
+    codes = {(p["code"], p["cell"]) for p in json.loads(checked.output)["problems"]}
+    assert ("cell.formula_text", "ผลการดำเนินงาน!C2") in codes
+    built = cli("build", "--sheet", str(office), "--today", "2027-04-01")
+    assert built.exit_code == ExitCode.BUILT_WITH_PROBLEMS and "ผลการดำเนินงาน!C2" in built.output
+
+
+def test_text_pasted_from_word_with_control_characters_goes_through_every_writer(office: Path, tmp_path: Path):
+    book = openpyxl.load_workbook(office)
+    book["ตัวชี้วัด"]["C2"] = "บรรทัดแรก_x000B_บรรทัดสอง"  # Excel's escape of Word's vertical tab (a line break)
+    book.save(office)
+    from sheets_sync.backends.xlsx import XlsxBackend
+
+    assert "\x0b" in XlsxBackend(office).read().tabs["ตัวชี้วัด"].rows[1][2]
+    for args in (["build", "--today", "2027-04-01"], ["snapshot", "--out", str(tmp_path / "s")],
+                 ["report", "-o", str(tmp_path / "r.docx"), "--today", "2027-04-01"],
+                 ["copy", str(office), str(tmp_path / "copy.xlsx")]):
+        sheet = [] if args[0] == "copy" else ["--sheet", str(office)]
+        outcome = cli(*args, *sheet)
+        assert outcome.exit_code == 0, (args, outcome.output, outcome.stderr)
+
+
+def test_a_400_digit_number_and_a_3000_character_name_do_not_break_fix_or_the_pdf(tmp_path: Path):
+    path = office_workbook(tmp_path / "o.xlsx", [kpi("1", 50, name="ก" * 3000), kpi("2", 50)],
+                           [result("1", 6, "9" * 400), result("2", 6, 85)])
+    assert cli("fix", "--sheet", str(path)).exit_code == 0
+    assert typed_result(path) == "9" * 400  # beyond 15 digits: kept as typed, never rounded
+    assert cli("report", "--sheet", str(path), "-o", str(tmp_path / "r.pdf"), "--today", "2027-04-01").exit_code == 0

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 from xml.etree import ElementTree
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -23,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.backends.xlsx_notes import read_notes
+from sheets_sync.backends.xlsx_parts import SheetScan, TooLarge, read_notes, scan_sheets
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -99,6 +100,9 @@ def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str |
     cell = ws.cell(row=row, column=col)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        # control characters pasted from Word (a vertical tab is its line break) cannot stand in the file's XML
+        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text, never evaluated
@@ -151,6 +155,7 @@ class XlsxBackend:
         return self.path.is_file()
 
     def _load(self, **kw: bool) -> openpyxl.Workbook:
+        self._scan()
         try:
             return openpyxl.load_workbook(self.path, **kw)
         except FileNotFoundError as exc:
@@ -173,6 +178,7 @@ class XlsxBackend:
         reads when calamine is missing or cannot, and says precisely why a broken file cannot be opened.
         """
         fingerprint = self._fingerprint()
+        scans = self._scan()
         try:
             data = self._read_calamine()
         except _CalamineUnavailable:
@@ -186,7 +192,19 @@ class XlsxBackend:
                     data.tabs[title].notes = notes
         except (zipfile.BadZipFile, ElementTree.ParseError, OSError):
             pass  # calamine read the values; a notes part it cannot parse leaves the notes out, not the values
+        _formulas_as_text(data, scans)
         return data
+
+    def _scan(self) -> dict[str, SheetScan]:
+        """The tabs' extent and value-less formulas, before anything is loaded: a tab beyond the bounds is
+        refused (exit 5) rather than allocated until the process aborts."""
+        try:
+            return scan_sheets(self.path)
+        except TooLarge as exc:
+            raise SheetsSyncError(ExitCode.NOT_FOUND, f"ไม่เปิด {self.path.name}: {exc.th}",
+                                  f"not opening {self.path.name}: {exc.en}") from None
+        except (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError):
+            return {}  # not a readable package: the reader below says precisely why
 
     def _read_calamine(self) -> WorkbookData:
         try:
@@ -228,6 +246,13 @@ class XlsxBackend:
         if not operations:
             return result
         fresh = not self.exists()
+        if self.path.suffix.lower() == ".xlsm":
+            raise SheetsSyncError(
+                ExitCode.NOT_AVAILABLE,
+                f"sheets-sync ไม่เขียนสมุดงานที่มีแมโคร ({self.path.name}) เพราะแมโครจะหายเมื่อบันทึก "
+                "โปรดบันทึกสำเนาเป็น .xlsx แล้วใช้สำเนานั้น (อ่านอย่างเดียวใช้ไฟล์ .xlsm ได้)",
+                f"sheets-sync does not write macro workbooks ({self.path.name}): saving would drop the macros; save "
+                "a copy as .xlsx and use that (read-only commands work on the .xlsm)")
         self._refuse_if_saved_meanwhile()
         wb = openpyxl.Workbook() if fresh else self._load()
         placeholder = wb.active if fresh else None
@@ -334,6 +359,12 @@ class XlsxBackend:
                     cell.fill = PatternFill("solid", fgColor=kept.fill) if kept.fill else PatternFill(fill_type=None)
         for r, c, note in op.marks:
             cell = ws.cell(row=r, column=c)
+            if isinstance(cell, MergedCell):  # a note lives on a merged block's top-left cell
+                block = next((m for m in ws.merged_cells.ranges if cell.coordinate in m), None)
+                if block is None:
+                    continue
+                r, c = block.min_row, block.min_col
+                cell = ws.cell(row=r, column=c)
             kept = had.get((r, c)) or before_marking(
                 cell.comment.text if cell.comment is not None else None, _solid_fill(cell),
                 cell.comment.author if cell.comment is not None else None)
@@ -381,6 +412,23 @@ class XlsxBackend:
             tmp.unlink(missing_ok=True)
             raise
         _fsync_dir(self.path.parent)
+
+
+def _formulas_as_text(data: WorkbookData, scans: dict[str, SheetScan]) -> None:
+    """A formula the file carries no value for is read as its text (`=SUM(C2:C4)`), so validate names the cell
+    and build reports the row instead of scoring it as not reported."""
+    for title, scan in scans.items():
+        grid = data.tabs.get(title)
+        if grid is None:
+            continue
+        for (r, c), text in scan.formulas_without_value.items():
+            if grid.cell(r, c) not in (None, ""):
+                continue
+            while len(grid.rows) < r:
+                grid.rows.append([])
+            row = grid.rows[r - 1]
+            row.extend([None] * (c - len(row)))
+            row[c - 1] = text
 
 
 def _solid_fill(cell: Any) -> str | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -44,22 +46,31 @@ def _font(style_or_run, size: float | None = None, bold: bool | None = None) -> 
         size_cs.set(qn("w:val"), str(int(size * 2)))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _run(paragraph: Any, text: object) -> Any:
+    """A run of text; control characters pasted from Word (its line break is a vertical tab) cannot stand in a
+    .docx, so a vertical tab becomes a line break and the rest are dropped (the workbook keeps them)."""
+    return paragraph.add_run(_CONTROL.sub("", str(text).replace("\x0b", "\n")))
+
+
 def _table(document: DocxDocument, header: list[str], rows: list[list[str]], size: float = 12) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(text), size, True)
+        _font(_run(cell.paragraphs[0], text), size, True)
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(str(text)), size)
+            _font(_run(cell.paragraphs[0], str(text)), size)
 
 
 def _heading(document: DocxDocument, text: str, size: float = 18) -> None:
     paragraph = document.add_paragraph()
-    _font(paragraph.add_run(text), size, True)
+    _font(_run(paragraph, text), size, True)
 
 
 def write_docx(report: ReportData, path: Path) -> None:
@@ -69,9 +80,9 @@ def write_docx(report: ReportData, path: Path) -> None:
     section.left_margin = section.right_margin = Cm(2)
     cover = document.add_paragraph()
     cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(cover.add_run("เอกสารรายงานผลการปฏิบัติราชการ\n"), 26, True)
-    _font(cover.add_run(f"{report.settings.office_name}\nปีงบประมาณ พ.ศ. {report.settings.fiscal_year}\n"), 22, True)
-    _font(cover.add_run(f"ผลการดำเนินงานรอบ {report.round} เดือน"), 18)
+    _font(_run(cover, "เอกสารรายงานผลการปฏิบัติราชการ\n"), 26, True)
+    _font(_run(cover, f"{report.settings.office_name}\nปีงบประมาณ พ.ศ. {report.settings.fiscal_year}\n"), 22, True)
+    _font(_run(cover, f"ผลการดำเนินงานรอบ {report.round} เดือน"), 18)
 
     _heading(document, "คู่คำรับรองการปฏิบัติราชการ")
     _table(document, ["ระดับ", "ผู้ทำคำรับรอง", "ตำแหน่ง", "ผู้รับคำรับรอง", "ตำแหน่ง", "วันที่ลงนาม"],
@@ -86,7 +97,7 @@ def write_docx(report: ReportData, path: Path) -> None:
         band = summary.band.name if summary.band else "-"
         verdict = "ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์"
         line = document.add_paragraph()
-        _font(line.add_run(f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result) or '-'} ระดับ {band} "
+        _font(_run(line, f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result) or '-'} ระดับ {band} "
                            f"({verdict if summary.office_result is not None else 'ยังไม่มีผล'}) "
                            f"น้ำหนักที่นับ {summary.total_weight}"), 16, True)
     document.add_picture(io.BytesIO(office_result_chart(report)), width=Cm(15))
@@ -102,5 +113,5 @@ def write_docx(report: ReportData, path: Path) -> None:
     if report.notes:
         _heading(document, "หมายเหตุ")
         for note in report.notes:
-            _font(document.add_paragraph().add_run(note), 14)
+            _font(_run(document.add_paragraph(), note), 14)
     document.save(str(path))

@@ -53,8 +53,15 @@ def _table(pdf: FPDF, header: list[str], rows: list[list[str]], widths: tuple[fl
                    line_height=5.5, text_align="LEFT") as table:
         table.row(header)
         for values in rows:
-            table.row([str(v) for v in values])
+            table.row([_fits(str(v)) for v in values])
     pdf.ln(3)
+
+
+CELL_CHARS = 400  # a table row must fit one page: a longer text is cut, with the cut said, the workbook untouched
+
+
+def _fits(text: str) -> str:
+    return text if len(text) <= CELL_CHARS else text[:CELL_CHARS] + " … (ตัดเหลือ 400 ตัวอักษร / cut to 400 characters)"
 
 
 def write_pdf(report: ReportData, path: Path) -> None:

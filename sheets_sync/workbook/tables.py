@@ -165,6 +165,8 @@ def loose_value(col: Column, value: Value, dates_as_text: bool = False) -> Value
             return meant
         if col.type in (ColumnType.NUMBER, ColumnType.INTEGER, ColumnType.ROUND, ColumnType.RESULT):
             number = parse_number(value)
+            if len(number.as_tuple().digits) > 15:
+                return None  # beyond a number cell's 15 significant digits: kept as the text it is, never rounded
             return int(number) if number == number.to_integral_value() else number
     except ParseError:
         return None

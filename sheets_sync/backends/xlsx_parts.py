@@ -1,0 +1,151 @@
+"""What an .xlsx file says that the calamine read does not, read straight from its parts (ECMA-376 Part 1:
+§18.7 comments, §18.3.1.4 cells, §12.3.3 relationships):
+
+- the notes (comments), so a read of a local workbook carries staff notes as a Google read does;
+- how far each tab reaches, checked before anything is loaded: a value in the last cell (XFD1048576) or a
+  zip bomb once made the reader allocate until the process aborted;
+- formulas that carry no computed value (a file last saved by a tool that does not compute, openpyxl among
+  them), so such a cell is read as its formula text and reported, never silently as blank.
+
+openpyxl reads notes too, but only by loading the whole workbook (several times slower than calamine,
+docs/benchmarks.md); these scans cost milliseconds.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from sheets_sync.domain.cell import column_number
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+COMMENTS_TYPE = "/comments"
+MAX_PART = 256 * 1024 * 1024  # a part larger than this unpacked is not a workbook anyone typed (a zip bomb)
+MAX_CELLS = 10_000_000  # Google's own limit per spreadsheet: a tab reaching further is refused, not allocated
+_CELL = re.compile(r"([A-Z]+)(\d+)")
+_ROW_REF = re.compile(rb"<row\b[^>]*?\br=\"([0-9]+)\"")
+_CELL_REF = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]+)\"")
+_CELL_XML = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)  # a shared formula's followers are <f … />
+
+
+class TooLarge(ValueError):
+    """A workbook part or tab beyond what sheets-sync reads: (Thai, English) say which and why."""
+
+    def __init__(self, th: str, en: str) -> None:
+        super().__init__(en)
+        self.th, self.en = th, en
+
+
+def _bytes(book: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        info = book.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_PART:
+        raise TooLarge(f"ส่วน {name} ของไฟล์ใหญ่เกิน {MAX_PART // 2**20} MB เมื่อคลายออก",
+                       f"the part {name} unpacks to more than {MAX_PART // 2**20} MB")
+    return book.read(info)
+
+
+def _read(book: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
+    data = _bytes(book, name)
+    return None if data is None else ElementTree.fromstring(data)
+
+
+def _sheet_parts(book: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(tab title, worksheet part name) in the workbook's order."""
+    workbook = _read(book, "xl/workbook.xml")
+    if workbook is None:
+        return []
+    sheets = _rels(book, "xl/workbook.xml")
+    found = []
+    for sheet in workbook.iter(f"{MAIN}sheet"):
+        kind_part = sheets.get(sheet.get(f"{DOC_REL}id", ""))
+        if kind_part is not None:
+            found.append((sheet.get("name", ""), kind_part[1]))
+    return found
+
+
+def _letters(number_of: bytes) -> int:
+    return column_number(number_of.decode())
+
+
+@dataclass
+class SheetScan:
+    rows: int = 0
+    cols: int = 0
+    formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "=…"
+
+
+def scan_sheets(path: Path) -> dict[str, SheetScan]:
+    """Each tab's extent and its formulas that carry no value; TooLarge for a tab or part beyond the bounds."""
+    scans: dict[str, SheetScan] = {}
+    with zipfile.ZipFile(path) as book:
+        total = sum(info.file_size for info in book.infolist())
+        if total > 4 * MAX_PART:
+            raise TooLarge(f"ไฟล์คลายออกแล้วใหญ่ถึง {total // 2**20} MB", f"the file unpacks to {total // 2**20} MB")
+        for title, part in _sheet_parts(book):
+            data = _bytes(book, part) or b""
+            scan = SheetScan()
+            scan.rows = max((int(m) for m in _ROW_REF.findall(data)), default=0)
+            for letters, row in _CELL_REF.findall(data):
+                scan.rows = max(scan.rows, int(row))
+                scan.cols = max(scan.cols, _letters(letters))
+            if scan.rows * max(scan.cols, 1) > MAX_CELLS:
+                raise TooLarge(
+                    f"แท็บ {title} ยาวถึงแถว {scan.rows:,} คอลัมน์ {scan.cols:,} เกิน {MAX_CELLS:,} เซลล์ "
+                    "(อาจมีค่าหลงอยู่ที่เซลล์ท้ายแผ่น) โปรดลบแถวหรือคอลัมน์ที่ว่างเกินแล้วบันทึกใหม่",
+                    f"the tab {title} reaches row {scan.rows:,} and column {scan.cols:,}: more than {MAX_CELLS:,} "
+                    "cells (a stray value far down or right?); delete the extra rows or columns and save again")
+            if b"<f" in data:
+                for attributes, inner in _CELL_XML.findall(data):
+                    formula = _FORMULA.search(inner or b"")
+                    if formula is None or b"<v>" in (inner or b"") and b"<v></v>" not in inner:
+                        continue
+                    ref = re.search(rb'\br="([A-Z]{1,3})([0-9]+)"', attributes)
+                    if ref:
+                        text = (formula.group(1) or b"").decode("utf-8", "replace") or "…"
+                        scan.formulas_without_value[(int(ref[2]), _letters(ref[1]))] = "=" + text
+            scans[title] = scan
+    return scans
+
+
+def _rels(book: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id → (type, target part name)."""
+    folder, name = posixpath.split(part)
+    root = _read(book, posixpath.join(folder, "_rels", name + ".rels"))
+    if root is None:
+        return {}
+    found = {}
+    for rel in root.iter(f"{RELS}Relationship"):
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[rel.get("Id", "")] = (rel.get("Type", ""), path)
+    return found
+
+
+def read_notes(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Tab title → {(row, col): note text}, 1-based, for every tab that has notes."""
+    notes: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(path) as book:
+        for title, sheet_part in _sheet_parts(book):
+            for kind, part in _rels(book, sheet_part).values():
+                if not kind.endswith(COMMENTS_TYPE):
+                    continue
+                root = _read(book, part)
+                if root is None:
+                    continue
+                for comment in root.iter(f"{MAIN}comment"):
+                    m = _CELL.fullmatch(comment.get("ref", ""))
+                    if not m:
+                        continue
+                    text = "".join(t.text or "" for t in comment.iter(f"{MAIN}t"))
+                    notes.setdefault(title, {})[(int(m[2]), column_number(m[1]))] = text
+    return notes
