@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sys
 import traceback
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
@@ -106,6 +108,14 @@ def writing(target: Target, wait: float | None = None) -> Any:
     from sheets_sync.backends.locking import workbook_lock
 
     return workbook_lock(target, wait if wait is not None else config().number("SHEETS_SYNC_LOCK_WAIT", LOCK_WAIT))
+
+
+def as_private_as(path: Path, backend: Backend) -> None:
+    """A file made from a local workbook (an export, a report) gets the workbook's permissions: a 0600 office
+    file's results are not left world-readable beside it."""
+    mode = backend.file_mode()
+    if mode is not None and path.exists():
+        os.chmod(path, mode)
 
 
 def report_requests(backend: Backend) -> None:

@@ -8,7 +8,7 @@ import click
 from sheets_sync.tasks.export import to_csv, to_json
 from sheets_sync.workbook.office import compile_office
 
-from .common import backend_for, round_option, sheet_option, today_option
+from .common import as_private_as, backend_for, round_option, sheet_option, today_option
 
 
 @click.command("export")
@@ -37,3 +37,4 @@ def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+        as_private_as(output, backend)

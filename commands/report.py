@@ -7,7 +7,7 @@ import click
 
 from sheets_sync.report import write_report
 
-from .common import backend_for, say, sheet_option, today_option
+from .common import as_private_as, backend_for, say, sheet_option, today_option
 
 
 @click.command("report")
@@ -30,4 +30,5 @@ def report_command(sheet: str | None, round_: str | None, output: Path, today: d
     """
     _, backend = backend_for(sheet)
     data = write_report(backend, output, today, int(round_) if round_ else None)
+    as_private_as(output, backend)
     say(f"เขียนรายงานรอบ {data.round} เดือนแล้ว: {output}", f"wrote the round-{data.round} report: {output}")

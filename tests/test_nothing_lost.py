@@ -36,9 +36,11 @@ def office(tmp_path: Path) -> Path:
                            [result("1", 6, 85), result("2", 6, 70)])
 
 
-@pytest.mark.parametrize("command", [["build", "--today", "2027-04-01"], ["fix"], ["init"],
-                                     ["validate", "--write", "--today", "2027-04-01"]])
-def test_a_save_after_the_read_is_kept_and_the_command_writes_nothing(office: Path, monkeypatch, command):
+@pytest.mark.parametrize("command, code", [(["build", "--today", "2027-04-01"], 0), (["fix"], 0), (["init"], 0),
+                                           (["validate", "--write", "--today", "2027-04-01"], 3)])
+def test_a_save_between_the_read_and_the_write_is_kept_beside_the_commands_own_write(office: Path, monkeypatch,
+                                                                                   command, code):
+    """The write starts from the file as it is then, and guards every staff cell it writes: both survive."""
     read = XlsxBackend.read
 
     def read_then_a_person_saves(self):
@@ -46,13 +48,13 @@ def test_a_save_after_the_read_is_kept_and_the_command_writes_nothing(office: Pa
         person_saves(self.path)
         return data
 
+    person_saves(office, "C3", "ร้อยละ ๗๐")  # something for fix to change, and for validate --strict to see
     monkeypatch.setattr(XlsxBackend, "read", read_then_a_person_saves)
-    if command == ["fix"]:  # something for fix to change, so that it writes
-        person_saves(office, "C3", "ร้อยละ ๗๐")
     outcome = cli(*command, "--sheet", str(office))
-    assert outcome.exit_code == ExitCode.LOCKED, outcome.output
-    assert "saved by someone while the command ran, so nothing was written" in outcome.stderr
-    assert typed_result(office) == 99  # the person's save is the file
+    assert outcome.exit_code == code, outcome.output
+    assert typed_result(office) == 99  # the person's save is in the file
+    if command == ["fix"]:
+        assert typed_result(office, "C3") == 70  # and so is the command's own write
 
 
 def test_a_save_during_the_write_is_kept_too(office: Path, monkeypatch):
@@ -252,3 +254,57 @@ def test_a_400_digit_number_and_a_3000_character_name_do_not_break_fix_or_the_pd
     assert cli("fix", "--sheet", str(path)).exit_code == 0
     assert typed_result(path) == "9" * 400  # beyond 15 digits: kept as typed, never rounded
     assert cli("report", "--sheet", str(path), "-o", str(tmp_path / "r.pdf"), "--today", "2027-04-01").exit_code == 0
+
+
+# --- files: permissions, names, tampering, links, leftovers --------------------------------------------------
+
+
+def test_snapshots_of_a_private_workbook_are_private_and_thai_names_never_share_retention(tmp_path: Path):
+    import os
+
+    first = office_workbook(tmp_path / "เขตหนึ่ง.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
+    second = office_workbook(tmp_path / "เขตสอง.xlsx", [kpi("1", 100)], [result("1", 6, 70)])
+    os.chmod(first, 0o600)
+    for _ in range(3):
+        assert cli("snapshot", "--sheet", str(first), "--out", str(tmp_path / "s")).exit_code == 0
+    assert cli("snapshot", "--sheet", str(second), "--out", str(tmp_path / "s")).exit_code == 0
+    files = sorted((tmp_path / "s").glob("*.xlsx"))
+    assert len(files) == 4  # the second workbook's snapshot did not push out the first's, nor the reverse
+    mine = [f for f in files if (f.stat().st_mode & 0o777) == 0o600]
+    assert len(mine) == 3 and all((f.with_suffix(".json").stat().st_mode & 0o777) == 0o600 for f in mine)
+
+
+def test_a_tampered_snapshot_is_not_restored(office: Path, tmp_path: Path):
+    assert cli("snapshot", "--sheet", str(office), "--out", str(tmp_path / "s")).exit_code == 0
+    [saved] = list((tmp_path / "s").glob("*.xlsx"))
+    book = openpyxl.load_workbook(saved)
+    book["ผลการดำเนินงาน"]["C2"] = 5  # someone lowers a result in the copy
+    book.save(saved)
+    outcome = cli("restore", "--sheet", str(office), str(saved), "--yes")
+    assert outcome.exit_code == ExitCode.NOT_FOUND
+    assert "does not match its manifest" in outcome.stderr and typed_result(office) == 85
+
+
+def test_a_symlinked_workbook_stays_a_link_and_old_temporaries_are_cleaned(office: Path, tmp_path: Path):
+    import os
+    import time
+
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(office)
+    leftover = office.parent / f".{office.name}.abc123.tmp"
+    leftover.write_bytes(b"half a workbook from a killed run")
+    old = time.time() - 3600
+    os.utime(leftover, (old, old))
+    assert cli("build", "--sheet", str(link), "--today", "2027-04-01").exit_code == 0
+    assert link.is_symlink() and "สรุปคะแนน" in openpyxl.load_workbook(office).sheetnames
+    assert not leftover.exists()
+
+
+def test_exports_and_reports_of_a_private_workbook_are_private(office: Path, tmp_path: Path):
+    import os
+
+    os.chmod(office, 0o600)
+    for args in (["export", "--format", "csv", "-o", str(tmp_path / "out.csv")],
+                 ["report", "-o", str(tmp_path / "out.pdf"), "--today", "2027-04-01"]):
+        assert cli(*args, "--sheet", str(office)).exit_code == 0
+        assert (Path(args[args.index("-o") + 1]).stat().st_mode & 0o777) == 0o600

@@ -120,7 +120,7 @@ class XlsxBackend:
         self.name = self.path.stem
         self.folder: Path | None = self.path.parent
         self.url: str | None = None
-        self.read_as: tuple[int, int] | None = None  # (size, mtime) of the file this object last read or wrote
+        self.loaded_as: tuple[int, int] | None = None  # (size, mtime) of the file as the write loaded it
 
     def _fingerprint(self) -> tuple[int, int] | None:
         try:
@@ -130,9 +130,11 @@ class XlsxBackend:
         return stat.st_size, stat.st_mtime_ns
 
     def _refuse_if_saved_meanwhile(self) -> None:
-        """A save by Excel or LibreOffice (or another command) since this command read the file: writing now
-        would replace that person's work with a plan made from the old file, so nothing is written."""
-        if self.read_as is not None and self._fingerprint() != self.read_as:
+        """A save by Excel or LibreOffice (or another command) while this write ran — after it loaded the file,
+        before its copy replaces it: renaming would throw that save away, so nothing is written.  (A save before
+        the write loads the file is kept by the write itself: it starts from the file as it is, and every cell
+        it writes into a staff range is guarded.)"""
+        if self.loaded_as is not None and self._fingerprint() != self.loaded_as:
             raise SheetsSyncError(
                 ExitCode.LOCKED,
                 f"มีผู้บันทึก {self.path.name} ระหว่างที่คำสั่งทำงาน จึงไม่ได้เขียนอะไร (งานที่เขาบันทึกยังอยู่ครบ) "
@@ -150,6 +152,12 @@ class XlsxBackend:
 
     def request_counts(self) -> tuple[int, int, str]:
         return 0, 0, "-"
+
+    def file_mode(self) -> int | None:
+        try:
+            return self.path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            return None
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -177,15 +185,11 @@ class XlsxBackend:
         python-calamine parses the file several times faster than openpyxl (docs/benchmarks.md); openpyxl
         reads when calamine is missing or cannot, and says precisely why a broken file cannot be opened.
         """
-        fingerprint = self._fingerprint()
         scans = self._scan()
         try:
             data = self._read_calamine()
         except _CalamineUnavailable:
-            data = self._read_openpyxl()
-            self.read_as = fingerprint
-            return data
-        self.read_as = fingerprint
+            return self._read_openpyxl()
         try:
             for title, notes in read_notes(self.path).items():
                 if title in data.tabs:
@@ -253,7 +257,7 @@ class XlsxBackend:
                 "โปรดบันทึกสำเนาเป็น .xlsx แล้วใช้สำเนานั้น (อ่านอย่างเดียวใช้ไฟล์ .xlsm ได้)",
                 f"sheets-sync does not write macro workbooks ({self.path.name}): saving would drop the macros; save "
                 "a copy as .xlsx and use that (read-only commands work on the .xlsm)")
-        self._refuse_if_saved_meanwhile()
+        self.loaded_as = self._fingerprint()
         wb = openpyxl.Workbook() if fresh else self._load()
         placeholder = wb.active if fresh else None
         for op in operations:
@@ -261,7 +265,7 @@ class XlsxBackend:
         if placeholder is not None and len(wb.worksheets) > 1:
             wb.remove(placeholder)
         self._save_atomically(wb)
-        self.read_as = self._fingerprint()  # our own write: a later apply in this run may follow it
+        self.loaded_as = None
         for lock in self.editor_lock_files():
             result.notes.append((
                 f"{self.path.name} เปิดอยู่ในโปรแกรมอื่น ({lock.name}) สิ่งที่เขียนอยู่ในไฟล์แล้ว แต่ถ้าผู้ที่เปิดอยู่กดบันทึก "
@@ -393,9 +397,13 @@ class XlsxBackend:
         ws.add_data_validation(dv)
 
     def _save_atomically(self, wb: openpyxl.Workbook) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        # a symlinked workbook is written where the link points, so the link stays a link
+        real = self.path.resolve() if self.path.is_symlink() else self.path
+        real.parent.mkdir(parents=True, exist_ok=True)
+        before = real.stat() if real.exists() else None
+        mode = before.st_mode & 0o777 if before is not None else None
+        _remove_stale_temporaries(real)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -406,12 +414,17 @@ class XlsxBackend:
                 os.chmod(tmp, mode)
             else:
                 os.chmod(tmp, 0o644 & ~_umask())
-            self._refuse_if_saved_meanwhile()  # the last moment: a save during the write is not replaced either
-            os.replace(tmp, self.path)
+            if before is not None:
+                try:  # the owner and group stay the workbook's (possible when run as root or as the owner)
+                    os.chown(tmp, before.st_uid, before.st_gid)
+                except OSError:
+                    pass
+            self._refuse_if_saved_meanwhile()  # the last moment before the rename
+            os.replace(tmp, real)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _fsync_dir(self.path.parent)
+        _fsync_dir(real.parent)
 
 
 def _formulas_as_text(data: WorkbookData, scans: dict[str, SheetScan]) -> None:
@@ -436,6 +449,21 @@ def _solid_fill(cell: Any) -> str | None:
     fill = cell.fill
     rgb = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
     return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) >= 6 else None
+
+
+STALE_TEMPORARY = 15 * 60  # seconds: a temporary file this old was left by a killed run (writes hold the lock)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """The `.name.xlsx.*.tmp` files a killed run left beside the workbook, cleaned at the next write."""
+    import time
+
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if time.time() - leftover.stat().st_mtime > STALE_TEMPORARY:
+                leftover.unlink()
+        except OSError:
+            pass
 
 
 def _umask() -> int:

@@ -90,7 +90,9 @@ def _at(row: list[Value], index: int) -> Value:
 
 
 def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = False,
-              layout: bool = True) -> list[Operation]:
+              layout: bool = True, as_typed: bool = False) -> list[Operation]:
+    """`as_typed` keeps every value exactly as read (a snapshot, which restore must give back unchanged); a copy
+    otherwise turns readable dates into dates, which each backend then writes its own way."""
     busy = [t for t in source.tabs if t in destination.tabs and destination.tabs[t].last_row > 0]
     if busy and not force:
         raise SheetsSyncError(
@@ -103,7 +105,8 @@ def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = Fal
         if title not in destination.tabs:
             operations.append(AddTab(title))
         width = max((len(r) for r in grid.rows), default=0)
-        rows = tuple(tuple(r) + (None,) * (width - len(r)) for r in _dates_as_dates(title, grid)) or ((),)
+        values = grid.rows if as_typed else _dates_as_dates(title, grid)
+        rows = tuple(tuple(r) + (None,) * (width - len(r)) for r in values) or ((),)
         notes = tuple((r, c, text) for (r, c), text in sorted(grid.notes.items()))
         generated = any(tab.matches_title(title) for tab in GENERATED_TABS)
         operations.append(ReplaceTab(title, rows, _column_formats(title, grid.header), notes=notes,

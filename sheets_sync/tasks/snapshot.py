@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,10 @@ def snapshot_dir(backend: Backend) -> Path:
 
 
 def _stem(backend: Backend) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "-", backend.name)[:60]
+    """A file-name-safe stem that tells workbooks apart: Thai names all once became dashes, and one workbook's
+    retention deleted another's snapshots."""
+    slug = re.sub(r"[^A-Za-z0-9_.-]", "-", backend.name)[:40]
+    return f"{slug}-{hashlib.sha256(backend.description.encode()).hexdigest()[:8]}"
 
 
 def keep_setting(data: WorkbookData) -> int:
@@ -77,16 +81,22 @@ def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int |
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{_stem(backend)}-{stamp}.xlsx"
-    local_workbook(target).apply(plan_copy(data, WorkbookData(), layout=False))
+    saved = local_workbook(target)
+    saved.apply(plan_copy(data, WorkbookData(), layout=False, as_typed=True))
+    held = saved.read()  # the checksums are of what the file holds, so restore can check the very same thing
     manifest = {
         "workbook": backend.description,
         "taken": stamp,
         "reason": reason,
         "file_sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
         "tabs": {title: {"rows": len(grid.rows), "sha256": tab_checksum(grid.rows, grid.notes)}
-                 for title, grid in data.tabs.items()},
+                 for title, grid in held.tabs.items()},
     }
     target.with_suffix(".json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    mode = backend.file_mode()
+    if mode is not None:  # a private workbook's copies are as private as it is
+        for path in (target, target.with_suffix(".json")):
+            os.chmod(path, mode)
     for old in sorted(folder.glob(f"{_stem(backend)}-*.xlsx"))[:-keep]:
         old.unlink(missing_ok=True)
         old.with_suffix(".json").unlink(missing_ok=True)
@@ -114,14 +124,22 @@ def read_snapshot(path: Path) -> WorkbookData:
 
     manifest_path = path.with_suffix(".json")
     data = local_workbook(path).read()
-    if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        for title, entry in manifest.get("tabs", {}).items():
-            grid = data.tabs.get(title)
-            # notes are not read back from .xlsx (read-only mode), so only values are compared here
-            if grid is None or len(grid.rows) != entry["rows"]:
-                raise SheetsSyncError(ExitCode.NOT_FOUND, f"สำเนา {path} ไม่ตรงกับบันทึกกำกับ (แท็บ {title})",
-                                      f"the snapshot {path} does not match its manifest (tab {title})")
+    if not manifest_path.is_file():
+        return data  # a snapshot copied by hand without its manifest: nothing to check it against
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    mismatch = None
+    if manifest.get("file_sha256") and hashlib.sha256(path.read_bytes()).hexdigest() != manifest["file_sha256"]:
+        mismatch = "the file"
+    for title, entry in manifest.get("tabs", {}).items():
+        grid = data.tabs.get(title)
+        if grid is None or len(grid.rows) != entry["rows"] or tab_checksum(grid.rows, grid.notes) != entry["sha256"]:
+            mismatch = mismatch or f"tab {title}"
+    if mismatch:
+        raise SheetsSyncError(
+            ExitCode.NOT_FOUND,
+            f"สำเนา {path.name} ไม่ตรงกับบันทึกกำกับ ({mismatch}) อาจถูกแก้ไขหลังบันทึก จึงไม่นำกลับ",
+            f"the snapshot {path.name} does not match its manifest ({mismatch}): it was changed after it was "
+            "taken, so it is not restored")
     return data
 
 

@@ -91,6 +91,9 @@ class GoogleBackend:
     def requests(self) -> int:
         return self.http.requests
 
+    def file_mode(self) -> int | None:
+        return None  # Google's sharing decides who sees it
+
     def request_counts(self) -> tuple[int, int, str]:
         calls = self.http.calls
         reads = sum(c.attempts for c in calls if c.kind == "read")
