@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import click
 
-from sheets_sync.backends.target import create_google_sheet, open_backend, parse_target
+from sheets_sync.backends.target import (
+    create_google_sheet,
+    discarded_on_failure,
+    open_backend,
+    parse_target,
+)
 from sheets_sync.tasks.copy import copy_workbook
 
 from .common import create_options, say, say_new_sheet, session, writing
@@ -36,7 +41,8 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
     source_backend = open_backend(parse_target(source), credentials)
     if create_title:
         target = create_google_sheet(create_title, credentials, folder, share_with)
-        report = copy_workbook(source_backend, target, force)
+        with discarded_on_failure(target):
+            report = copy_workbook(source_backend, target, force)
     else:
         where = parse_target(destination or "")
         target = open_backend(where, credentials)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import click
 
-from sheets_sync.backends.target import create_google_sheet
+from sheets_sync.backends.target import create_google_sheet, discarded_on_failure
 from sheets_sync.tasks.init import InitOptions, run_init
 
 from .common import (
@@ -52,7 +52,8 @@ def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date
         backend = create_google_sheet(create_title, session().credentials, folder,
                                       share_with)
         options.drop_default_tab = True
-        report = run_init(backend, options)
+        with discarded_on_failure(backend):
+            report = run_init(backend, options)
     else:
         target, backend = backend_for(sheet)
         with writing(target):

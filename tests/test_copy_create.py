@@ -68,3 +68,29 @@ def test_copy_refuses_to_overwrite_data_unless_forced(tmp_path: Path):
     assert refused.exit_code == ExitCode.USAGE and "--force" in refused.stderr
     assert cli("copy", str(a), str(b), "--force").exit_code == 0
     assert XlsxBackend(b).read().tabs["ตัวชี้วัด"].rows[1][0] == "1"
+
+
+def test_copy_create_of_a_workbook_with_a_blank_planned_date_and_a_missing_setting_succeeds(google, tmp_path: Path):
+    """It once failed with exit 1 (the guard read ranges of tabs the same write was adding) and left an empty
+    spreadsheet behind on every attempt."""
+    import openpyxl
+
+    local = office_workbook(tmp_path / "office.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
+    book = openpyxl.load_workbook(local)
+    book["ขั้นตอน"]["E2"] = None
+    book["ตั้งค่า"].delete_rows(5)
+    book.save(local)
+    before = len(google.state.spreadsheets)
+    outcome = cli("copy", str(local), "--create", "สำเนา")
+    assert outcome.exit_code == 0, outcome.output + outcome.stderr
+    assert len(google.state.spreadsheets) == before + 1
+
+
+def test_a_create_that_fails_leaves_no_empty_spreadsheet_behind(google, tmp_path: Path):
+    local = office_workbook(tmp_path / "office.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
+    before = len(google.state.spreadsheets)
+    google.add_fault("500", count=1, match=":batchUpdate")  # the write that fills the new sheet fails
+    outcome = cli("copy", str(local), "--create", "สำเนา")
+    assert outcome.exit_code == ExitCode.NETWORK
+    assert "the empty spreadsheet just created was deleted" in outcome.stderr
+    assert len(google.state.spreadsheets) == before

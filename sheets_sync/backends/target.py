@@ -6,9 +6,10 @@ from __future__ import annotations
 import enum
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from sheets_sync.config import Config
 from sheets_sync.errors import SheetsSyncError
@@ -107,6 +108,22 @@ def create_google_sheet(title: str, credentials: str | None = None, folder: str 
     for email in share_with:
         http.share(key, email)
     return GoogleBackend(key, http)
+
+
+@contextmanager
+def discarded_on_failure(backend: "GoogleBackend") -> Iterator[None]:
+    """A spreadsheet created for init --create or copy --create and not filled is deleted again, so a failed
+    attempt leaves no empty file behind; the failure is then raised as it was, with what was done said."""
+    try:
+        yield
+    except SheetsSyncError as exc:
+        try:
+            backend.http.delete_file(backend.key)
+            th, en = "ลบสเปรดชีตเปล่าที่เพิ่งสร้างแล้ว", "the empty spreadsheet just created was deleted"
+        except SheetsSyncError:
+            th, en = (f"สเปรดชีตเปล่าที่เพิ่งสร้างยังอยู่ที่ {backend.url} ลบได้", 
+                      f"the empty spreadsheet just created is still at {backend.url}; delete it")
+        raise SheetsSyncError(exc.code, f"{exc.th} ({th})", f"{exc.en} ({en})") from None
 
 
 def new_sheet_notes(backend: "GoogleBackend", folder: str | None, share_with: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -203,9 +203,16 @@ class GoogleBackend:
         (a GET with one range per cell outgrows Google's ~8 KB URL limit at about a hundred cells)."""
         ranges = []
         for op in guarded:
-            last_col = op.col + max(len(r) for r in op.values) - 1
-            ranges.append(f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}:{column_letter(last_col)}"
-                          f"{op.row + len(op.values) - 1}")
+            info = (self.meta or {}).get(op.tab)
+            if info is None or op.row > info.rows:
+                continue  # a tab this write adds, or rows beyond the grid: blank by definition, nothing to read
+            last_col = min(op.col + max(len(r) for r in op.values) - 1, info.cols)
+            last_row = min(op.row + len(op.values) - 1, info.rows)
+            if op.col > info.cols:
+                continue
+            ranges.append(f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}:{column_letter(last_col)}{last_row}")
+        if not ranges:
+            return {}
         response = self.http.get_by_data_filter(self.key, ranges, GUARD_FIELDS)
         cells: dict[tuple[str, int, int], Value] = {}
         for sheet in response.get("sheets", []):

@@ -151,6 +151,11 @@ class GoogleHttp:
             "put", SPREADSHEET_URL % key + "/values/" + quote(a1_range, safe=""),
             params={"valueInputOption": "USER_ENTERED"}, json={"values": rows}).json())
 
+    def delete_file(self, key: str) -> None:
+        """Drive files.delete: only for a spreadsheet this tool has just created and could not fill."""
+        self._call("write", "drive.files.delete", lambda: self.client.request(
+            "delete", f"{DRIVE_FILES_API_V3_URL}/{key}", params={"supportsAllDrives": True}))
+
     def share(self, key: str, email: str) -> None:
         """Drive permissions.create: `email` may edit the file (no notification e-mail from Google)."""
         body = {"type": "user", "role": "writer", "emailAddress": email}
