@@ -308,3 +308,30 @@ def test_exports_and_reports_of_a_private_workbook_are_private(office: Path, tmp
                  ["report", "-o", str(tmp_path / "out.pdf"), "--today", "2027-04-01"]):
         assert cli(*args, "--sheet", str(office)).exit_code == 0
         assert (Path(args[args.index("-o") + 1]).stat().st_mode & 0o777) == 0o600
+
+
+def test_a_command_with_nothing_to_change_writes_nothing(office: Path):
+    """init always rewrote the file (and an editor holding it then saw it changed under them)."""
+    assert cli("init", "--sheet", str(office)).exit_code == 0  # the first may settle the layout
+    before = office.stat().st_mtime_ns
+    for args in (["init"], ["build", "--today", "2027-04-01"], ["build", "--today", "2027-04-01"]):
+        assert cli(*args, "--sheet", str(office)).exit_code == 0
+    assert cli("init", "--sheet", str(office)).exit_code == 0
+    after_build = office.stat().st_mtime_ns
+    assert cli("init", "--sheet", str(office)).exit_code == 0
+    assert office.stat().st_mtime_ns == after_build  # nothing to change: nothing written
+    assert before <= after_build
+
+
+def test_temporaries_left_among_the_snapshots_are_cleaned(office: Path, tmp_path: Path):
+    import os
+    import time
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    leftover = folder / ".office-1234.xlsx.zz.tmp"
+    leftover.write_bytes(b"half")
+    old = time.time() - 3600
+    os.utime(leftover, (old, old))
+    assert cli("snapshot", "--sheet", str(office), "--out", str(folder)).exit_code == 0
+    assert not leftover.exists()

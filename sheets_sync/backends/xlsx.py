@@ -402,7 +402,7 @@ class XlsxBackend:
         real.parent.mkdir(parents=True, exist_ok=True)
         before = real.stat() if real.exists() else None
         mode = before.st_mode & 0o777 if before is not None else None
-        _remove_stale_temporaries(real)
+        remove_stale_temporaries(real.parent, real.name)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
         tmp = Path(tmp_name)
         try:
@@ -414,6 +414,9 @@ class XlsxBackend:
                 os.chmod(tmp, mode)
             else:
                 os.chmod(tmp, 0o644 & ~_umask())
+            if before is not None and _same_content(tmp, real):
+                tmp.unlink()  # nothing changed: nothing written, and the file an editor may hold stays as it was
+                return
             if before is not None:
                 try:  # the owner and group stay the workbook's (possible when run as root or as the owner)
                     os.chown(tmp, before.st_uid, before.st_gid)
@@ -451,14 +454,28 @@ def _solid_fill(cell: Any) -> str | None:
     return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) >= 6 else None
 
 
+def _same_content(new: Path, old: Path) -> bool:
+    """Do two .xlsx files hold the same parts, byte for byte, but for the save time openpyxl stamps in
+    docProps/core.xml?  (The zip entries' own dates differ on every save, so the files' bytes always do.)"""
+    try:
+        with zipfile.ZipFile(new) as a, zipfile.ZipFile(old) as b:
+            names = set(a.namelist())
+            if names != set(b.namelist()):
+                return False
+            return all(a.read(n) == b.read(n) for n in sorted(names) if n != "docProps/core.xml")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
 STALE_TEMPORARY = 15 * 60  # seconds: a temporary file this old was left by a killed run (writes hold the lock)
 
 
-def _remove_stale_temporaries(path: Path) -> None:
-    """The `.name.xlsx.*.tmp` files a killed run left beside the workbook, cleaned at the next write."""
+def remove_stale_temporaries(folder: Path, name: str = "*") -> None:
+    """The `.name.xlsx.*.tmp` files a killed run left in a folder (beside the workbook, among the snapshots),
+    cleaned at the next write there."""
     import time
 
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+    for leftover in folder.glob(f".{name}.*.tmp"):
         try:
             if time.time() - leftover.stat().st_mtime > STALE_TEMPORARY:
                 leftover.unlink()

@@ -74,11 +74,13 @@ def keep_setting(data: WorkbookData) -> int:
 def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int | None = None,
                   folder: Path | None = None, now: dt.datetime | None = None) -> Path:
     from sheets_sync.backends.target import local_workbook
+    from sheets_sync.backends.xlsx import remove_stale_temporaries
 
     keep = keep or keep_setting(data)
 
     folder = folder or snapshot_dir(backend)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{_stem(backend)}-{stamp}.xlsx"
     saved = local_workbook(target)
