@@ -258,3 +258,33 @@ def test_a_credentials_file_of_an_unsupported_kind_names_the_kinds_that_work(goo
     assert outcome.exit_code == ExitCode.AUTH
     for kind in ("service_account", "authorized_user", "external_account", "impersonated_service_account"):
         assert kind in outcome.stderr
+
+
+def test_impersonation_and_workload_identity_files_are_accepted_and_name_their_identity(tmp_path):
+    """What gcloud writes for `--impersonate-service-account` and for workload identity federation: read by
+    google-auth, never refused as an unknown kind (their token exchanges need Google, so only loading is tested)."""
+    from sheets_sync.backends.google.credentials import _from_file
+
+    impersonation = tmp_path / "impersonated.json"
+    impersonation.write_text(json.dumps({
+        "type": "impersonated_service_account",
+        "service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/"
+                                             f"{SERVICE_ACCOUNT}:generateAccessToken",
+        "source_credentials": {"type": "authorized_user", "client_id": "id", "client_secret": "secret",
+                               "refresh_token": COORDINATOR},
+        "delegates": []}))
+    impersonation.chmod(0o600)
+    _, identity = _from_file(impersonation)
+    assert identity.kind == "impersonated_service_account" and identity.email == SERVICE_ACCOUNT
+
+    token = tmp_path / "token.txt"
+    token.write_text("a-subject-token")
+    workload = tmp_path / "external.json"
+    workload.write_text(json.dumps({
+        "type": "external_account", "audience": "//iam.googleapis.com/projects/1/locations/global/"
+                                                "workloadIdentityPools/p/providers/q",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt", "token_url": "https://sts.googleapis.com/v1/token",
+        "credential_source": {"file": str(token)}}))
+    workload.chmod(0o600)
+    _, identity = _from_file(workload)
+    assert identity.kind == "external_account"

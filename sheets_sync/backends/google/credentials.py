@@ -108,7 +108,15 @@ def _from_file(path: Path):  # -> (google.auth.credentials.Credentials, Identity
             granted = tuple(info.get("scopes") or ())
             creds = user_credentials.Credentials.from_authorized_user_info(info, scopes=list(granted) or None)
             return creds, Identity("user", info.get("account") or None, granted)
-        if kind in ("external_account", "impersonated_service_account"):
+        if kind == "external_account":  # workload identity federation: built offline (no project lookup)
+            from google.auth import aws, identity_pool, pluggable
+
+            source = info.get("credential_source") or {}
+            maker = aws if str(source.get("environment_id", "")).startswith("aws") else \
+                pluggable if "executable" in source else identity_pool
+            creds = maker.Credentials.from_info(info, scopes=list(SCOPES))
+            return creds, Identity(kind, _impersonated_email(info), SCOPES, info.get("quota_project_id"))
+        if kind == "impersonated_service_account":
             import google.auth
 
             creds, project = google.auth.load_credentials_from_file(str(path), scopes=SCOPES)
