@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from xml.etree import ElementTree
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -25,7 +25,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.backends.xlsx_parts import SheetScan, TooLarge, read_notes, scan_sheets
-from sheets_sync.domain.cell import column_letter
+from sheets_sync.domain.cell import column_letter, xml_text
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.marks import (
@@ -100,9 +100,8 @@ def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str |
     cell = ws.cell(row=row, column=col)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-        # control characters pasted from Word (a vertical tab is its line break) cannot stand in the file's XML
-        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
+    if isinstance(value, str):
+        value = xml_text(value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text, never evaluated

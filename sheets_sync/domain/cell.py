@@ -54,3 +54,12 @@ class Location:
         tab, _, ref = reference.rpartition("!")
         m = _REF.fullmatch(ref)
         return cls(tab, int(m[2]), column_number(m[1])) if m else None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str) -> str:
+    """Text that can stand in a file's XML (.xlsx, .docx): Word's line break, a vertical tab pasted with the
+    text, becomes a line break; the other control characters are dropped (the workbook keeps what it has)."""
+    return _CONTROL.sub("", text.replace("\x0b", "\n")) if _CONTROL.search(text) else text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from sheets_sync.domain.cell import xml_text
 from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
@@ -46,13 +46,9 @@ def _font(style_or_run, size: float | None = None, bold: bool | None = None) -> 
         size_cs.set(qn("w:val"), str(int(size * 2)))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _run(paragraph: Any, text: object) -> Any:
-    """A run of text; control characters pasted from Word (its line break is a vertical tab) cannot stand in a
-    .docx, so a vertical tab becomes a line break and the rest are dropped (the workbook keeps them)."""
-    return paragraph.add_run(_CONTROL.sub("", str(text).replace("\x0b", "\n")))
+    """A run of text that can stand in a .docx (domain.cell.xml_text)."""
+    return paragraph.add_run(xml_text(str(text)))
 
 
 def _table(document: DocxDocument, header: list[str], rows: list[list[str]], size: float = 12) -> None:
