@@ -2,8 +2,8 @@
 
 read   one spreadsheets.get with a field mask: the locale, every tab's properties, protected ranges, and each
        cell's effective value, note and number-format type.  A cell is read as the person who typed it sees it:
-       a PERCENT cell holding 0.785 is 78.5 (they typed `78.5%`), a DATE cell is a date; numbers in date
-       columns (serial numbers, day 0 = 1899-12-30) become dates, by the column's declared type.
+       a PERCENT cell holding 0.785 is 78.5 (they typed `78.5%`), a DATE cell is a date (serial numbers,
+       day 0 = 1899-12-30).  What a column means is the domain's business: the backend reads cells only.
 apply  when a write carries expectations (a cell staff may have typed into), one spreadsheets.getByDataFilter
        (a POST: the URL stays short whatever the number of cells) of just those cells, read by the same rules;
        cells that changed are left out and reported.  Then every operation becomes requests in one
@@ -16,7 +16,7 @@ apply  when a write carries expectations (a cell staff may have typed into), one
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, hex_colour
 from sheets_sync.backends.google.http import GoogleHttp
@@ -46,6 +46,14 @@ META_FIELDS = (
     "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range))"
 )
+
+
+def _grid_cells(block: dict) -> Iterator[tuple[int, int, dict]]:
+    """(row, column, CellData) of one GridData block, 1-based, wherever the block starts."""
+    for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
+        for c, cell in enumerate(row.get("values", []), start=block.get("startColumn", 0) + 1):
+            yield r, c, cell
+
 
 def _typed(cell: dict) -> Value:
     """A cell's value as the person who typed it sees it: a number in a date-formatted cell is the date it
@@ -129,17 +137,19 @@ class GoogleBackend:
             title = sheet["properties"]["title"]
             grid = Grid(title)
             for block in sheet.get("data", []):
-                for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
-                    values = row.get("values", [])
+                for r, c, cell in _grid_cells(block):
                     while len(grid.rows) < r:
                         grid.rows.append([])
-                    grid.rows[r - 1] = trimmed([_typed(v) for v in values])
-                    for c, v in enumerate(values, start=1):
-                        if v.get("note"):
-                            grid.notes[(r, c)] = v["note"]
-                        fill = hex_colour(v.get("userEnteredFormat", {}).get("backgroundColor"))
-                        if fill is not None:
-                            meta[title].fills[(r, c)] = fill
+                    row = grid.rows[r - 1]
+                    row.extend([None] * (c - 1 - len(row)))
+                    row.append(_typed(cell))
+                    if cell.get("note"):
+                        grid.notes[(r, c)] = cell["note"]
+                    fill = hex_colour(cell.get("userEnteredFormat", {}).get("backgroundColor"))
+                    if fill is not None:
+                        meta[title].fills[(r, c)] = fill
+            for row in grid.rows:
+                trimmed(row)
             del grid.rows[grid.last_row:]
             meta[title].notes = dict(grid.notes)
             data.tabs[title] = grid
@@ -153,11 +163,7 @@ class GoogleBackend:
             return result
         if self.meta is None:
             self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
-        operations = self._guard(list(operations), result)
-        planner = _Requests(self.meta or {})
-        for op in operations:
-            planner.add(op)
-        bodies = _split(planner.requests)
+        bodies = self._bodies(self._guard(list(operations), result))
         if len(bodies) > 1:
             result.notes.append((f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
                                  f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates"))
@@ -169,12 +175,13 @@ class GoogleBackend:
 
     def write_requests(self, operations: Sequence[Operation]) -> int:
         """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""
-        if not operations:
-            return 0
+        return len(self._bodies(operations)) if operations else 0
+
+    def _bodies(self, operations: Sequence[Operation]) -> list[list[dict]]:
         planner = _Requests(self.meta or {})
         for op in operations:
             planner.add(op)
-        return len(_split(planner.requests))
+        return _split(planner.requests)
 
     def _guard(self, operations: list[Operation], result: ApplyResult) -> list[Operation]:
         guarded = [op for op in operations if isinstance(op, WriteCells) and op.expect is not None]
@@ -204,23 +211,19 @@ class GoogleBackend:
         ranges = []
         for op in guarded:
             info = (self.meta or {}).get(op.tab)
-            if info is None or op.row > info.rows:
-                continue  # a tab this write adds, or rows beyond the grid: blank by definition, nothing to read
+            if info is None or op.row > info.rows or op.col > info.cols:
+                continue  # a tab this write adds, or cells beyond the grid: blank by definition, nothing to read
             last_col = min(op.col + max(len(r) for r in op.values) - 1, info.cols)
             last_row = min(op.row + len(op.values) - 1, info.rows)
-            if op.col > info.cols:
-                continue
             ranges.append(f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}:{column_letter(last_col)}{last_row}")
         if not ranges:
             return {}
         response = self.http.get_by_data_filter(self.key, ranges, GUARD_FIELDS)
         cells: dict[tuple[str, int, int], Value] = {}
         for sheet in response.get("sheets", []):
-            title = sheet["properties"]["title"]
             for block in sheet.get("data", []):
-                for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
-                    for c, cell in enumerate(row.get("values", []), start=block.get("startColumn", 0) + 1):
-                        cells[(title, r, c)] = _typed(cell)
+                for r, c, cell in _grid_cells(block):
+                    cells[(sheet["properties"]["title"], r, c)] = _typed(cell)
         return cells
 
 
