@@ -4,7 +4,6 @@ import datetime as dt
 
 import click
 
-from sheets_sync.backends.locking import workbook_lock
 from sheets_sync.domain.scoring import display
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.build import BuildOptions, run_build
@@ -16,6 +15,7 @@ from .common import (
     round_option,
     sheet_option,
     today_option,
+    writing,
 )
 from .render import render_build
 
@@ -47,7 +47,7 @@ def build_command(sheet: str | None, round_: str | None, today: dt.date, dry_run
         target, backend = backend_for(sheet)
         record.fields["target"] = str(target)
         options = BuildOptions(today, (int(round_),) if round_ else None, dry_run)
-        with workbook_lock(target, wait):
+        with writing(target, wait):
             report = run_build(backend, options)
         code = ExitCode.BUILT_WITH_PROBLEMS if report.problems else ExitCode.OK
         record.fields.update({
