@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.backends.xlsx_parts import SheetScan, TooLarge, read_notes, scan_sheets
+from sheets_sync.backends.xlsx_parts import SheetScan, TooLarge, scan_sheets
 from sheets_sync.domain.cell import column_letter, xml_text
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -189,13 +189,7 @@ class XlsxBackend:
             data = self._read_calamine()
         except _CalamineUnavailable:
             return self._read_openpyxl()
-        try:
-            for title, notes in read_notes(self.path).items():
-                if title in data.tabs:
-                    data.tabs[title].notes = notes
-        except (zipfile.BadZipFile, ElementTree.ParseError, OSError):
-            pass  # calamine read the values; a notes part it cannot parse leaves the notes out, not the values
-        _formulas_as_text(data, scans)
+        _add_what_calamine_does_not_read(data, scans)
         return data
 
     def _scan(self) -> dict[str, SheetScan]:
@@ -429,13 +423,14 @@ class XlsxBackend:
         _fsync_dir(real.parent)
 
 
-def _formulas_as_text(data: WorkbookData, scans: dict[str, SheetScan]) -> None:
-    """A formula the file carries no value for is read as its text (`=SUM(C2:C4)`), so validate names the cell
-    and build reports the row instead of scoring it as not reported."""
+def _add_what_calamine_does_not_read(data: WorkbookData, scans: dict[str, SheetScan]) -> None:
+    """The notes; and a formula the file carries no value for, read as its text (`=SUM(C2:C4)`), so validate
+    names the cell and build reports the row instead of scoring it as not reported."""
     for title, scan in scans.items():
         grid = data.tabs.get(title)
         if grid is None:
             continue
+        grid.notes = dict(scan.notes)
         for (r, c), text in scan.formulas_without_value.items():
             if grid.cell(r, c) not in (None, ""):
                 continue

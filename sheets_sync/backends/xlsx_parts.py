@@ -82,10 +82,29 @@ class SheetScan:
     rows: int = 0
     cols: int = 0
     formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "=…"
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → the note's text
+
+
+def _notes(book: zipfile.ZipFile, sheet_part: str) -> dict[tuple[int, int], str]:
+    """A tab's notes, 1-based; a comments part that does not parse leaves the notes out, never the values."""
+    notes: dict[tuple[int, int], str] = {}
+    for kind, part in _rels(book, sheet_part).values():
+        if not kind.endswith(COMMENTS_TYPE):
+            continue
+        try:
+            root = _read(book, part)
+        except ElementTree.ParseError:
+            continue
+        for comment in root.iter(f"{MAIN}comment") if root is not None else ():
+            m = _CELL.fullmatch(comment.get("ref", ""))
+            if m:
+                notes[(int(m[2]), column_number(m[1]))] = "".join(t.text or "" for t in comment.iter(f"{MAIN}t"))
+    return notes
 
 
 def scan_sheets(path: Path) -> dict[str, SheetScan]:
-    """Each tab's extent and its formulas that carry no value; TooLarge for a tab or part beyond the bounds."""
+    """Each tab's extent, notes and formulas that carry no value, in one pass over the file's parts; TooLarge
+    for a tab or part beyond the bounds."""
     scans: dict[str, SheetScan] = {}
     with zipfile.ZipFile(path) as book:
         total = sum(info.file_size for info in book.infolist())
@@ -113,6 +132,7 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
                     if ref:
                         text = (formula.group(1) or b"").decode("utf-8", "replace") or "…"
                         scan.formulas_without_value[(int(ref[2]), _letters(ref[1]))] = "=" + text
+            scan.notes = _notes(book, part)
             scans[title] = scan
     return scans
 
@@ -129,23 +149,3 @@ def _rels(book: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         found[rel.get("Id", "")] = (rel.get("Type", ""), path)
     return found
-
-
-def read_notes(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Tab title → {(row, col): note text}, 1-based, for every tab that has notes."""
-    notes: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as book:
-        for title, sheet_part in _sheet_parts(book):
-            for kind, part in _rels(book, sheet_part).values():
-                if not kind.endswith(COMMENTS_TYPE):
-                    continue
-                root = _read(book, part)
-                if root is None:
-                    continue
-                for comment in root.iter(f"{MAIN}comment"):
-                    m = _CELL.fullmatch(comment.get("ref", ""))
-                    if not m:
-                        continue
-                    text = "".join(t.text or "" for t in comment.iter(f"{MAIN}t"))
-                    notes.setdefault(title, {})[(int(m[2]), column_number(m[1]))] = text
-    return notes
