@@ -786,16 +786,17 @@ class Emulator:
             sheet = self.state.book(spreadsheet_id).sheet(title=title)
             return plain(sheet.cells.get((row - 1, col - 1), {}).get("effectiveValue"))
 
-    def type(self, spreadsheet_id: str, title: str, row: int, col: int, value: Any) -> None:
-        """A person typing into a cell in the browser (USER_ENTERED)."""
-        with self.state.lock:
-            sheet = self.state.book(spreadsheet_id).sheet(title=title)
-            book = self.state.book(spreadsheet_id)
-            if value is None:
-                cell = sheet.cells.setdefault((row - 1, col - 1), {})
-                set_value(cell, {})
-            else:
-                type_into(book, sheet, row - 1, col - 1, value)
+    def type(self, spreadsheet_id: str, title: str, row: int, col: int, value: str) -> None:
+        """A person typing into a cell: values.update with USER_ENTERED over HTTP, as every test types."""
+        from urllib.parse import quote
+        from urllib.request import Request, urlopen
+
+        a1 = quote(a1_of(title, row - 1, col - 1, row, col), safe="")
+        request = Request(f"{self.url}/v4/spreadsheets/{spreadsheet_id}/values/{a1}?valueInputOption=USER_ENTERED",
+                          data=json.dumps({"values": [[value]]}).encode(), method="PUT",
+                          headers={"Content-Type": "application/json"})
+        with urlopen(request, timeout=30) as answer:
+            assert answer.status == 200
 
     def snapshot(self, spreadsheet_id: str) -> dict:
         with self.state.lock:
