@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from sheets_sync.domain.cell import Location
+from sheets_sync.domain.schema import INPUT_TABS
 
 
 class Severity(enum.Enum):
@@ -99,8 +100,6 @@ CODES: tuple[Code, ...] = (
 
 
 def _family(pattern: str) -> str:
-    from sheets_sync.domain.schema import INPUT_TABS
-
     tabs = "|".join(t.key for t in INPUT_TABS)
     expression = re.escape(pattern)
     for placeholder, alternatives in (("<tab>", f"(?:{tabs})"), ("<column>", "[a-z0-9_]+"),

@@ -1,8 +1,9 @@
 """`copy`: every tab from one workbook to another, in either direction (.xlsx ↔ Google Sheet).
 
-Values are copied as typed (dates stay dates: date cells on .xlsx, BE text in a Google Sheet's input tabs); the layout, dropdowns, BE date formats and protection
-are then laid down as `init` lays them out, in the same single write.  A destination whose tabs already hold
-data is refused unless forced, so a copy never overwrites a workbook by mistake.
+Values are copied as typed (dates stay dates: date cells on .xlsx, BE text in a Google Sheet's input tabs);
+the layout, dropdowns, BE date formats and protection are then laid down as `init` lays them out, in the same
+single write.  A destination whose tabs already hold data is refused unless forced, so a copy never overwrites
+a workbook by mistake.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from dataclasses import dataclass, field
 
 from sheets_sync.domain.schema import (
     ALL_TABS,
-    GENERATED_TABS,
     SETTINGS,
     ColumnType,
-    find_title,
+    Tab,
     setting_by_key,
 )
 from sheets_sync.domain.thai import ParseError, parse_date
@@ -48,8 +48,12 @@ class CopyReport:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _tab_named(title: str) -> Tab | None:
+    return next((t for t in ALL_TABS if t.matches_title(title)), None)
+
+
 def _column_formats(title: str, header: list) -> tuple[str | None, ...]:
-    tab = next((t for t in ALL_TABS if find_title(t, [title])), None)
+    tab = _tab_named(title)
     if tab is None:
         return ()
     columns, _, _ = map_header(tab, header)
@@ -65,7 +69,7 @@ def _dates_as_dates(title: str, grid: Grid) -> list[list[Value]]:
     """The rows with every readable date in a date column (or a date setting) as a date: each backend then
     writes it its own way (a date cell on .xlsx, BE text in a Google input tab), so a copy both ways is exact."""
     rows = [list(r) for r in grid.rows]
-    tab = next((t for t in ALL_TABS if find_title(t, [title])), None)
+    tab = _tab_named(title)
     if tab is None or not rows:
         return rows
     columns, _, _ = map_header(tab, grid.header)
@@ -108,7 +112,8 @@ def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = Fal
         values = grid.rows if as_typed else _dates_as_dates(title, grid)
         rows = tuple(tuple(r) + (None,) * (width - len(r)) for r in values) or ((),)
         notes = tuple((r, c, text) for (r, c), text in sorted(grid.notes.items()))
-        generated = any(tab.matches_title(title) for tab in GENERATED_TABS)
+        known = _tab_named(title)
+        generated = known is not None and not known.is_input
         operations.append(ReplaceTab(title, rows, _column_formats(title, grid.header), notes=notes,
                                      input=not generated))
     if layout:
