@@ -11,6 +11,7 @@ from sheets_sync.backends.target import (
 from sheets_sync.tasks.copy import copy_workbook
 
 from .common import create_options, say, say_new_sheet, session, writing
+from .render import render_notes
 
 
 @click.command("copy")
@@ -50,8 +51,7 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
             report = copy_workbook(source_backend, target, force)
     for title, rows in report.tabs:
         say(f"คัดลอกแท็บ {title}: {rows} แถว", f"copied {title}: {rows} rows")
-    for th, en in report.notes:
-        say(th, en)
+    render_notes(report.notes)
     url = target.url
     say(f"ปลายทาง: {url or report.destination}", f"destination: {url or report.destination}")
     if create_title:

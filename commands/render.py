@@ -71,8 +71,7 @@ def render_init(report: InitReport) -> None:
             f"seeded {len(report.seeded_steps)} standard steps with planned dates")
     if report.filled_cells:
         say(f"เติมเซลล์ที่ว่าง {report.filled_cells} เซลล์", f"filled {report.filled_cells} blank cells")
-    for th, en in report.notes:
-        say(th, en)
+    render_notes(report.notes)
     for conflict in report.conflicts:
         say(f"ไม่ได้เขียน {conflict.cell}: มีผู้แก้ไขระหว่างทำงาน", f"left {conflict.cell} alone: someone edited it meanwhile")
     if not report.changed_data and not report.created_workbook:

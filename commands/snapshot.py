@@ -7,6 +7,7 @@ import click
 from sheets_sync.tasks.snapshot import RestorePlan, run_restore, run_snapshot
 
 from .common import backend_for, say, sheet_option, writing
+from .render import render_notes
 
 
 @click.command("snapshot")
@@ -54,6 +55,7 @@ def restore_command(sheet: str | None, snapshot_file: Path, tabs: str | None, ye
     if not report.plan.differences:
         say("ข้อมูลตรงกับสำเนาอยู่แล้ว", "the tabs already match the snapshot; nothing to do")
         return
+    render_notes(report.notes)
     for conflict in report.conflicts:
         say(f"ไม่ได้นำกลับ {conflict.cell}: มีผู้แก้ไขระหว่างรอยืนยัน", f"left {conflict.cell} alone: someone edited it meanwhile")
     if report.restored:

@@ -335,3 +335,14 @@ def test_temporaries_left_among_the_snapshots_are_cleaned(office: Path, tmp_path
     os.utime(leftover, (old, old))
     assert cli("snapshot", "--sheet", str(office), "--out", str(folder)).exit_code == 0
     assert not leftover.exists()
+
+
+@pytest.mark.parametrize("command", [["init"], ["fix"], ["validate", "--write", "--today", "2027-04-01"]])
+def test_every_writing_command_warns_when_the_workbook_is_open_in_an_editor(office: Path, command):
+    person_saves(office, "C3", "ร้อยละ ๗๐")  # something for fix to write
+    book = openpyxl.load_workbook(office)
+    book["ข้อตกลง"]["I1"] = None  # a header for init to put back (with nothing to write, nothing is said)
+    book.save(office)
+    (office.parent / "~$office.xlsx").write_text("someone")
+    outcome = cli(*command, "--sheet", str(office))
+    assert "is open in an editor (~$office.xlsx)" in outcome.output, outcome.output

@@ -257,9 +257,9 @@ class XlsxBackend:
             self._apply_one(wb, op, result)
         if placeholder is not None and len(wb.worksheets) > 1:
             wb.remove(placeholder)
-        self._save_atomically(wb)
+        written = self._save_atomically(wb)
         self.loaded_as = None
-        for lock in self.editor_lock_files():
+        for lock in self.editor_lock_files() if written else []:
             result.notes.append((
                 f"{self.path.name} เปิดอยู่ในโปรแกรมอื่น ({lock.name}) สิ่งที่เขียนอยู่ในไฟล์แล้ว แต่ถ้าผู้ที่เปิดอยู่กดบันทึก "
                 "สำเนาในเครื่องของเขาจะทับ โปรดให้ปิดแล้วเปิดไฟล์ใหม่",
@@ -389,7 +389,8 @@ class XlsxBackend:
         dv.add(sqref)
         ws.add_data_validation(dv)
 
-    def _save_atomically(self, wb: openpyxl.Workbook) -> None:
+    def _save_atomically(self, wb: openpyxl.Workbook) -> bool:
+        """Write the workbook by renaming a complete copy over it; False when it would not change."""
         # a symlinked workbook is written where the link points, so the link stays a link
         real = self.path.resolve() if self.path.is_symlink() else self.path
         real.parent.mkdir(parents=True, exist_ok=True)
@@ -409,7 +410,7 @@ class XlsxBackend:
                 os.chmod(tmp, 0o644 & ~_umask())
             if before is not None and _same_content(tmp, real):
                 tmp.unlink()  # nothing changed: nothing written, and the file an editor may hold stays as it was
-                return
+                return False
             if before is not None:
                 try:  # the owner and group stay the workbook's (possible when run as root or as the owner)
                     os.chown(tmp, before.st_uid, before.st_gid)
@@ -421,6 +422,7 @@ class XlsxBackend:
             tmp.unlink(missing_ok=True)
             raise
         _fsync_dir(real.parent)
+        return True
 
 
 def _add_what_calamine_does_not_read(data: WorkbookData, scans: dict[str, SheetScan]) -> None:

@@ -342,4 +342,5 @@ def run_init(backend: Backend, options: InitOptions) -> InitReport:
     report.created_workbook = created
     result = backend.apply(operations)
     report.conflicts = result.conflicts
+    report.notes += result.notes
     return report

@@ -181,6 +181,7 @@ class RestoreReport:
     restored: bool = False
     safety_snapshot: Path | None = None
     conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
 
 
 def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm) -> RestoreReport:
@@ -190,7 +191,8 @@ def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm) -
     report = RestoreReport(plan)
     if plan.operations and confirm(plan):
         report.safety_snapshot = take_snapshot(backend, current, f"before restore of {path.name}")
-        report.conflicts = backend.apply(plan.operations).conflicts
+        result = backend.apply(plan.operations)
+        report.conflicts, report.notes = result.conflicts, result.notes
         report.restored = True
     return report
 
