@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from sheets_sync.domain.cell import Value
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
 
 
 class ColumnType(enum.Enum):
@@ -432,9 +434,6 @@ def find_title(tab: Tab, titles: Iterable[str]) -> str | None:
     problem for every command: reading either could be reading the wrong one."""
     found = [title for title in titles if tab.matches_title(title)]
     if len(found) > 1:
-        from sheets_sync.errors import SheetsSyncError
-        from sheets_sync.exit_codes import ExitCode
-
         raise SheetsSyncError(
             ExitCode.LAYOUT,
             f"มีแท็บ {tab.th} มากกว่าหนึ่งแท็บ ({', '.join(repr(t) for t in found)} รวมแท็บที่ซ่อนไว้) โปรดรวมหรือเปลี่ยนชื่อก่อน",

@@ -77,7 +77,7 @@ def _read_as(value: object, kind: str | None) -> str:
 
 
 def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
-    from sheets_sync.backends.google.backend import GUARD_FIELDS, _typed
+    from sheets_sync.backends.google.backend import GUARD_FIELDS, cell_value, grid_cells
 
     report = DoctorReport(backend.url, backend.http.identity)
     try:
@@ -110,14 +110,15 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
         report.editable = True
         http.type_values(key, f"'{scratch}'!A1:A{len(TYPED_FORMS)}", [[form] for form in TYPED_FORMS])
         stored = http.get_by_data_filter(key, [f"'{scratch}'!A1:A{len(TYPED_FORMS)}"], GUARD_FIELDS)
-        cells = [row.get("values", [{}])[0] if row.get("values") else {}
-                 for row in stored["sheets"][0]["data"][0].get("rowData", [])]
-        for form, cell in zip(TYPED_FORMS, cells + [{}] * len(TYPED_FORMS)):
+        by_row = {r: cell for sheet in stored.get("sheets", []) for block in sheet.get("data", [])
+                  for r, _, cell in grid_cells(block)}
+        for row, form in enumerate(TYPED_FORMS, start=1):
+            cell = by_row.get(row, {})
             effective = cell.get("effectiveValue", {})
             kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
             raw = next(iter(effective.values()), None)
             report.typed.append(TypedForm(form, f"{raw!r}" + (f" ({kind})" if kind else ""),
-                                          _read_as(_typed(cell), kind)))
+                                          _read_as(cell_value(cell), kind)))
     except SheetsSyncError as exc:
         if not added:
             report.editable, report.code = False, exc.code

@@ -48,14 +48,14 @@ META_FIELDS = (
 )
 
 
-def _grid_cells(block: dict) -> Iterator[tuple[int, int, dict]]:
+def grid_cells(block: dict) -> Iterator[tuple[int, int, dict]]:
     """(row, column, CellData) of one GridData block, 1-based, wherever the block starts."""
     for r, row in enumerate(block.get("rowData", []), start=block.get("startRow", 0) + 1):
         for c, cell in enumerate(row.get("values", []), start=block.get("startColumn", 0) + 1):
             yield r, c, cell
 
 
-def _typed(cell: dict) -> Value:
+def cell_value(cell: dict) -> Value:
     """A cell's value as the person who typed it sees it: a number in a date-formatted cell is the date it
     shows (whatever its year: thai.date_cell_as_meant reads a BE year typed into it), a number in a
     percent-formatted cell is the percentage (`78.5%` is stored as 0.785 and read as 78.5)."""
@@ -137,12 +137,12 @@ class GoogleBackend:
             title = sheet["properties"]["title"]
             grid = Grid(title)
             for block in sheet.get("data", []):
-                for r, c, cell in _grid_cells(block):
+                for r, c, cell in grid_cells(block):
                     while len(grid.rows) < r:
                         grid.rows.append([])
                     row = grid.rows[r - 1]
                     row.extend([None] * (c - 1 - len(row)))
-                    row.append(_typed(cell))
+                    row.append(cell_value(cell))
                     if cell.get("note"):
                         grid.notes[(r, c)] = cell["note"]
                     fill = hex_colour(cell.get("userEnteredFormat", {}).get("backgroundColor"))
@@ -222,8 +222,8 @@ class GoogleBackend:
         cells: dict[tuple[str, int, int], Value] = {}
         for sheet in response.get("sheets", []):
             for block in sheet.get("data", []):
-                for r, c, cell in _grid_cells(block):
-                    cells[(sheet["properties"]["title"], r, c)] = _typed(cell)
+                for r, c, cell in grid_cells(block):
+                    cells[(sheet["properties"]["title"], r, c)] = cell_value(cell)
         return cells
 
 
