@@ -75,14 +75,17 @@ def as_typed(value) -> str | None:
     raise TypeError(value)
 
 
-def google_post(backend, path: str, body: dict) -> dict:
-    """One request straight to the emulator over HTTP, as a person's browser or another client would send it."""
+def sheet_url(backend) -> str:
     import os
 
+    return f"http://{os.environ['SHEETS_EMULATOR_HOST']}/v4/spreadsheets/{backend.key}"
+
+
+def google_post(backend, path: str, body: dict) -> dict:
+    """One request straight to the emulator over HTTP, as a person's browser or another client would send it."""
     import requests
 
-    url = f"http://{os.environ['SHEETS_EMULATOR_HOST']}/v4/spreadsheets/{backend.key}{path}"
-    response = requests.post(url, json=body, timeout=60)
+    response = requests.post(sheet_url(backend) + path, json=body, timeout=60)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -95,11 +98,12 @@ def person_types(backend, writes: list) -> None:
     from sheets_sync.domain.cell import column_letter
     from sheets_sync.workbook.operations import WriteCells, quote_title
 
-    texts = [WriteCells(op.tab, op.row, op.col, tuple(tuple(as_typed(v) if not isinstance(v, (int, float)) or
-                                                             isinstance(v, bool) else v for v in row)
-                                                       for row in op.values)) for op in writes]
-    if not isinstance(backend, GoogleBackend):
-        backend.apply(texts)
+    if not isinstance(backend, GoogleBackend):  # a number typed in Excel is a number cell; the rest is text
+        def kept(v):
+            return v if isinstance(v, (int, float)) and not isinstance(v, bool) else as_typed(v)
+
+        backend.apply([WriteCells(op.tab, op.row, op.col, tuple(tuple(kept(v) for v in row) for row in op.values))
+                       for op in writes])
         return
     _room_for(backend, writes)
     data = [{"range": f"{quote_title(op.tab)}!{column_letter(op.col)}{op.row}",
@@ -109,12 +113,9 @@ def person_types(backend, writes: list) -> None:
 
 def _room_for(backend, writes: list) -> None:
     """Rows added at the bottom first, as a person does in the Sheets UI: values.update does not grow the grid."""
-    import os
-
     import requests
 
-    url = f"http://{os.environ['SHEETS_EMULATOR_HOST']}/v4/spreadsheets/{backend.key}"
-    sheets = requests.get(url, params={"fields": "sheets.properties"}, timeout=60).json()["sheets"]
+    sheets = requests.get(sheet_url(backend), params={"fields": "sheets.properties"}, timeout=60).json()["sheets"]
     needed: dict[str, int] = {}
     for op in writes:
         needed[op.tab] = max(needed.get(op.tab, 0), op.row + len(op.values) - 1)

@@ -3,7 +3,6 @@
 import datetime as dt
 from pathlib import Path
 
-
 from sheets_sync.backends.target import open_backend, parse_target
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.domain.schema import ALL_TABS, INPUT_TABS
@@ -11,8 +10,6 @@ from sheets_sync.domain.thai import ParseError, parse_date
 from sheets_sync.exit_codes import ExitCode
 
 from .conftest import cli, kpi, office_workbook, result
-
-
 
 
 def test_init_create_makes_a_laid_out_google_sheet_and_prints_its_url(google):

@@ -7,6 +7,8 @@ at the moment named in each test (after the command read the file; while it writ
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -160,11 +162,8 @@ def test_the_csv_export_makes_staff_text_that_looks_like_a_formula_inert(tmp_pat
 # --- hostile files: refused cleanly, never a crash ----------------------------------------------------------
 
 
-def run_in_a_process(*args: str) -> "subprocess.CompletedProcess[str]":
+def run_in_a_process(*args: str) -> subprocess.CompletedProcess[str]:
     """A separate process: if the reader ever allocated without bound again, the test process would survive it."""
-    import subprocess
-    import sys
-
     return subprocess.run([str(Path(sys.executable).parent / "sheets-sync"), *args], capture_output=True, text=True,
                           timeout=300)
 

@@ -107,8 +107,8 @@ def test_staff_notes_in_a_local_workbook_are_read_and_kept_by_snapshots_and_copi
     import openpyxl
     from openpyxl.comments import Comment
 
-    from sheets_sync.backends.xlsx import XlsxBackend
     from sheets_sync.backends.target import open_backend, parse_target
+    from sheets_sync.backends.xlsx import XlsxBackend
 
     from .conftest import office_workbook
 
