@@ -7,6 +7,7 @@ import click
 from sheets_sync import __version__
 
 from .build import build_command
+from .certify import certify_command
 from .common import Group, Session
 from .copy import copy_command
 from .demo import demo_command
@@ -48,6 +49,7 @@ main.add_command(build_command)
 main.add_command(export_command)
 main.add_command(status_command)
 main.add_command(validate_command)
+main.add_command(certify_command)
 main.add_command(fix_command)
 main.add_command(copy_command)
 main.add_command(snapshot_command)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from sheets_sync.domain.problems import Severity
+from sheets_sync.domain.certification import official_wording
+from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.scoring import display
 from sheets_sync.tasks.build import BuildReport
 from sheets_sync.tasks.init import InitReport
@@ -20,9 +21,11 @@ def render_rounds(report_rounds: list) -> None:
             continue
         verdict_th = "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์"
         band = s.band.name if s.band else "-"
+        official_th, official_en = official_wording(s)
         say(f"รอบ {s.round} เดือน: ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {display(s.office_result)} ({band}, {verdict_th}) "
-            f"จากน้ำหนักรวม {s.total_weight} ยังไม่รายงาน {len(s.missing)} ตัวชี้วัด",
-            f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'}")
+            f"จากน้ำหนักรวม {s.total_weight} ยังไม่รายงาน {len(s.missing)} ตัวชี้วัด — {official_th}",
+            f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'} — "
+            f"{official_en}")
 
 
 def render_notes(notes: list[tuple[str, str]]) -> None:
@@ -78,10 +81,14 @@ def render_init(report: InitReport) -> None:
         say("ไม่มีข้อมูลต้องเพิ่ม โครงสร้างเป็นปัจจุบันแล้ว", "nothing to add: the layout is up to date")
 
 
+def render_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        click.echo(f"{p.severity.th} {p.cell} [{p.key}]: {p.th}\n    {p.severity.value}: {p.en}")
+
+
 def render_validate(report: ValidateReport) -> None:
     render_notes(report.notes)
-    for p in report.problems:
-        click.echo(f"{p.severity.th} {p.cell} [{p.key}]: {p.th}\n    {p.severity.value}: {p.en}")
+    render_problems(report.problems)
     errors, warnings, info = (report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     if not report.problems:
         say("ไม่พบปัญหา", "no problems found")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +172,59 @@ def office_workbook(path: Path, kpis: list[dict], results: list[dict], settings:
 def tab_records(path: Path, title: str) -> list[dict]:
     rows = sheet_values(path, title)
     return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+# --- who calls Google: the tool's own account, and people typing as themselves --------------------------------
+
+SERVICE_ACCOUNT = "sheets-sync@office-project.iam.gserviceaccount.com"
+COORDINATOR = "coordinator@example.go.th"
+GRANTED = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
+
+
+@pytest.fixture(scope="session")
+def private_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+def key_file(tmp_path: Path, private_key: str, email: str = SERVICE_ACCOUNT,
+             token_uri: str = "https://oauth2.googleapis.com/token") -> Path:
+    path = tmp_path / "service-account.json"
+    path.write_text(json.dumps({"type": "service_account", "project_id": "office-project", "private_key_id": "1",
+                                "private_key": private_key, "client_email": email, "client_id": "1",
+                                "token_uri": token_uri}))
+    path.chmod(0o600)
+    return path
+
+
+def user_token_file(tmp_path: Path, email: str = COORDINATOR) -> Path:
+    path = tmp_path / "authorized_user.json"
+    # the emulator's convention: the refresh token names the user it stands for
+    path.write_text(json.dumps({"type": "authorized_user", "client_id": "id", "client_secret": "secret",
+                                "refresh_token": email, "token_uri": "https://oauth2.googleapis.com/token",
+                                "scopes": GRANTED}))
+    path.chmod(0o600)
+    return path
+
+
+def typed_as(backend, email: str, cell: str, text: str):
+    """A person signed in as `email` typing `text` into one cell of a Google Sheet (values.update USER_ENTERED),
+    with their own OAuth token; the answer as Google gave it, refusals included."""
+    import os
+
+    import requests
+
+    from sheets_sync.workbook.operations import quote_title
+
+    token = requests.post(f"http://{os.environ['SHEETS_EMULATOR_HOST']}/token", timeout=60, data={
+        "grant_type": "refresh_token", "refresh_token": email}).json()["access_token"]
+    tab, ref = cell.rsplit("!", 1)
+    return requests.put(f"{sheet_url(backend)}/values/{quote_title(tab)}!{ref}", params={"valueInputOption": "USER_ENTERED"},
+                        json={"values": [[text]]}, headers={"Authorization": f"Bearer {token}"}, timeout=60)
 
 
 @pytest.fixture(scope="session")

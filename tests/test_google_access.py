@@ -10,47 +10,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sheets_sync.backends.target import open_backend, parse_target
 from sheets_sync.exit_codes import ExitCode
 
-from .conftest import cli, kpi, result, type_office
-
-SERVICE_ACCOUNT = "sheets-sync@office-project.iam.gserviceaccount.com"
-COORDINATOR = "coordinator@example.go.th"
-GRANTED = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
-
-
-@pytest.fixture(scope="module")
-def private_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
-
-
-def key_file(tmp_path: Path, private_key: str, email: str = SERVICE_ACCOUNT,
-             token_uri: str = "https://oauth2.googleapis.com/token") -> Path:
-    path = tmp_path / "service-account.json"
-    path.write_text(json.dumps({"type": "service_account", "project_id": "office-project", "private_key_id": "1",
-                                "private_key": private_key, "client_email": email, "client_id": "1",
-                                "token_uri": token_uri}))
-    path.chmod(0o600)
-    return path
-
-
-def user_token_file(tmp_path: Path, email: str = COORDINATOR) -> Path:
-    path = tmp_path / "authorized_user.json"
-    # the emulator's convention: the refresh token names the user it stands for
-    path.write_text(json.dumps({"type": "authorized_user", "client_id": "id", "client_secret": "secret",
-                                "refresh_token": email, "token_uri": "https://oauth2.googleapis.com/token",
-                                "scopes": GRANTED}))
-    path.chmod(0o600)
-    return path
-
-
-
+from .conftest import COORDINATOR, GRANTED, SERVICE_ACCOUNT, cli, key_file, kpi, result, type_office, user_token_file
 
 @pytest.fixture
 def office(google) -> str:

@@ -45,6 +45,7 @@ from sheets_sync.workbook.operations import (
     Conflict,
     DeleteTab,
     Dropdown,
+    EditRights,
     FreezeRows,
     Grid,
     MarkCells,
@@ -111,6 +112,10 @@ def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str |
         cell.number_format = _excel_format(number_format)
 
 
+FILE_CANNOT_LOCK = ("ไฟล์ .xlsx ล็อกแถวให้แก้ได้เฉพาะบางคนไม่ได้ การป้องกันรายแถวและรายบุคคลมีผลเฉพาะบน Google Sheets",
+                    "a .xlsx file cannot lock rows per person; row and per-person protection work on Google Sheets only")
+
+
 class XlsxBackend:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -119,6 +124,7 @@ class XlsxBackend:
         self.name = self.path.stem
         self.folder: Path | None = self.path.parent
         self.url: str | None = None
+        self.account: str | None = None  # a file has no account: whoever can write the file can write any cell
         self.loaded_as: tuple[int, int] | None = None  # (size, mtime) of the file as the write loaded it
 
     def _fingerprint(self) -> tuple[int, int] | None:
@@ -277,6 +283,10 @@ class XlsxBackend:
         if isinstance(op, DeleteTab):
             if op.tab in wb.sheetnames and len(wb.sheetnames) > 1:
                 wb.remove(wb[op.tab])
+            return
+        if isinstance(op, EditRights):
+            if op.areas and FILE_CANNOT_LOCK not in result.notes:
+                result.notes.append(FILE_CANNOT_LOCK)
             return
         ws = wb[op.tab]
         if isinstance(op, WriteCells):

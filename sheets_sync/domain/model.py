@@ -26,6 +26,7 @@ from sheets_sync.domain.scoring import (
     Method,
     parse_bands,
 )
+from sheets_sync.domain.seals import SealBook
 from sheets_sync.domain.thai import (
     is_placeholder,
 )
@@ -46,6 +47,8 @@ class Settings:
     bands: list[Band] = field(default_factory=lambda: parse_bands(DEFAULT_BANDS_TEXT))
     due: dict[int, dt.date | None] = field(default_factory=dict)
     working_days: bool = True
+    coordinator_emails: tuple[str, ...] = ()  # lower-cased
+    certify_in_order: bool = True
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Person:
     name: str
     roles: str
     row: int
+    email: str = ""
 
 
 @dataclass
@@ -85,9 +89,13 @@ class RoundResult:
     self_score: Decimal | None
     committee_score: Decimal | None
     override_reason: str
-    certification: str
+    certification: str  # the choice key: pending, supervisor_certified, certified, more_data; "" when blank
     reported_on: dt.date | None
     row: int
+    evidence: str = ""
+    reviewer_comment: str = ""
+    certified_by: str = ""
+    certified_on: dt.date | None = None
 
     @property
     def has_result(self) -> bool:
@@ -117,6 +125,7 @@ class Office:
     steps: list[Step]
     tables: dict[str, Table]
     problems: list[Problem] = field(default_factory=list)
+    seals: SealBook = field(default_factory=lambda: SealBook())
 
     def kpi(self, kpi_id: str) -> Kpi | None:
         return next((k for k in self.kpis if k.kpi_id == kpi_id), None)

@@ -95,6 +95,15 @@ CODES: tuple[Code, ...] = (
     Code("steps.done_without_end", "a step marked done without its end date"),
     Code("people.email", "an e-mail without @"),
     Code("agreements.top_level_missing", "no agreement between the office and OBEC or the province"),
+    Code("certification.comment_missing", "ขอข้อมูลเพิ่ม (more data) without a reviewer comment"),
+    Code("certification.without_result", "certified (by the supervisor or the unit) on a row with no result"),
+    Code("certification.certifier", "certified by someone who is neither the KPI's supervisor nor a coordinator"),
+    Code("certification.date_future", "a certification date after today"),
+    Code("certification.round_order", "a round certified while the round before is not sealed (certify_in_order)"),
+    Code("certification.changed_after_seal", "a sealed value (result, committee score, evidence, certification, "
+                                             "weight) changed after the round was sealed"),
+    Code("certification.seal_tampered", "a row of the seal tab edited by hand (its SHA-256 does not match)"),
+    Code("certification.not_certified", "certify --seal: a KPI of the round that is not รับรองแล้ว or not scorable"),
     Code("score.unscorable", "a KPI that cannot be scored in a round: left out of the total"),
 )
 

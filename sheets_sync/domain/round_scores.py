@@ -26,6 +26,7 @@ from sheets_sync.domain.scoring import (
     weighted,
     weighted_mean,
 )
+from sheets_sync.domain.seals import Seal
 from sheets_sync.domain.thai import ParseError, parse_level, parse_number
 
 
@@ -61,6 +62,17 @@ class RoundSummary:
     total_weighted: Decimal = Decimal(0)
     band: Band | None = None
     passed: bool = False
+    seal: Seal | None = None  # the seal in force: the round's official result
+    official_band: Band | None = None
+    official_passed: bool = False
+
+    @property
+    def official_result(self) -> Decimal | None:
+        return self.seal.official_result if self.seal is not None else None
+
+    @property
+    def provisional_differs(self) -> bool:
+        return self.seal is not None and display(self.office_result) != display(self.official_result)
 
     @property
     def missing(self) -> list[KpiScore]:
@@ -156,8 +168,12 @@ def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> t
     leaf_ids = {k.kpi_id for k in leaves}
     scale = weight_scale(k.weight for k in leaves if k.weight is not None)
     summaries: list[RoundSummary] = []
+    seals = office.seals.current()
     for round_ in rounds:
-        summary = RoundSummary(round_)
+        summary = RoundSummary(round_, seal=seals.get(round_))
+        if summary.official_result is not None:
+            summary.official_band = band_for(summary.official_result, office.settings.bands)
+            summary.official_passed = display(summary.official_result) >= office.settings.pass_score  # type: ignore[operator]
         leaf_rows = {k.kpi_id: _score_leaf(k, round_, by_key.get((k.kpi_id, round_)), office, scale)
                      for k in leaves if k.counts_in(round_)}
         rows: list[KpiScore] = []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sheets_sync.domain.cell import Value
 from sheets_sync.errors import SheetsSyncError
@@ -137,6 +137,7 @@ ROLES = (
     Choice("owner", "ผู้รับผิดชอบตัวชี้วัด"),
     Choice("staff", "เจ้าหน้าที่"),
     Choice("school_director", "ผู้อำนวยการสถานศึกษา"),
+    Choice("coordinator", "ผู้ประสานงานคำรับรอง (หน่วยรับรอง)"),
 )
 METHODS = (
     Choice("interpolate", "เทียบบัญญัติไตรยางศ์"),
@@ -278,6 +279,8 @@ RESULTS = Tab(
         _col("reported_on", "วันที่รายงาน", T.DATE, width=14, en="reported on"),
         _col("certification", "สถานะการรับรอง", T.CHOICE, choices=CERTIFICATION, width=16, en="certification"),
         _col("reviewer_comment", "ความเห็นผู้ตรวจ", width=30, en="reviewer comment"),
+        _col("certified_by", "ผู้รับรอง", T.PERSON, width=12, en="certified by"),
+        _col("certified_on", "วันที่รับรอง", T.DATE, width=14, en="certified on"),
     ),
     key_columns=("kpi_id", "round"),
     en="round results",
@@ -391,6 +394,7 @@ ROLLUP = Tab(
         _col("result_6", "ผลรอบ 6", T.NUMBER, width=10, number_format=SCORE_FORMAT),
         _col("result_9", "ผลรอบ 9", T.NUMBER, width=10, number_format=SCORE_FORMAT),
         _col("result_12", "ผลรอบ 12", T.NUMBER, width=10, number_format=SCORE_FORMAT),
+        _col("certified", "รอบที่รับรองแล้ว (ผลทางการ)", width=14),
         _col("band", "ระดับผลล่าสุด", width=14),
         _col("steps_late", "ขั้นตอนล่าช้า", T.INTEGER, width=10),
         _col("results_missing", "ผลที่ยังไม่รายงาน", T.INTEGER, width=12),
@@ -414,8 +418,34 @@ ROLLUP_FAILURES = Tab(
     en="offices that could not be read",
 )
 
+SEAL_EVENTS = (Choice("seal", "ผนึก"), Choice("unseal", "ยกเลิกผนึก"))
+
+SEALS = Tab(
+    "seals",
+    "ผนึกรอบ",
+    TabKind.GENERATED,
+    (
+        _col("event", "รายการ", T.CHOICE, choices=SEAL_EVENTS, width=12),
+        _col("round", "รอบ", T.INTEGER, width=7),
+        _col("kpi_id", "รหัสตัวชี้วัด", width=10),
+        _col("name", "ชื่อตัวชี้วัด", width=40),
+        _col("result", "ผลการดำเนินงาน", width=14),
+        _col("score", "คะแนนที่คำนวณ", T.NUMBER, width=12, number_format=SCORE_FORMAT),
+        _col("committee_score", "คะแนนคณะกรรมการ", T.NUMBER, width=12, number_format=SCORE_FORMAT),
+        _col("score_used", "คะแนนที่ใช้", T.NUMBER, width=12, number_format=SCORE_FORMAT),
+        _col("weight", "น้ำหนัก", T.NUMBER, width=9, number_format="0.####"),
+        _col("evidence", "หลักฐาน", width=24),
+        _col("sha256", "SHA-256", width=20),
+        _col("by", "ผู้ดำเนินการ", width=24),
+        _col("at", "เวลา", width=22),
+        _col("reason", "เหตุผล", width=40),
+    ),
+    en="sealed rounds and their history",
+)
+"""Written only by `certify`: one row per KPI a seal froze (and a total row, kpi_id รวม), one row per unseal."""
+
 INPUT_TABS: tuple[Tab, ...] = (SETTINGS, STEPS, PEOPLE, KPIS, RESULTS, AGREEMENTS)
-GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS)
+GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS, SEALS)
 ROLLUP_TABS: tuple[Tab, ...] = (ROLLUP, ROLLUP_FAILURES)
 ALL_TABS: tuple[Tab, ...] = INPUT_TABS + GENERATED_TABS
 """The tabs of an office's workbook; a rollup's target workbook holds ROLLUP_TABS instead."""
@@ -460,6 +490,10 @@ SETTINGS_DECLARED: tuple[Setting, ...] = (
     Setting("round12_due", "กำหนดส่งรอบ 12 เดือน", T.DATE, None, "round 12 report deadline"),
     Setting("working_days", "นับเฉพาะวันทำการ (ใช่/ไม่ใช่)", T.YESNO, "yes", "count working days only (yes/no)"),
     Setting("snapshots_keep", "จำนวนสำเนาที่เก็บไว้", T.INTEGER, 20, "snapshots to keep"),
+    Setting("coordinator_emails", "อีเมลผู้ประสานงาน/หน่วยรับรอง (คั่นด้วย ,)", T.TEXT, "",
+            "coordinators' e-mails (comma-separated): they certify, seal, and may edit sealed rows"),
+    Setting("certify_in_order", "รับรองรอบถัดไปได้เมื่อผนึกรอบก่อนแล้วเท่านั้น (ใช่/ไม่ใช่)", T.YESNO, "yes",
+            "certify a round only after the round before is sealed (yes/no)"),
 )
 
 

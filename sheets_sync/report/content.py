@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sheets_sync.domain.certification import NOT_CERTIFIED_TH
 from sheets_sync.domain.round_scores import RoundSummary
 from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
 from sheets_sync.domain.scoring import display
@@ -15,6 +16,24 @@ from sheets_sync.workbook.tables import read_table
 
 TITLE = "เอกสารรายงานผลการปฏิบัติราชการ"
 FORMATS = (".docx", ".pdf", ".html")
+
+
+def round_headline(summary: RoundSummary) -> str:
+    """The round's figure as the report states it: the official (sealed) result, or the result from the current
+    entries marked ยังไม่ผ่านการรับรอง — one wording for every format."""
+    if summary.office_result is None and summary.seal is None:
+        return "ผลคะแนนเฉลี่ยถ่วงน้ำหนัก - (ยังไม่มีผล)"
+    if summary.seal is not None:
+        band = summary.official_band.name if summary.official_band else "-"
+        verdict = "ผ่านเกณฑ์" if summary.official_passed else "ไม่ผ่านเกณฑ์"
+        line = f"ผลอย่างเป็นทางการ (รับรองและผนึกแล้ว) {fmt(summary.official_result)} ระดับ {band} ({verdict})"
+        if summary.provisional_differs:
+            line += f" · ผลจากข้อมูลปัจจุบัน {fmt(summary.office_result) or '-'} (ยังไม่ผ่านการรับรอง)"
+        return line
+    band = summary.band.name if summary.band else "-"
+    verdict = "ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์"
+    return (f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result)} ระดับ {band} ({verdict}) "
+            f"น้ำหนักที่นับ {summary.total_weight} — {NOT_CERTIFIED_TH}")
 
 
 @dataclass

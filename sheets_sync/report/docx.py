@@ -19,7 +19,7 @@ from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
     ReportData,
-    fmt,
+    round_headline,
     kpi_rows,
     step_rows,
 )
@@ -90,12 +90,8 @@ def write_docx(report: ReportData, path: Path) -> None:
     for summary in report.compiled.rounds:
         _heading(document, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
         _table(document, KPI_HEADER, kpi_rows(summary), size=11)
-        band = summary.band.name if summary.band else "-"
-        verdict = "ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์"
         line = document.add_paragraph()
-        _font(_run(line, f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result) or '-'} ระดับ {band} "
-                           f"({verdict if summary.office_result is not None else 'ยังไม่มีผล'}) "
-                           f"น้ำหนักที่นับ {summary.total_weight}"), 16, True)
+        _font(_run(line, round_headline(summary)), 16, True)
     document.add_picture(io.BytesIO(office_result_chart(report)), width=Cm(15))
     document.add_picture(io.BytesIO(kpi_score_chart(report)), width=Cm(18))
 

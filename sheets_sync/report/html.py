@@ -13,7 +13,7 @@ from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
     ReportData,
-    fmt,
+    round_headline,
     kpi_rows,
     step_rows,
 )
@@ -39,9 +39,8 @@ def write_html(report: ReportData, path: Path) -> None:
                     [[a.level, a.maker, a.maker_position, a.receiver, a.receiver_position, a.signed_on]
                      for a in report.agreements])]
     for summary in report.compiled.rounds:
-        band = summary.band.name if summary.band else "-"
         parts += [f"<h2>ผลการดำเนินงานรอบ {summary.round} เดือน</h2>", _table(KPI_HEADER, kpi_rows(summary)),
-                  f"<p class=total>ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result) or '-'} ระดับ {html.escape(band)}</p>"]
+                  f"<p class=total>{html.escape(round_headline(summary))}</p>"]
     parts += [_image(office_result_chart(report), "ผลคะแนนแต่ละรอบ"), _image(kpi_score_chart(report), "คะแนนรายตัวชี้วัด"),
               "<h2>ขั้นตอนการดำเนินงาน</h2>", _table(STEP_HEADER, step_rows(report.compiled)),
               _image(gantt_chart(report), "แผนเทียบกับการดำเนินการจริง"), "<h2>สถานะการรับรองผล</h2>",

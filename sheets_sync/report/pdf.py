@@ -15,7 +15,7 @@ from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
     ReportData,
-    fmt,
+    round_headline,
     kpi_rows,
     step_rows,
 )
@@ -84,9 +84,7 @@ def write_pdf(report: ReportData, path: Path) -> None:
     for summary in report.compiled.rounds:
         _heading(pdf, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
         _table(pdf, KPI_HEADER, kpi_rows(summary), (74, 14, 12, 11, 11, 11, 11, 11, 24, 15, 22, 19, 19), size=8)
-        band = summary.band.name if summary.band else "-"
-        verdict = ("ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์") if summary.office_result is not None else "ยังไม่มีผล"
-        _heading(pdf, f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result) or '-'} ระดับ {band} ({verdict})", 12)
+        _heading(pdf, round_headline(summary), 12)
     pdf.add_page()
     pdf.image(io.BytesIO(office_result_chart(report)), w=130)
     pdf.image(io.BytesIO(kpi_score_chart(report)), w=170)

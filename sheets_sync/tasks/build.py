@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sheets_sync.config import config
+from sheets_sync.domain.certification import NOT_CERTIFIED_EN, NOT_CERTIFIED_TH, official_wording
 from sheets_sync.domain.model import METHOD_TH
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.round_scores import (
@@ -24,10 +25,9 @@ from sheets_sync.domain.schema import (
 )
 from sheets_sync.domain.scoring import Band, band_for, display
 from sheets_sync.domain.step_tracking import STATE_COLOURS
-from sheets_sync.workbook.generated import rewrite_generated_tab
+from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
 from sheets_sync.workbook.office import Compiled, compile_office
 from sheets_sync.workbook.operations import (
-    DATE_FORMAT,
     Backend,
     Conflict,
     Operation,
@@ -112,11 +112,25 @@ def score_rows(compiled: Compiled) -> tuple[list[tuple[Value, ...]], list[tuple[
             total_row = len(rows) + 1
             colour = band_colour(summary.band, settings.bands, settings.pass_score)
             fills += [(total_row, c, colour) for c in range(1, len(SCORE_SUMMARY.columns) + 1)]
+        if summary.seal is None and verdict is not None:
+            verdict += f" · {NOT_CERTIFIED_TH} / {NOT_CERTIFIED_EN}"
         rows.append((
-            summary.round, "รวม", f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก รอบ {summary.round} เดือน (office result)", None, None,
+            summary.round, "รวม", f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก รอบ {summary.round} เดือน (office result)"
+            + (" จากข้อมูลปัจจุบัน (provisional)" if summary.seal is not None else ""), None, None,
             None, None, None, display(summary.office_result), summary.total_weight, display(summary.total_weighted),
             summary.band.name if summary.band else None, verdict or "ยังไม่มีผลที่นับได้ / no countable result yet",
         ))
+        if summary.seal is not None:
+            official_th, official_en = official_wording(summary)
+            verdict = "ผ่านเกณฑ์ / pass" if summary.official_passed else "ไม่ผ่านเกณฑ์ / below the pass score"
+            fills += [(len(rows) + 1, c, band_colour(summary.official_band, settings.bands, settings.pass_score))
+                      for c in range(1, len(SCORE_SUMMARY.columns) + 1)]
+            rows.append((
+                summary.round, "ทางการ", f"ผลอย่างเป็นทางการ รอบ {summary.round} เดือน (official result, sealed)", None,
+                None, None, None, None, display(summary.official_result), None, None,
+                summary.official_band.name if summary.official_band else None,
+                f"{verdict} · {official_th} / {official_en}",
+            ))
     return rows, fills
 
 
@@ -139,10 +153,6 @@ def owner_rows(compiled: Compiled) -> list[tuple[Value, ...]]:
         rows.append((load.person_id, load.name, ", ".join(load.owned) or None, ", ".join(load.supervised) or None,
                      load.missing.get(6), load.missing.get(9), load.missing.get(12), display(load.average_score)))
     return rows
-
-
-def _formats(tab: Tab) -> tuple[str | None, ...]:
-    return tuple(DATE_FORMAT if c.type.value == "date" else c.number_format for c in tab.columns)
 
 
 def generated_contents(compiled: Compiled) -> dict[str, tuple[list[tuple[Value, ...]], list[tuple[int, int, str]]]]:
@@ -190,7 +200,7 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
         changed = title is None or _norm_rows(before) != _norm_rows(rows)
         changes.append(TabChange(title or tab.th, max(len(before) - 1, 0), len(rows) - 1, changed))
         if changed:
-            operations += rewrite_generated_tab(tab, title, rows, _formats(tab), tuple(fills))
+            operations += rewrite_generated_tab(tab, title, rows, column_formats(tab), tuple(fills))
     return operations, changes
 
 

@@ -121,6 +121,11 @@ RESULT_ROWS: list[tuple[Value, ...]] = [
     ("12", 9, 92, None, None, "P18", dt.date(2027, 7, 18), "รอตรวจ"),
 ]
 
+# the supervisor's comment on a row sent back for more data (certification ขอข้อมูลเพิ่ม needs one)
+REVIEWER_COMMENTS: dict[tuple[str, int], str] = {
+    ("9", 9): "ขอผลการทดสอบ O-NET ฉบับยืนยันจาก สทศ. ภายใน 5 ส.ค.",
+}
+
 # (step, actual_start, actual_end, status, note)
 STEP_PROGRESS: dict[int, tuple[Value, ...]] = {
     1: (dt.date(2026, 10, 1), dt.date(2026, 10, 7), "เสร็จสิ้น", None),
@@ -182,7 +187,8 @@ def fill_operations(backend: Backend) -> list[Operation]:
     ops += append_rows(data, KPIS, [_kpi_row(k) for k in KPI_ROWS])
     ops += append_rows(data, RESULTS, [
         {"kpi_id": r[0], "round": r[1], "result": r[2], "committee_score": r[3], "override_reason": r[4],
-         "reported_by": r[5], "reported_on": r[6], "certification": r[7]} for r in RESULT_ROWS
+         "reported_by": r[5], "reported_on": r[6], "certification": r[7],
+         "reviewer_comment": REVIEWER_COMMENTS.get((r[0], r[1]))} for r in RESULT_ROWS
     ])
     ops += append_rows(data, AGREEMENTS, _agreements())
     steps = read_table(data, STEPS)

@@ -56,6 +56,10 @@ def as_dict(compiled: Compiled) -> dict[str, Any]:
             "office_result": _number(s.office_result),
             "band": s.band.name if s.band else None,
             "passed": s.passed if s.office_result is not None else None,
+            "certified": s.seal is not None,
+            "official_result": _number(s.official_result),
+            "official_band": s.official_band.name if s.official_band else None,
+            "sealed_at": s.seal.at if s.seal is not None else None,
             "kpis": [_kpi(r) for r in s.rows],
         } for s in compiled.rounds],
     }
@@ -67,7 +71,7 @@ def to_json(compiled: Compiled) -> str:
 
 CSV_FIELDS = ("office", "fiscal_year", "round", "office_result", "band", "passed", "kpi_id", "parent_id",
               "is_parent", "result", "score", "self_score", "committee_score", "score_used", "weight", "weighted",
-              "counted", "problem")
+              "counted", "problem", "certified", "official_result")  # the last two: added, so older readers keep working
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -93,6 +97,7 @@ def to_csv(compiled: Compiled) -> str:
             row = {
                 "office": data["office"], "fiscal_year": data["fiscal_year"], "round": round_["round"],
                 "office_result": round_["office_result"], "band": round_["band"], "passed": round_["passed"],
+                "certified": round_["certified"], "official_result": round_["official_result"],
                 **{k: kpi[k] for k in CSV_FIELDS if k in kpi and k != "problem"},
                 "problem": f"{problem['th']} / {problem['en']}" if problem else "",
             }

@@ -51,7 +51,8 @@ class OfficeSummary:
     name: str
     sheet: str
     fiscal_year: int = 0
-    results: dict[str, str | None] = field(default_factory=dict)  # round → office result (4 decimals, text)
+    results: dict[str, str | None] = field(default_factory=dict)  # round → result (4 decimals, text): official if sealed
+    certified: list[str] = field(default_factory=list)  # the rounds whose result is official (sealed)
     band: str | None = None
     steps_late: int = 0
     results_missing: int = 0
@@ -98,10 +99,12 @@ def summarize(office: Office, data: WorkbookData, today: dt.date) -> OfficeSumma
     summary = OfficeSummary(office.code, office.name, office.sheet)
     compiled = compile_office(data, today)
     summary.fiscal_year = compiled.office.settings.fiscal_year
-    summary.results = {str(s.round): str(display(s.office_result)) if s.office_result is not None else None
-                       for s in compiled.rounds}
-    latest = next((s for s in reversed(compiled.rounds) if s.office_result is not None), None)
-    summary.band = latest.band.name if latest is not None and latest.band else None
+    summary.results = {str(s.round): str(display(s.official_result if s.seal is not None else s.office_result))
+                       if s.seal is not None or s.office_result is not None else None for s in compiled.rounds}
+    summary.certified = [str(s.round) for s in compiled.rounds if s.seal is not None]
+    latest = next((s for s in reversed(compiled.rounds) if s.office_result is not None or s.seal is not None), None)
+    band = (latest.official_band if latest.seal is not None else latest.band) if latest is not None else None
+    summary.band = band.name if band else None
     summary.steps_late = sum(1 for p in compiled.steps if p.state is StepState.LATE)
     ended = rounds_ended(summary.fiscal_year, today)
     summary.results_missing = sum(len(s.missing) for s in compiled.rounds if s.round in ended)
@@ -223,7 +226,7 @@ def plan_rollup(existing: set[str], summaries: list[OfficeSummary]) -> list:
             return Decimal(value) if value is not None else None
 
         rows.append((rank if s.latest is not None else None, s.code, s.name, s.fiscal_year or None, number("6"),
-                     number("9"), number("12"), s.band, s.steps_late, s.results_missing, s.validation_errors, s.sheet))
+                     number("9"), number("12"), ", ".join(s.certified) or None, s.band, s.steps_late, s.results_missing, s.validation_errors, s.sheet))
     failures: list[tuple[Value, ...]] = [tuple(c.th for c in ROLLUP_FAILURES.columns)]
     failures += [(s.code, s.name, s.sheet, s.failure[0], s.failure[1]) for s in summaries if s.failure is not None]
     operations: list = []

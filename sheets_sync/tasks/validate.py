@@ -4,7 +4,7 @@ Three layers, each adding to one list and none stopping at the first problem:
 1. layout — tabs and headers (a missing required column, a doubled one, a header that looks misspelt);
 2. cells — each value read as its column's declared type (after accepting every Thai form in DOMAIN.md);
 3. rules — what only makes sense across rows and tabs: keys, weights, criteria, rounds, people, dates, steps,
-   agreements and deadlines.
+   agreements, deadlines, and the certification chain with its sealed rounds (domain/certification.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
+from sheets_sync.domain.certification import certification_problems
 from sheets_sync.domain.model import Office, kpi_id_text
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.round_scores import leaves_of
@@ -28,6 +29,7 @@ from sheets_sync.domain.schema import (
     PEOPLE,
     RESULTS,
     ROUND_NUMBERS,
+    SEALS,
     SETTINGS,
     SHEET_LOCALE,
     STEPS,
@@ -459,11 +461,12 @@ def validate(data: WorkbookData, options: ValidateOptions, office: Office | None
     _steps(office, tables, options.today, out)
     _agreements(tables, out)
     _people(tables, out)
+    out.problems += certification_problems(office, options.today)
     return _sorted_unique(out.problems)
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-_TAB_ORDER = {tab.th: i for i, tab in enumerate(INPUT_TABS)}
+_TAB_ORDER = {tab.th: i for i, tab in enumerate(INPUT_TABS + (SEALS,))}
 
 
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:

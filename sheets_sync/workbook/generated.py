@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sheets_sync.domain.schema import Tab
 from sheets_sync.workbook.operations import (
+    DATE_FORMAT,
     AddTab,
     ColumnWidth,
     FreezeRows,
@@ -13,6 +14,11 @@ from sheets_sync.workbook.operations import (
     StyleHeader,
     Value,
 )
+
+
+def column_formats(tab: Tab) -> tuple[str | None, ...]:
+    """Each column's number format as the schema declares it; dates as BE date cells."""
+    return tuple(DATE_FORMAT if c.type.value == "date" else c.number_format for c in tab.columns)
 
 
 def rewrite_generated_tab(tab: Tab, title: str | None, rows: list[tuple[Value, ...]],

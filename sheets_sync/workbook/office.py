@@ -9,9 +9,10 @@ left as None; loading never stops at the first bad cell.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import (
@@ -20,6 +21,7 @@ from sheets_sync.domain.calendar import (
     parse_fiscal_year,
     rounds_ended,
 )
+from sheets_sync.domain.certification import email_list
 from sheets_sync.domain.model import (
     Kpi,
     Office,
@@ -61,6 +63,7 @@ from sheets_sync.domain.thai import (
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import Value, WorkbookData, a1
+from sheets_sync.workbook.seal_tab import read_seal_book
 from sheets_sync.workbook.tables import (
     Record,
     SettingEntry,
@@ -177,9 +180,13 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         settings.bands = bands
     for round_ in ROUND_NUMBERS:
         settings.due[round_] = parsed(f"round{round_}_due", parse_date, "วันที่", "a date")
-    working = entries.get("working_days")
-    if working is not None and working.value not in (None, ""):
-        settings.working_days = is_yes(working.value)
+    for key in ("working_days", "certify_in_order"):
+        entry = entries.get(key)
+        if entry is not None and entry.value not in (None, ""):
+            setattr(settings, key, is_yes(entry.value))
+    emails = entries.get("coordinator_emails")
+    if emails is not None:
+        settings.coordinator_emails = email_list(emails.value)
     return settings
 
 
@@ -191,7 +198,8 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
     settings = _settings(data, reader, problems)
 
     people_table = tables[PEOPLE.key]
-    people = [Person(_text(r.get("person_id")), _text(r.get("name")), _text(r.get("role")), r.row)
+    people = [Person(_text(r.get("person_id")), _text(r.get("name")), _text(r.get("role")), r.row,
+                     _text(r.get("email")))
               for r in people_table.records]
 
     kpi_table = tables[KPIS.key]
@@ -233,6 +241,10 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             certification=certification or "",
             reported_on=reader.date(result_table, r, "reported_on", key),
             row=r.row,
+            evidence=_text(r.get("evidence")),
+            reviewer_comment=_text(r.get("reviewer_comment")),
+            certified_by=_text(r.get("certified_by")),
+            certified_on=reader.date(result_table, r, "certified_on", key),
         ))
 
     step_table = tables[STEPS.key]
@@ -254,7 +266,7 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             note=_text(r.get("note")),
             row=r.row,
         ))
-    return Office(settings, people, kpis, results, steps, tables, problems)
+    return Office(settings, people, kpis, results, steps, tables, problems, read_seal_book(data))
 
 
 

@@ -189,6 +189,28 @@ class Protect:
 
 
 @dataclass(frozen=True)
+class Area:
+    """A block of a tab, 1-based and inclusive; None for "to the end" (a whole column, a whole row, the tab)."""
+
+    tab: str
+    first_row: int | None = None
+    last_row: int | None = None
+    first_col: int | None = None
+    last_col: int | None = None
+
+
+@dataclass(frozen=True)
+class EditRights:
+    """Hard protections the tool keeps under one `scope` (e.g. `seal 6`, `rights`): every range it made earlier
+    under that scope is replaced by these — `(area, editors, label)` each, where editors are e-mail addresses and
+    nobody else may edit; no areas removes them.  Ranges people made themselves are never touched.  Only Google
+    can hold them: a file on disk says so in a note."""
+
+    scope: str
+    areas: tuple[tuple[Area, tuple[str, ...], str], ...] = ()
+
+
+@dataclass(frozen=True)
 class SheetLocale:
     """The spreadsheet's locale and time zone (Google parses what staff type by them); a file on disk has none."""
 
@@ -212,7 +234,8 @@ class MarkCells:
     marks: tuple[tuple[int, int, str], ...] = ()
 
 
-Operation = Union[SheetLocale, DeleteTab, MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth, ColumnFormat, Dropdown, Protect]
+Operation = Union[SheetLocale, DeleteTab, MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth,
+                  ColumnFormat, Dropdown, Protect, EditRights]
 
 
 @dataclass(frozen=True)
@@ -256,6 +279,10 @@ class Backend(Protocol):
 
     @property
     def url(self) -> str | None:  # the link people open (a Google Sheet); None for a file
+        ...
+
+    @property
+    def account(self) -> str | None:  # the Google account the tool writes as; None for a file
         ...
 
     def request_counts(self) -> tuple[int, int, str]:  # reads, writes and what they were (for --verbose)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 import re
 import socket
 import threading
@@ -47,8 +48,10 @@ from .state import (
     Sheet,
     Spreadsheet,
     _now,
+    acting_as,
     batch_update,
     check_cell_text,
+    check_editable,
     new_spreadsheet,
     set_value,
 )
@@ -65,6 +68,11 @@ class Fault:
     delay: float = 0.0
     match: str | None = None
     body: dict | None = None  # Google's error body to answer with, for refusals the emulator cannot cause itself
+
+
+def _file_id(path: str) -> str | None:
+    m = re.match(r"/v4/spreadsheets/([^/:]+)|/drive/v3/files/([^/?]+)", path)
+    return (m[1] or m[2]) if m else None
 
 
 @dataclass
@@ -103,9 +111,13 @@ class EmulatorState:
         self.sharing[book.spreadsheet_id] = sharing or Sharing()
         return book
 
+    def owns(self, path: str, caller: Caller) -> bool:
+        file_id = _file_id(path)
+        return not (file_id and file_id in self.spreadsheets) or self.sharing.setdefault(
+            file_id, Sharing()).role(caller.email) == "owner"
+
     def check_access(self, path: str, caller: Caller, write: bool) -> None:
-        m = re.match(r"/v4/spreadsheets/([^/:]+)|/drive/v3/files/([^/?]+)", path)
-        file_id = m and (m[1] or m[2])
+        file_id = _file_id(path)
         if file_id and file_id in self.spreadsheets:
             self.sharing.setdefault(file_id, Sharing()).check(caller, write)
 
@@ -247,6 +259,10 @@ def write_values(book: Spreadsheet, a1: str, values: list[list[Any]], option: st
     if r1 + height > sheet.row_count or c1 + width > sheet.col_count:
         raise ApiError(400, f"Range ({a1}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: "
                             f"{sheet.col_count}")
+    for i, row in enumerate(values):  # a protected cell refuses the whole write before any cell changes
+        for j, value in enumerate(row):
+            if value is not None:
+                check_editable(sheet, r1 + i, c1 + j)
     for i, row in enumerate(values):
         for j, value in enumerate(row):
             if value is not None:
@@ -281,6 +297,8 @@ def type_into(book: Spreadsheet, sheet: Sheet, row: int, col: int, value: Any, o
 
 def clear_values(book: Spreadsheet, a1: str) -> str:
     sheet, (r1, c1, r2, c2) = _resolve(book, a1)
+    for r, c in [k for k in sheet.cells if r1 <= k[0] < r2 and c1 <= k[1] < c2]:
+        check_editable(sheet, r, c)
     for key in [k for k in sheet.cells if r1 <= k[0] < r2 and c1 <= k[1] < c2]:
         set_value(sheet.cells[key], {})
         if not sheet.cells[key]:
@@ -412,7 +430,7 @@ class Handler(BaseHTTPRequestHandler):
             status, payload = 400, ApiError(400, "Invalid JSON payload received.").body()
         else:
             try:
-                with state.lock:
+                with state.lock, acting_as(caller.email, state.owns(path, caller)):
                     status, payload = self._route(method, path, query, body, entry)
             except ApiError as exc:
                 status, payload = exc.code, exc.body()
@@ -543,8 +561,13 @@ class Handler(BaseHTTPRequestHandler):
         if batch == "batchUpdate" and method == "POST":
             discovery.check_body(SHEETS, "BatchUpdateValuesRequest", body or {})
             option = body.get("valueInputOption", "RAW")
-            responses = [write_values(book, d["range"], d.get("values", []), option, d.get("majorDimension", "ROWS"))
-                         for d in body.get("data", [])]
+            snapshot = pickle.dumps(book.sheets)  # all ranges or none, as one request
+            try:
+                responses = [write_values(book, d["range"], d.get("values", []), option, d.get("majorDimension", "ROWS"))
+                             for d in body.get("data", [])]
+            except ApiError:
+                book.sheets = pickle.loads(snapshot)
+                raise
             return 200, {"spreadsheetId": book.spreadsheet_id, "totalUpdatedRows": sum(r["updatedRows"] for r in responses),
                          "totalUpdatedColumns": sum(r["updatedColumns"] for r in responses),
                          "totalUpdatedCells": sum(r["updatedCells"] for r in responses),

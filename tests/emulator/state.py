@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import datetime as dt
 import itertools
@@ -215,7 +217,48 @@ def apply_fields(target: dict, source: dict | None, fields: str) -> None:
         _assign(target, path, source)
 
 
+# --- hard protected ranges, enforced against the caller ------------------------------------------------------
+
+PROTECTED_MESSAGE = ("You are trying to edit a protected cell or object. Please contact the spreadsheet owner to "
+                     "remove protection if you need to edit.")
+_ACTING: contextvars.ContextVar[tuple[str, bool] | None] = contextvars.ContextVar("acting", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(email: str, owner: bool):
+    """The caller of the request being served: who a hard protected range must name to let a write through.
+    The spreadsheet's owner edits every range, as in Google; outside a request nothing is checked."""
+    token = _ACTING.set((email.lower(), owner))
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
+def may_edit(protected: dict) -> bool:
+    acting = _ACTING.get()
+    if acting is None or acting[1] or protected.get("warningOnly"):
+        return True
+    return acting[0] in {u.lower() for u in protected.get("editors", {}).get("users", [])}
+
+
+def _covers(protected: dict, sheet: Sheet, row: int, col: int) -> bool:
+    r1, c1, r2, c2 = _bounds(sheet, protected.get("range", {}))
+    return r1 <= row < r2 and c1 <= col < c2
+
+
+def check_editable(sheet: Sheet, row: int, col: int) -> None:
+    """Google refuses the whole request when any cell it writes lies in a hard protected range that does not
+    list the caller (400, docs/conformance.md)."""
+    if _ACTING.get() is None or not sheet.protected:
+        return
+    for protected in sheet.protected:
+        if not may_edit(protected) and _covers(protected, sheet, row, col):
+            raise ApiError(400, PROTECTED_MESSAGE)
+
+
 def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str) -> None:
+    check_editable(sheet, row, col)
     check_cell_text((data or {}).get("userEnteredValue"), "updateCells")
     cell = sheet.cells.setdefault((row, col), {})
     user = fields.strip() == "*" or "userEnteredValue" in (parse_mask(fields) or {})
@@ -441,7 +484,9 @@ def _add_protected_range(book: Spreadsheet, body: dict, where: str) -> dict:
     protected = copy.deepcopy(body["protectedRange"])
     sheet = book.sheet(sheet_id=protected.get("range", {}).get("sheetId", 0))
     protected.setdefault("protectedRangeId", next(_protected_ids))
-    protected["requestingUserCanEdit"] = True
+    # the emulator does not add the requester to a hard range's editors: whether Google does is not documented,
+    # so a range lets through only whom it names (and the owner) — the product always names its own account
+    protected["requestingUserCanEdit"] = may_edit(protected)
     protected.setdefault("editors", {})  # Google answers with editors even for a warning-only range
     sheet.protected.append(protected)
     return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
@@ -451,6 +496,8 @@ def _delete_protected_range(book: Spreadsheet, body: dict, where: str) -> None:
     for sheet in book.sheets:
         for protected in sheet.protected:
             if protected["protectedRangeId"] == body["protectedRangeId"]:
+                if not may_edit(protected):
+                    raise ApiError(400, PROTECTED_MESSAGE)
                 sheet.protected.remove(protected)
                 return
     raise ApiError(400, f"Invalid {where}: No protected range with id: {body['protectedRangeId']}")

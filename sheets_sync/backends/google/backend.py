@@ -109,6 +109,11 @@ class GoogleBackend:
         return reads, writes, ", ".join(f"{c.what}×{c.attempts}" for c in calls) or "-"
 
     @property
+    def account(self) -> str | None:
+        identity = self.http.identity
+        return identity.email if identity is not None else None
+
+    @property
     def url(self) -> str:
         return f"https://docs.google.com/spreadsheets/d/{self.key}/edit"
 

@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable
 
 from sheets_sync.backends.google.http import encode_body
 from sheets_sync.domain.cell import column_letter
@@ -32,6 +32,7 @@ from sheets_sync.workbook.operations import (
     ColumnWidth,
     DeleteTab,
     Dropdown,
+    EditRights,
     FreezeRows,
     MarkCells,
     Operation,
@@ -339,10 +340,7 @@ class _Requests:
 
     def _Protect(self, op: Protect) -> None:
         info = self.sheet(op.tab)
-        for protected_id, description in info.protected:
-            if description.startswith(PROTECTION_PREFIX):
-                self.requests.append({"deleteProtectedRange": {"protectedRangeId": protected_id}})
-        info.protected = [(i, d) for i, d in info.protected if not d.startswith(PROTECTION_PREFIX)]
+        self._drop_protections(f"{PROTECTION_PREFIX}:", (info,))
         grid_range: dict[str, Any] = {"sheetId": info.sheet_id}
         if op.header_only:
             grid_range.update(startRowIndex=0, endRowIndex=1)
@@ -350,6 +348,29 @@ class _Requests:
         self.requests.append({"addProtectedRange": {"protectedRange": {
             "range": grid_range, "warningOnly": True,
             "description": f"{PROTECTION_PREFIX}: {what} / แท็บหรือหัวคอลัมน์ที่เครื่องมือจัดการ"}}})
+
+    def _drop_protections(self, prefix: str, sheets: Iterable[SheetMeta]) -> None:
+        """Delete the protected ranges this tool made whose description starts with `prefix`; no other."""
+        for info in sheets:
+            for protected_id, description in info.protected:
+                if description.startswith(prefix):
+                    self.requests.append({"deleteProtectedRange": {"protectedRangeId": protected_id}})
+            info.protected = [(i, d) for i, d in info.protected if not d.startswith(prefix)]
+
+    def _EditRights(self, op: EditRights) -> None:
+        prefix = f"{PROTECTION_PREFIX} [{op.scope}]"
+        self._drop_protections(prefix, self.meta.values())
+        for area, editors, label in op.areas:
+            info = self.sheet(area.tab)
+            grid_range: dict[str, Any] = {"sheetId": info.sheet_id}
+            for key, value in (("startRowIndex", area.first_row and area.first_row - 1), ("endRowIndex", area.last_row),
+                               ("startColumnIndex", area.first_col and area.first_col - 1),
+                               ("endColumnIndex", area.last_col)):
+                if value is not None:
+                    grid_range[key] = value
+            self.requests.append({"addProtectedRange": {"protectedRange": {
+                "range": grid_range, "warningOnly": False, "description": f"{prefix}: {label}",
+                "editors": {"users": sorted(set(editors))}}}})
 
     def _MarkCells(self, op: MarkCells) -> None:
         """Clear the last run's marks, giving each cell back the note and colour it had, then mark anew,

@@ -1,0 +1,159 @@
+"""`certify`: where a round stands in the certification chain, sealing it, and unsealing it with a reason.
+
+A seal is written in one atomic apply: the seal tab rewritten with the new rows appended (the history is never
+dropped), and on Google a hard protection over the round's result rows and the seal tab that only the
+coordinators (`coordinator_emails`) and the tool's own account may edit.  Sealing a round that is sealed with
+the same values is nothing to do, so a scheduled run may repeat it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Callable
+
+from sheets_sync.domain.certification import changes_since_seal, plan_seal, state_th
+from sheets_sync.domain.model import Office
+from sheets_sync.domain.problems import Problem
+from sheets_sync.domain.round_scores import RoundSummary
+from sheets_sync.domain.rules import index_results
+from sheets_sync.domain.schema import RESULTS, SEALS
+from sheets_sync.domain.seals import UNSEAL, Seal, SealBook, SealEntry
+from sheets_sync.domain.thai import format_date_be
+from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
+from sheets_sync.workbook.office import compile_office
+from sheets_sync.workbook.operations import Area, Backend, EditRights, Operation
+from sheets_sync.workbook.seal_tab import seal_tab_rows
+
+STATUS, SEAL_ACTION, UNSEAL_ACTION = "status", "seal", "unseal"
+
+
+@dataclass
+class CertifyOptions:
+    round: int
+    action: str = STATUS
+    by: str = ""
+    reason: str = ""
+    today: dt.date = field(default_factory=dt.date.today)
+    now: dt.time = field(default_factory=lambda: dt.datetime.now().time())
+    dry_run: bool = False
+
+
+@dataclass
+class CertifyReport:
+    target: str
+    round: int
+    action: str
+    summary: RoundSummary
+    states: dict[str, list[str]]  # Thai state → the KPI ids in it, for the round's counted KPIs
+    blockers: list[Problem] = field(default_factory=list)  # why the seal was refused
+    seal: Seal | None = None  # the seal in force after the command
+    nothing_to_do: bool = False
+    cancelled: bool = False  # the coordinator answered no
+    written: bool = False
+    locked_rows: int = 0
+    requests: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.blockers)
+
+
+def seal_scope(round_: int) -> str:
+    return f"seal {round_}"
+
+
+def _blocks(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) blocks: one protected range per block, not per row."""
+    ordered = sorted(set(rows))
+    return [(group[0][1], group[-1][1]) for _, g in groupby(enumerate(ordered), key=lambda p: p[1] - p[0])
+            for group in [list(g)]]
+
+
+def _editors(office: Office, backend: Backend) -> tuple[str, ...]:
+    return tuple(sorted(set(office.settings.coordinator_emails) | ({backend.account.lower()} if backend.account else set())))
+
+
+def _protect_seal(office: Office, seal_rows: list[SealEntry], round_: int, backend: Backend,
+                  seal_title: str) -> tuple[EditRights, int]:
+    by_key = index_results(office).by_key
+    rows = [by_key[(e.kpi_id, round_)].row for e in seal_rows if (e.kpi_id, round_) in by_key and not e.is_total]
+    title = office.tables[RESULTS.key].title or RESULTS.th
+    editors = _editors(office, backend)
+    label = f"รอบ {round_} ผนึกแล้ว แก้ได้เฉพาะผู้ประสานงาน / round {round_} is sealed: coordinators only"
+    areas = tuple((Area(title, first, last), editors, label) for first, last in _blocks(rows))
+    return EditRights(seal_scope(round_), areas), len(rows)
+
+
+def _seal_tab_rights(office: Office, backend: Backend, title: str) -> EditRights:
+    label = "ประวัติการผนึก แก้ได้เฉพาะผู้ประสานงาน / the seal history: coordinators only"
+    return EditRights("seal tab", ((Area(title), _editors(office, backend), label),))
+
+
+def _states(office: Office, summary: RoundSummary) -> dict[str, list[str]]:
+    by_key = index_results(office).by_key
+    states: dict[str, list[str]] = {}
+    for row in summary.rows:
+        if row.is_parent:
+            continue
+        entry = by_key.get((row.kpi.kpi_id, summary.round))
+        states.setdefault(state_th(entry.certification if entry else ""), []).append(row.kpi.kpi_id)
+    return states
+
+
+def run_certify(backend: Backend, options: CertifyOptions,
+                confirm: Callable[[CertifyReport], bool] = lambda report: True) -> CertifyReport:
+    """One read; for a seal or an unseal, `confirm` sees the planned report before the one write."""
+    data = backend.read()
+    compiled = compile_office(data, options.today, (options.round,))
+    office, summary = compiled.office, compiled.rounds[0]
+    current = office.seals.current().get(options.round)
+    report = CertifyReport(backend.description, options.round, options.action, summary, _states(office, summary),
+                           seal=current)
+    if options.action == STATUS:
+        report.blockers = [] if current else plan_seal(office, summary, options.by, "").blockers
+        return report
+    at = f"{format_date_be(options.today)} {options.now:%H:%M:%S}"
+    book = SealBook(list(office.seals.entries), office.seals.title)
+    operations: list[Operation] = []
+    title = office.seals.title or SEALS.th
+    if options.action == SEAL_ACTION:
+        if current is not None:
+            report.blockers = changes_since_seal(office, current)
+            report.nothing_to_do = not report.blockers
+            return report
+        plan = plan_seal(office, summary, options.by, at)
+        if plan.blockers:
+            report.blockers = plan.blockers
+            return report
+        book.entries += plan.entries
+        rights, report.locked_rows = _protect_seal(office, plan.entries, options.round, backend, title)
+        operations.append(rights)
+        report.seal = book.current().get(options.round)
+    else:
+        if current is None:
+            report.nothing_to_do = True
+            return report
+        book.entries.append(SealEntry(UNSEAL, options.round, by=options.by, at=at, reason=options.reason).signed())
+        operations.append(EditRights(seal_scope(options.round)))  # the round's rows are open again
+        report.seal = None
+    if not office.settings.coordinator_emails and backend.url is not None:
+        report.notes.append(("ยังไม่ได้ตั้งค่า coordinator_emails แถวที่ผนึกจึงแก้ได้เฉพาะเจ้าของไฟล์และบัญชีของเครื่องมือ",
+                             "coordinator_emails is not set: only the sheet's owner and the tool's account can edit "
+                             "the sealed rows"))
+    operations = rewrite_generated_tab(SEALS, office.seals.title, seal_tab_rows(book), column_formats(SEALS)) \
+        + [_seal_tab_rights(office, backend, title)] + operations
+    if options.dry_run:
+        return report
+    if not confirm(report):
+        report.cancelled = True
+        return report
+    if operations:
+        result = backend.apply(operations)
+        report.notes += result.notes
+        report.written = True
+    report.requests = backend.requests
+    return report
+
