@@ -15,6 +15,7 @@ from .doctor import doctor_command
 from .export import export_command
 from .fix import fix_command
 from .init import init_command
+from .protect import protect_command
 from .report import report_command
 from .rollup import rollup_command
 from .snapshot import restore_command, snapshot_command
@@ -50,6 +51,7 @@ main.add_command(export_command)
 main.add_command(status_command)
 main.add_command(validate_command)
 main.add_command(certify_command)
+main.add_command(protect_command)
 main.add_command(fix_command)
 main.add_command(copy_command)
 main.add_command(snapshot_command)

@@ -18,6 +18,8 @@ from xml.etree import ElementTree
 import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -37,7 +39,10 @@ from sheets_sync.workbook.marks import (
 )
 from sheets_sync.workbook.operations import (
     DATE_FORMAT,
+    CHECK_COLOUR,
+    CHECK_MARK,
     INPUT_DATE_FORMAT,
+    LAST_CHECKED_ROW,
     AddTab,
     ApplyResult,
     ColumnFormat,
@@ -46,9 +51,12 @@ from sheets_sync.workbook.operations import (
     DeleteTab,
     Dropdown,
     EditRights,
+    FilterViews,
     FreezeRows,
     Grid,
+    Highlights,
     MarkCells,
+    NumberRange,
     Operation,
     Protect,
     ReplaceTab,
@@ -64,7 +72,7 @@ from sheets_sync.workbook.operations import (
 
 # Thai locale (041E) with the Buddhist calendar (07): Excel and LibreOffice both show `1 ต.ค. 2569`.
 XLSX_DATE_FORMAT = "[$-107041E]d mmm yyyy"
-LAST_ROW = 5000  # dropdowns and column formats reach this far; a year's workbook stays far below it
+LAST_ROW = LAST_CHECKED_ROW
 
 MARK_AUTHOR = "sheets-sync"  # notes with this author are the tool's own, cleared on the next validate --write
 
@@ -284,6 +292,8 @@ class XlsxBackend:
             if op.tab in wb.sheetnames and len(wb.sheetnames) > 1:
                 wb.remove(wb[op.tab])
             return
+        if isinstance(op, FilterViews):
+            return  # a Google feature; `protect`, which makes them, runs on Google only
         if isinstance(op, EditRights):
             if op.areas and FILE_CANNOT_LOCK not in result.notes:
                 result.notes.append(FILE_CANNOT_LOCK)
@@ -343,6 +353,10 @@ class XlsxBackend:
                     cell.number_format = fmt
         elif isinstance(op, Dropdown):
             self._dropdown(ws, op)
+        elif isinstance(op, NumberRange):
+            self._number_range(ws, op)
+        elif isinstance(op, Highlights):
+            self._highlights(ws, op)
         elif isinstance(op, Protect):
             if not op.header_only:
                 # Without a password: Excel and LibreOffice refuse edits and say why, and a coordinator
@@ -398,6 +412,33 @@ class XlsxBackend:
         dv.error = "โปรดเลือกจากรายการ / Please pick a value from the list."
         dv.add(sqref)
         ws.add_data_validation(dv)
+
+    @staticmethod
+    def _number_range(ws: Worksheet, op: NumberRange) -> None:
+        letter = column_letter(op.col)
+        sqref = f"{letter}2:{letter}{LAST_ROW}"
+        ws.data_validations.dataValidation = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref) != sqref]
+        dv = DataValidation(type="decimal", operator="between", formula1=str(op.low), formula2=str(op.high),
+                            allow_blank=True)
+        dv.showErrorMessage = True
+        dv.errorTitle = "ค่านอกช่วง / Out of range"
+        dv.error = f"โปรดพิมพ์ตัวเลข {op.low}–{op.high} / Please type a number from {op.low} to {op.high}."
+        dv.add(sqref)
+        ws.add_data_validation(dv)
+
+    @staticmethod
+    def _highlights(ws: Worksheet, op: Highlights) -> None:
+        """The tool's rules replaced, people's own kept: openpyxl keeps rules by range, so the list is rebuilt."""
+        kept = [(cf.sqref, rule) for cf in ws.conditional_formatting for rule in cf.rules
+                if not any(CHECK_MARK in f for f in (rule.formula or []))]
+        ws.conditional_formatting = ConditionalFormattingList()
+        for sqref, rule in kept:
+            ws.conditional_formatting.add(str(sqref), rule)
+        fill = PatternFill("solid", bgColor=CHECK_COLOUR)
+        for area, formula in op.rules:
+            ref = (f"{column_letter(area.first_col or 1)}{area.first_row or 1}:"
+                   f"{column_letter(area.last_col or area.first_col or 1)}{area.last_row or LAST_ROW}")
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[formula.removeprefix("=")], fill=fill))
 
     def _save_atomically(self, wb: openpyxl.Workbook) -> bool:
         """Write the workbook by renaming a complete copy over it; False when it would not change."""

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
+from typing import Iterable, Union
 
 Value = Union[str, int, float, Decimal, dt.date, dt.datetime, bool, None]
 
@@ -63,3 +63,14 @@ def xml_text(text: str) -> str:
     """Text that can stand in a file's XML (.xlsx, .docx): Word's line break, a vertical tab pasted with the
     text, becomes a line break; the other control characters are dropped (the workbook keeps what it has)."""
     return _CONTROL.sub("", text.replace("\x0b", "\n")) if _CONTROL.search(text) else text
+
+
+def consecutive_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Row or column numbers as (first, last) runs of consecutive ones: one range per run, not per cell."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs

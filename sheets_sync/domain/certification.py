@@ -171,9 +171,9 @@ def certification_problems(office: Office, today: dt.date) -> list[Problem]:
     for seal in sealed.values():
         found += _changed(office, seal, index.by_key, cells)
     title = office.seals.title or SEALS.th
-    for entry in office.seals.tampered():
-        found.append(Problem(Severity.ERROR, "certification.seal_tampered", title, a1(title, entry.row, 1),
-                             f"{entry.kpi_id}/{entry.round}",
+    for bad in office.seals.tampered():
+        found.append(Problem(Severity.ERROR, "certification.seal_tampered", title, a1(title, bad.row, 1),
+                             f"{bad.kpi_id}/{bad.round}",
                              "แถวนี้ในแท็บผนึกรอบถูกแก้ไขด้วยมือ (SHA-256 ไม่ตรงกับค่าในแถว) ค่าที่ผนึกไว้เชื่อถือไม่ได้ "
                              "โปรดกู้คืนจากสำเนา (snapshot) หรือยกเลิกผนึกแล้วผนึกใหม่",
                              "this seal row was edited by hand (its SHA-256 does not match its values); restore it "

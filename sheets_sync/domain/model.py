@@ -49,6 +49,7 @@ class Settings:
     working_days: bool = True
     coordinator_emails: tuple[str, ...] = ()  # lower-cased
     certify_in_order: bool = True
+    protect_rows: bool = False
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Kpi:
     start_round: int | None
     cancel_round: int | None
     row: int
+    collector: str | None = None  # a person id, or a name typed as text
 
     def counts_in(self, round_: int) -> bool:
         starts = self.start_round or ROUND_NUMBERS[0]

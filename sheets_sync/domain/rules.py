@@ -12,7 +12,7 @@ from sheets_sync.domain.model import Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import RESULTS
 
-COMMITTEE_LOW, COMMITTEE_HIGH = Decimal(0), Decimal(5)
+COMMITTEE_LOW, COMMITTEE_HIGH = (Decimal(b) for b in RESULTS.column("committee_score").bounds or (0, 5))
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ class Column:
     multiple: bool = False  # several choices or people, comma-separated
     number_format: str | None = None
     en: str = ""
+    lookup: tuple[str, str] | None = None  # (tab key, column key) the value must be one of, e.g. a KPI id
+    bounds: tuple[int, int] | None = None  # the lowest and highest number allowed
 
     @property
     def header(self) -> str:
@@ -268,11 +270,11 @@ RESULTS = Tab(
     "ผลการดำเนินงาน",
     TabKind.INPUT,
     (
-        _col("kpi_id", "รหัสตัวชี้วัด", required=True, width=10, en="KPI id"),
+        _col("kpi_id", "รหัสตัวชี้วัด", required=True, width=10, en="KPI id", lookup=("kpis", "kpi_id")),
         _col("round", "รอบ", T.ROUND, choices=ROUNDS, required=True, width=7, en="round"),
         _col("result", "ผลการดำเนินงาน", T.RESULT, width=16, en="result"),
         _col("self_score", "คะแนนประเมินตนเอง", T.NUMBER, width=12, en="self-assessment score"),
-        _col("committee_score", "คะแนนคณะกรรมการ", T.NUMBER, width=12, en="committee score"),
+        _col("committee_score", "คะแนนคณะกรรมการ", T.NUMBER, width=12, en="committee score", bounds=(0, 5)),
         _col("override_reason", "เหตุผล", width=30, en="override reason"),
         _col("evidence", "หลักฐาน", T.LINK, width=24, en="evidence"),
         _col("reported_by", "ผู้รายงาน", width=12, en="reported by"),
@@ -492,6 +494,8 @@ SETTINGS_DECLARED: tuple[Setting, ...] = (
     Setting("snapshots_keep", "จำนวนสำเนาที่เก็บไว้", T.INTEGER, 20, "snapshots to keep"),
     Setting("coordinator_emails", "อีเมลผู้ประสานงาน/หน่วยรับรอง (คั่นด้วย ,)", T.TEXT, "",
             "coordinators' e-mails (comma-separated): they certify, seal, and may edit sealed rows"),
+    Setting("protect_rows", "ป้องกันรายแถวบน Google และซิงก์ทุกครั้งที่ build (ใช่/ไม่ใช่)", T.YESNO, "no",
+            "protect each person's rows on Google, re-synced by every build (yes/no); see `protect`"),
     Setting("certify_in_order", "รับรองรอบถัดไปได้เมื่อผนึกรอบก่อนแล้วเท่านั้น (ใช่/ไม่ใช่)", T.YESNO, "yes",
             "certify a round only after the round before is sealed (yes/no)"),
 )

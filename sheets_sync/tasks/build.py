@@ -25,6 +25,7 @@ from sheets_sync.domain.schema import (
 )
 from sheets_sync.domain.scoring import Band, band_for, display
 from sheets_sync.domain.step_tracking import STATE_COLOURS
+from sheets_sync.tasks.protect import plan_protection
 from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
 from sheets_sync.workbook.office import Compiled, compile_office
 from sheets_sync.workbook.operations import (
@@ -208,6 +209,9 @@ def run_build(backend: Backend, options: BuildOptions) -> BuildReport:
     data = backend.read()
     compiled = compile_office(data, options.today, options.rounds)
     operations, changes = plan_build(data, compiled)
+    if compiled.office.settings.protect_rows and data.protections is not None:
+        # rows staff added since the last run get their people's protection, in the same one write
+        operations += plan_protection(data, compiled.office, backend.account).operations()
     report = BuildReport(backend.description, compiled, changes, written=False)
     if operations and not options.dry_run:
         result = backend.apply(operations)

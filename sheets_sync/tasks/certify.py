@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Callable
 
+from sheets_sync.domain.cell import consecutive_runs
 from sheets_sync.domain.certification import changes_since_seal, plan_seal, state_th
 from sheets_sync.domain.model import Office
 from sheets_sync.domain.problems import Problem
@@ -65,13 +65,6 @@ def seal_scope(round_: int) -> str:
     return f"seal {round_}"
 
 
-def _blocks(rows: list[int]) -> list[tuple[int, int]]:
-    """Consecutive row numbers as (first, last) blocks: one protected range per block, not per row."""
-    ordered = sorted(set(rows))
-    return [(group[0][1], group[-1][1]) for _, g in groupby(enumerate(ordered), key=lambda p: p[1] - p[0])
-            for group in [list(g)]]
-
-
 def _editors(office: Office, backend: Backend) -> tuple[str, ...]:
     return tuple(sorted(set(office.settings.coordinator_emails) | ({backend.account.lower()} if backend.account else set())))
 
@@ -83,7 +76,7 @@ def _protect_seal(office: Office, seal_rows: list[SealEntry], round_: int, backe
     title = office.tables[RESULTS.key].title or RESULTS.th
     editors = _editors(office, backend)
     label = f"รอบ {round_} ผนึกแล้ว แก้ได้เฉพาะผู้ประสานงาน / round {round_} is sealed: coordinators only"
-    areas = tuple((Area(title, first, last), editors, label) for first, last in _blocks(rows))
+    areas = tuple((Area(title, first, last), editors, label) for first, last in consecutive_runs(rows))
     return EditRights(seal_scope(round_), areas), len(rows)
 
 

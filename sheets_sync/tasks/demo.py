@@ -188,7 +188,7 @@ def fill_operations(backend: Backend) -> list[Operation]:
     ops += append_rows(data, RESULTS, [
         {"kpi_id": r[0], "round": r[1], "result": r[2], "committee_score": r[3], "override_reason": r[4],
          "reported_by": r[5], "reported_on": r[6], "certification": r[7],
-         "reviewer_comment": REVIEWER_COMMENTS.get((r[0], r[1]))} for r in RESULT_ROWS
+         "reviewer_comment": REVIEWER_COMMENTS.get((str(r[0]), int(r[1])))} for r in RESULT_ROWS  # type: ignore[arg-type]
     ])
     ops += append_rows(data, AGREEMENTS, _agreements())
     steps = read_table(data, STEPS)

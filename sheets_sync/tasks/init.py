@@ -34,6 +34,7 @@ from sheets_sync.domain.schema import (
 )
 from sheets_sync.domain.standard_steps import STANDARD_STEPS, planned_dates
 from sheets_sync.domain.thai import ParseError, is_yes, parse_date, parse_integer
+from sheets_sync.tasks.live_checks import live_check_operations
 from sheets_sync.workbook.operations import (
     INPUT_DATE_FORMAT,
     AddTab,
@@ -133,6 +134,7 @@ class _Planner:
         self._steps()
         for tab in INPUT_TABS:
             self._input_layout(tab)
+        self.layout += live_check_operations(self.titles, self.columns)
         return locale_operations(self.data) + self.ops + self.layout
 
     # tabs and headers

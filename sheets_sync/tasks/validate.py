@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
-from sheets_sync.domain.certification import certification_problems
+from sheets_sync.domain.certification import certification_problems, email_list, is_email
+from sheets_sync.domain.rights import ROLE_TH, missing_emails
 from sheets_sync.domain.model import Office, kpi_id_text
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.round_scores import leaves_of
@@ -36,6 +37,7 @@ from sheets_sync.domain.schema import (
     Column,
     ColumnType,
     normalize,
+    setting_by_key,
 )
 from sheets_sync.domain.scoring import (
     Method,
@@ -433,13 +435,40 @@ def _agreements(tables: dict[str, Table], out: _Collector) -> None:
                 "no agreement between the office director and the OBEC secretary-general or governor yet")
 
 
-def _people(tables: dict[str, Table], out: _Collector) -> None:
+def _people(office: Office, tables: dict[str, Table], out: _Collector) -> None:
+    """E-mails name people for protection (protect, protect_rows): errors when it is on, else warnings."""
     table = tables[PEOPLE.key]
+    severity = Severity.ERROR if office.settings.protect_rows else Severity.WARNING
     for record in table.records:
         email = record.get("email")
-        if isinstance(email, str) and email.strip() and "@" not in email:
-            out.at(Severity.WARNING, "people.email", table, record, "email", _row_key(table, record),
-                   f"อีเมล {email!r} ไม่มี @", f"the e-mail {email!r} has no @")
+        if not _is_blank(email) and not is_email(str(email)):
+            out.at(severity, "people.email", table, record, "email", _row_key(table, record),
+                   f"อีเมล {email!r} ไม่ใช่ที่อยู่อีเมล (เช่น somchai@obec.go.th)",
+                   f"the e-mail {email!r} is not an address (e.g. somchai@obec.go.th)")
+    if office.settings.protect_rows:
+        records = {r.row: r for r in table.records}
+        people_rows = {p.person_id: p.row for p in office.people}
+        for missing in missing_emails(office):
+            if missing.known:
+                cell = table.cell(records[people_rows[missing.person_id]], "email")
+                where, key = table, missing.person_id
+            else:
+                where, key = tables[KPIS.key], missing.kpi_id
+                cell = a1(where.title or KPIS.th, missing.row, where.columns.get(missing.role, 1))
+            out.add(Severity.ERROR, "people.email_missing", where, cell, key,
+                    f"{ROLE_TH[missing.role]}ของตัวชี้วัด {missing.kpi_id} ({missing.person_id}) ไม่มีอีเมลที่ใช้ได้ "
+                    "จึงกำหนดสิทธิ์แก้ไขแถวของตนไม่ได้ (protect_rows เปิดอยู่)",
+                    f"the {missing.role} of KPI {missing.kpi_id} ({missing.person_id}) has no usable e-mail, so "
+                    "protection cannot give them their rows (protect_rows is on)")
+    settings = tables[SETTINGS.key]
+    for record in settings.records:
+        setting = setting_by_key(str(record.get("key") or ""))
+        if setting is not None and setting.key == "coordinator_emails":
+            for address in email_list(record.get("value")):
+                if not is_email(address):
+                    out.at(Severity.ERROR, "settings.coordinator_emails", settings, record, "value", "coordinator_emails",
+                           f"{address!r} ในรายการอีเมลผู้ประสานงานไม่ใช่ที่อยู่อีเมล",
+                           f"{address!r} in coordinator_emails is not an e-mail address")
 
 
 def validate(data: WorkbookData, options: ValidateOptions, office: Office | None = None) -> list[Problem]:
@@ -460,7 +489,7 @@ def validate(data: WorkbookData, options: ValidateOptions, office: Office | None
     _deadlines(office, tables, options.today, out)
     _steps(office, tables, options.today, out)
     _agreements(tables, out)
-    _people(tables, out)
+    _people(office, tables, out)
     out.problems += certification_problems(office, options.today)
     return _sorted_unique(out.problems)
 

@@ -180,7 +180,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         settings.bands = bands
     for round_ in ROUND_NUMBERS:
         settings.due[round_] = parsed(f"round{round_}_due", parse_date, "วันที่", "a date")
-    for key in ("working_days", "certify_in_order"):
+    for key in ("working_days", "certify_in_order", "protect_rows"):
         entry = entries.get(key)
         if entry is not None and entry.value not in (None, ""):
             setattr(settings, key, is_yes(entry.value))
@@ -222,6 +222,7 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             start_round=reader.round(kpi_table, r, "start_round", kid),
             cancel_round=reader.round(kpi_table, r, "cancel_round", kid),
             row=r.row,
+            collector=_text(r.get("collector")) or None,
         ))
 
     result_table = tables[RESULTS.key]

@@ -54,6 +54,37 @@ def trimmed(row: list[Value]) -> list[Value]:
     return row
 
 
+@dataclass(frozen=True)
+class Area:
+    """A block of a tab, 1-based and inclusive; None for "to the end" (a whole column, a whole row, the tab)."""
+
+    tab: str
+    first_row: int | None = None
+    last_row: int | None = None
+    first_col: int | None = None
+    last_col: int | None = None
+
+
+@dataclass(frozen=True)
+class Protection:
+    """A protected range as the spreadsheet holds it (Google only): for commands that keep their own up to date."""
+
+    description: str
+    area: Area
+    editors: tuple[str, ...]
+    warning_only: bool = False
+
+
+@dataclass(frozen=True)
+class FilterView:
+    """A filter view that shows the rows where `formula` (a custom formula on `col`) is true."""
+
+    title: str
+    tab: str
+    col: int
+    formula: str
+
+
 @dataclass
 class Grid:
     """One tab's values as stored: rows[0] is the header row (row 1 in A1 notation)."""
@@ -88,6 +119,8 @@ class WorkbookData:
     # Google keeps the dates staff type as BE text (no Buddhist calendar there), so its canonical date in an input
     # tab is the text `1 ต.ค. 2569`; on .xlsx it is a date cell
     dates_as_text: bool = False
+    protections: list[Protection] | None = None  # None: the backend has no per-person protection (a file)
+    filter_views: list[FilterView] | None = None
 
     def title_of(self, tab: Tab) -> str | None:
         return find_title(tab, self.tabs)
@@ -181,6 +214,32 @@ class Dropdown:
 
 
 @dataclass(frozen=True)
+class NumberRange:
+    """Only numbers from `low` to `high` in a column's data rows (a committee score 0–5), refused as typed."""
+
+    tab: str
+    col: int
+    low: int
+    high: int
+
+
+LAST_CHECKED_ROW = 5000  # how far down dropdowns, column formats and live checks reach on a file; a year stays far below
+CHECK_MARK = 'N("sheets-sync")=0'  # inside every highlight formula the tool writes: how it finds its own rules
+CHECK_COLOUR = "FFC7CE"  # the live checks' red, as build's below-pass colour
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """The tool's live checks on a tab: each (area, formula) colours the cells where the formula is true, as
+    staff type.  Replaces the rules this tool made on the tab before (their formulas carry CHECK_MARK); rules
+    people made stay.  Formulas are written relative to the area's top-left cell, as both Excel and Sheets read
+    them."""
+
+    tab: str
+    rules: tuple[tuple[Area, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Protect:
     """Protect a whole generated tab, or only the header row of an input tab, with a warning to editors."""
 
@@ -188,15 +247,9 @@ class Protect:
     header_only: bool = False
 
 
-@dataclass(frozen=True)
-class Area:
-    """A block of a tab, 1-based and inclusive; None for "to the end" (a whole column, a whole row, the tab)."""
-
-    tab: str
-    first_row: int | None = None
-    last_row: int | None = None
-    first_col: int | None = None
-    last_col: int | None = None
+def scope_prefix(scope: str) -> str:
+    """How every protected range of an EditRights scope is described, so a later run finds its own."""
+    return f"sheets-sync [{scope}]"
 
 
 @dataclass(frozen=True)
@@ -208,6 +261,14 @@ class EditRights:
 
     scope: str
     areas: tuple[tuple[Area, tuple[str, ...], str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FilterViews:
+    """The tool's filter views: every view whose title starts with `prefix` is replaced by `views`."""
+
+    prefix: str
+    views: tuple[FilterView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,7 +296,7 @@ class MarkCells:
 
 
 Operation = Union[SheetLocale, DeleteTab, MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth,
-                  ColumnFormat, Dropdown, Protect, EditRights]
+                  ColumnFormat, Dropdown, Protect, EditRights, NumberRange, Highlights, FilterViews]
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,10 @@ def _sheet_json(sheet: Sheet, grid: bool, ranges: list[tuple[int, int, int, int]
         for protected in out["protectedRanges"]:  # read back, the owner is always among the editors
             editors = protected.setdefault("editors", {})
             editors["users"] = editors.get("users") or [OWNER]
+    if sheet.conditional_formats:
+        out["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
+    if sheet.filter_views:
+        out["filterViews"] = copy.deepcopy(sheet.filter_views)
     if sheet.merges:
         out["merges"] = copy.deepcopy(sheet.merges)
     if sheet.basic_filter:

@@ -76,6 +76,8 @@ class Sheet:
     columns: dict[int, dict] = field(default_factory=dict)
     rows: dict[int, dict] = field(default_factory=dict)
     groups: dict[str, list[dict]] = field(default_factory=dict)
+    conditional_formats: list[dict] = field(default_factory=list)
+    filter_views: list[dict] = field(default_factory=list)
 
     @property
     def sheet_id(self) -> int:
@@ -503,6 +505,46 @@ def _delete_protected_range(book: Spreadsheet, body: dict, where: str) -> None:
     raise ApiError(400, f"Invalid {where}: No protected range with id: {body['protectedRangeId']}")
 
 
+def _add_conditional_format_rule(book: Spreadsheet, body: dict, where: str) -> None:
+    rule = copy.deepcopy(body["rule"])
+    ranges = rule.get("ranges") or []
+    if not ranges:
+        raise ApiError(400, f"Invalid {where}: rule.ranges must not be empty")
+    sheet = book.sheet(sheet_id=ranges[0].get("sheetId", 0))
+    index = body.get("index", 0)
+    if not 0 <= index <= len(sheet.conditional_formats):
+        raise ApiError(400, f"Invalid {where}: index {index} is out of range")
+    sheet.conditional_formats.insert(index, rule)
+
+
+def _delete_conditional_format_rule(book: Spreadsheet, body: dict, where: str) -> dict:
+    sheet = book.sheet(sheet_id=body.get("sheetId", 0))
+    index = body.get("index", 0)
+    if not 0 <= index < len(sheet.conditional_formats):
+        raise ApiError(400, f"Invalid {where}: No conditional format on sheet {sheet.sheet_id} at index {index}")
+    return {"deleteConditionalFormatRule": {"rule": sheet.conditional_formats.pop(index)}}
+
+
+_filter_view_ids = itertools.count(2000)
+
+
+def _add_filter_view(book: Spreadsheet, body: dict, where: str) -> dict:
+    view = copy.deepcopy(body["filter"])
+    sheet = book.sheet(sheet_id=view.get("range", {}).get("sheetId", 0))
+    view.setdefault("filterViewId", next(_filter_view_ids))
+    sheet.filter_views.append(view)
+    return {"addFilterView": {"filter": copy.deepcopy(view)}}
+
+
+def _delete_filter_view(book: Spreadsheet, body: dict, where: str) -> None:
+    for sheet in book.sheets:
+        for view in sheet.filter_views:
+            if view["filterViewId"] == body.get("filterId"):
+                sheet.filter_views.remove(view)
+                return
+    raise ApiError(400, f"Invalid {where}: No filter view with id: {body.get('filterId')}")
+
+
 def _merge_cells(book: Spreadsheet, body: dict, where: str) -> None:
     book.sheet(sheet_id=body["range"].get("sheetId", 0)).merges.append(copy.deepcopy(body["range"]))
 
@@ -584,6 +626,10 @@ HANDLERS = {
     "setDataValidation": _set_data_validation,
     "addProtectedRange": _add_protected_range,
     "deleteProtectedRange": _delete_protected_range,
+    "addConditionalFormatRule": _add_conditional_format_rule,
+    "deleteConditionalFormatRule": _delete_conditional_format_rule,
+    "addFilterView": _add_filter_view,
+    "deleteFilterView": _delete_filter_view,
     "mergeCells": _merge_cells,
     "unmergeCells": _unmerge_cells,
     "sortRange": _sort_range,

@@ -24,9 +24,12 @@ from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import from_serial
 from sheets_sync.workbook.operations import (
     ApplyResult,
+    Area,
     Conflict,
+    FilterView,
     Grid,
     Operation,
+    Protection,
     Value,
     WorkbookData,
     WriteCells,
@@ -37,14 +40,16 @@ from sheets_sync.workbook.operations import (
 
 READ_FIELDS = (
     "spreadsheetId,properties(title,locale,timeZone),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
-    "frozenRowCount)),protectedRanges(protectedRangeId,description,range),"
+    "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
+    "conditionalFormats(booleanRule.condition.values.userEnteredValue),filterViews(filterViewId,title,range,filterSpecs),"
     "data(rowData(values(effectiveValue,note,userEnteredFormat(numberFormat.type,backgroundColor)))))"
 )
 GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
                 "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type))))")
 META_FIELDS = (
     "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
-    "frozenRowCount)),protectedRanges(protectedRangeId,description,range))"
+    "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
+    "conditionalFormats(booleanRule.condition.values.userEnteredValue),filterViews(filterViewId,title,range,filterSpecs))"
 )
 
 
@@ -84,6 +89,35 @@ def python_value(effective: dict | None) -> Value:
     if "errorValue" in effective:
         return "#ERROR!"
     return None
+
+
+def _first_formula(rule: dict) -> str:
+    values: list[dict] = rule.get("booleanRule", {}).get("condition", {}).get("values", [])
+    return str(values[0].get("userEnteredValue", "")) if values else ""
+
+
+def _area(title: str, grid_range: dict) -> Area:
+    def one_based(key: str) -> int | None:
+        return grid_range[key] + 1 if key in grid_range else None
+
+    return Area(title, one_based("startRowIndex"), grid_range.get("endRowIndex"), one_based("startColumnIndex"),
+                grid_range.get("endColumnIndex"))
+
+
+def _protection(title: str, protected: dict) -> Protection:
+    return Protection(protected.get("description", ""), _area(title, protected.get("range", {})),
+                      tuple(sorted(u.lower() for u in protected.get("editors", {}).get("users", []))),
+                      bool(protected.get("warningOnly")))
+
+
+def _filter_view(title: str, view: dict) -> FilterView | None:
+    """A filter view with one custom-formula condition (the only kind the tool makes); others are not ours."""
+    specs = view.get("filterSpecs") or []
+    if len(specs) != 1:
+        return None
+    values = specs[0].get("filterCriteria", {}).get("condition", {}).get("values", [])
+    return FilterView(view.get("title", ""), title, specs[0].get("columnIndex", 0) + 1,
+                      values[0].get("userEnteredValue", "") if values else "")
 
 
 class GoogleBackend:
@@ -128,6 +162,8 @@ class GoogleBackend:
             info = SheetMeta(props.get("sheetId", 0), props["title"], grid.get("rowCount", 1000),
                              grid.get("columnCount", 26))
             info.protected = [(p["protectedRangeId"], p.get("description", "")) for p in sheet.get("protectedRanges", [])]
+            info.views = [(v["filterViewId"], v.get("title", "")) for v in sheet.get("filterViews", [])]
+            info.rules = [_first_formula(rule) for rule in sheet.get("conditionalFormats", [])]
             meta[info.title] = info
         self.meta = meta
         return meta
@@ -137,9 +173,11 @@ class GoogleBackend:
         meta = self._remember(response)
         properties = response.get("properties", {})
         data = WorkbookData(locale=properties.get("locale"), time_zone=properties.get("timeZone"),
-                            dates_as_text=True)
+                            dates_as_text=True, protections=[], filter_views=[])
         for sheet in sorted(response.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
             title = sheet["properties"]["title"]
+            data.protections += [_protection(title, p) for p in sheet.get("protectedRanges", [])]  # type: ignore[operator]
+            data.filter_views += [v for v in (_filter_view(title, v) for v in sheet.get("filterViews", [])) if v]  # type: ignore[operator]
             grid = Grid(title)
             for block in sheet.get("data", []):
                 for r, c, cell in grid_cells(block):

@@ -25,16 +25,22 @@ from sheets_sync.workbook.marks import (
     mark_note,
 )
 from sheets_sync.workbook.operations import (
+    CHECK_COLOUR,
+    CHECK_MARK,
     DATE_FORMAT,
     INPUT_DATE_FORMAT,
     AddTab,
+    Area,
     ColumnFormat,
     ColumnWidth,
     DeleteTab,
     Dropdown,
     EditRights,
+    FilterViews,
     FreezeRows,
+    Highlights,
     MarkCells,
+    NumberRange,
     Operation,
     Protect,
     ReplaceTab,
@@ -43,6 +49,7 @@ from sheets_sync.workbook.operations import (
     Value,
     WriteCells,
     quote_title,
+    scope_prefix,
 )
 
 MAX_BODY = 2 * 1024 * 1024
@@ -117,6 +124,8 @@ class SheetMeta:
     protected: list[tuple[int, str]] = field(default_factory=list)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's own background, RRGGBB
+    rules: list[str] = field(default_factory=list)  # each conditional format rule's first formula, in order
+    views: list[tuple[int, str]] = field(default_factory=list)  # (filter view id, title)
 
 
 def _size(requests: list[dict]) -> int:
@@ -167,7 +176,7 @@ class _Requests:
 
     def __init__(self, meta: dict[str, SheetMeta]) -> None:
         self.meta = {title: SheetMeta(m.sheet_id, m.title, m.rows, m.cols, list(m.protected), dict(m.notes),
-                                          dict(m.fills))
+                                          dict(m.fills), list(m.rules), list(m.views))
                      for title, m in meta.items()}
         self.requests: list[dict] = []
 
@@ -349,6 +358,49 @@ class _Requests:
             "range": grid_range, "warningOnly": True,
             "description": f"{PROTECTION_PREFIX}: {what} / แท็บหรือหัวคอลัมน์ที่เครื่องมือจัดการ"}}})
 
+    def _grid_range(self, area: Area) -> dict[str, Any]:
+        grid_range: dict[str, Any] = {"sheetId": self.sheet(area.tab).sheet_id}
+        for key, value in (("startRowIndex", area.first_row and area.first_row - 1), ("endRowIndex", area.last_row),
+                           ("startColumnIndex", area.first_col and area.first_col - 1),
+                           ("endColumnIndex", area.last_col)):
+            if value is not None:
+                grid_range[key] = value
+        return grid_range
+
+    def _NumberRange(self, op: NumberRange) -> None:
+        info = self.sheet(op.tab)
+        self.grow(info, 1, op.col)
+        self.requests.append({"setDataValidation": {
+            "range": {"sheetId": info.sheet_id, "startRowIndex": 1, "endRowIndex": info.rows,
+                      "startColumnIndex": op.col - 1, "endColumnIndex": op.col},
+            "rule": {"condition": {"type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": str(op.low)},
+                                                                         {"userEnteredValue": str(op.high)}]},
+                     "strict": True, "inputMessage": f"ตัวเลข {op.low}–{op.high} / a number {op.low}–{op.high}"}}})
+
+    def _Highlights(self, op: Highlights) -> None:
+        info = self.sheet(op.tab)
+        for index in sorted((i for i, f in enumerate(info.rules) if CHECK_MARK in f), reverse=True):
+            self.requests.append({"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": index}})
+        info.rules = [f for f in info.rules if CHECK_MARK not in f]
+        for area, formula in op.rules:
+            self.requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
+                "ranges": [self._grid_range(area)],
+                "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]},
+                                "format": {"backgroundColor": colour(CHECK_COLOUR)}}}}})
+            info.rules.insert(0, formula)
+
+    def _FilterViews(self, op: FilterViews) -> None:
+        for info in self.meta.values():
+            for view_id, title in info.views:
+                if title.startswith(op.prefix):
+                    self.requests.append({"deleteFilterView": {"filterId": view_id}})
+            info.views = [(i, t) for i, t in info.views if not t.startswith(op.prefix)]
+        for view in op.views:
+            self.requests.append({"addFilterView": {"filter": {
+                "title": view.title, "range": self._grid_range(Area(view.tab)),
+                "filterSpecs": [{"columnIndex": view.col - 1, "filterCriteria": {"condition": {
+                    "type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": view.formula}]}}}]}}})
+
     def _drop_protections(self, prefix: str, sheets: Iterable[SheetMeta]) -> None:
         """Delete the protected ranges this tool made whose description starts with `prefix`; no other."""
         for info in sheets:
@@ -358,18 +410,11 @@ class _Requests:
             info.protected = [(i, d) for i, d in info.protected if not d.startswith(prefix)]
 
     def _EditRights(self, op: EditRights) -> None:
-        prefix = f"{PROTECTION_PREFIX} [{op.scope}]"
+        prefix = scope_prefix(op.scope)
         self._drop_protections(prefix, self.meta.values())
         for area, editors, label in op.areas:
-            info = self.sheet(area.tab)
-            grid_range: dict[str, Any] = {"sheetId": info.sheet_id}
-            for key, value in (("startRowIndex", area.first_row and area.first_row - 1), ("endRowIndex", area.last_row),
-                               ("startColumnIndex", area.first_col and area.first_col - 1),
-                               ("endColumnIndex", area.last_col)):
-                if value is not None:
-                    grid_range[key] = value
             self.requests.append({"addProtectedRange": {"protectedRange": {
-                "range": grid_range, "warningOnly": False, "description": f"{prefix}: {label}",
+                "range": self._grid_range(area), "warningOnly": False, "description": f"{prefix}: {label}",
                 "editors": {"users": sorted(set(editors))}}}})
 
     def _MarkCells(self, op: MarkCells) -> None:

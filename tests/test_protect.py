@@ -1,0 +1,170 @@
+"""Who may change what on Google: `protect` gives each person their own rows and view, "Google" (the emulator,
+enforcing hard protected ranges against each caller's own token) refuses everyone else, and the live checks
+init lays down on both backends."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.target import open_backend, parse_target
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.workbook.operations import CHECK_MARK
+
+from .conftest import (
+    COORDINATOR,
+    SERVICE_ACCOUNT,
+    cli,
+    google_post,
+    key_file,
+    kpi,
+    office_workbook,
+    person_types,
+    result,
+    type_office,
+    typed_as,
+)
+
+OWNER_1, OWNER_2, SUPERVISOR = "p03@example.go.th", "p04@example.go.th", "p02@example.go.th"
+PEOPLE = [
+    {"person_id": "P02", "name": "นางสองทดสอบ", "role": "ผู้กำกับดูแลตัวชี้วัด", "email": SUPERVISOR},
+    {"person_id": "P03", "name": "นายสาม ทดสอบ", "role": "ผู้รับผิดชอบตัวชี้วัด", "email": OWNER_1},
+    {"person_id": "P04", "name": "นางสี่ ทดสอบ", "role": "ผู้รับผิดชอบตัวชี้วัด", "email": OWNER_2},
+]
+KPIS = [kpi("1", 60), kpi("2", 40, owner="P04")]
+RESULTS = [result("1", 6, 78.5), result("2", 6, 95)]
+
+
+@pytest.fixture
+def tool(tmp_path, private_key):
+    """The tool signed in as its own service account, as a scheduled run is."""
+    credentials = str(key_file(tmp_path, private_key))
+    return lambda *args: cli("--credentials", credentials, *args)
+
+
+@pytest.fixture
+def office(google, tool) -> str:
+    key = google.create("สพป. ทดสอบ")
+    for person in (SERVICE_ACCOUNT, COORDINATOR, OWNER_1, OWNER_2, SUPERVISOR):
+        google.share(key, person, "writer")
+    type_office(open_backend(parse_target(key)), KPIS, RESULTS, {"coordinator_emails": COORDINATOR}, people=PEOPLE)
+    outcome = tool("protect", "--sheet", key)
+    assert outcome.exit_code == 0, outcome.output
+    google.clear_log()
+    return key
+
+
+def test_each_person_edits_only_their_own_rows_and_the_supervisor_the_review(office):
+    backend = open_backend(parse_target(office))
+    assert typed_as(backend, OWNER_1, "ผลการดำเนินงาน!C2", "80").status_code == 200  # KPI 1 is P03's
+    refused = typed_as(backend, OWNER_2, "ผลการดำเนินงาน!C2", "99")  # P04 owns KPI 2, not 1
+    assert refused.status_code == 400 and "protected cell or object" in refused.text
+    assert typed_as(backend, OWNER_2, "ผลการดำเนินงาน!C3", "96").status_code == 200
+    assert typed_as(backend, OWNER_1, "ผลการดำเนินงาน!E2", "4").status_code == 400  # the committee's column
+    assert typed_as(backend, SUPERVISOR, "ผลการดำเนินงาน!E2", "4").status_code == 200
+    assert typed_as(backend, SUPERVISOR, "ผลการดำเนินงาน!J3", "ผู้กำกับรับรอง").status_code == 200
+    assert typed_as(backend, OWNER_1, "ตัวชี้วัด!E2", "70").status_code == 400  # weights: coordinators only
+    assert typed_as(backend, COORDINATOR, "ตัวชี้วัด!E2", "60").status_code == 200
+    assert typed_as(backend, OWNER_1, "ผลการดำเนินงาน!C10", "1").status_code == 200  # a new row is open to type
+
+
+def test_the_tools_own_writes_still_pass_and_a_second_protect_writes_nothing(office, google, tool):
+    assert tool("build", "--sheet", office, "--today", "1/8/2570").exit_code == 0
+    google.clear_log()
+    again = tool("protect", "--sheet", office)
+    assert again.exit_code == 0 and "nothing written" in again.output
+    writes = [e for e in google.requests() if e["method"] != "GET" and "spreadsheets" in e["path"]]
+    assert writes == []
+
+
+def test_every_person_gets_a_filter_view_of_their_rows_on_both_tabs(office, google):
+    views = {(s["properties"]["title"], v["title"]): v for s in google.snapshot(office)["sheets"]
+             for v in s.get("filterViews", [])}
+    names = {title for _, title in views}
+    assert names == {"ของฉัน: นางสองทดสอบ", "ของฉัน: นายสาม ทดสอบ", "ของฉัน: นางสี่ ทดสอบ"}
+    kpi_view = views[("ตัวชี้วัด", "ของฉัน: นางสี่ ทดสอบ")]
+    formula = kpi_view["filterSpecs"][0]["filterCriteria"]["condition"]["values"][0]["userEnteredValue"]
+    assert formula.startswith("=OR(") and '="P04"' in formula
+    result_view = views[("ผลการดำเนินงาน", "ของฉัน: นางสี่ ทดสอบ")]
+    assert "COUNTIFS(INDIRECT(" in json.dumps(result_view, ensure_ascii=False)
+
+
+def test_people_own_protections_survive_a_rerun_and_remove(office, google, tool):
+    backend = open_backend(parse_target(office))
+    sheet_id = next(s["properties"]["sheetId"] for s in google.snapshot(office)["sheets"]
+                    if s["properties"]["title"] == "ขั้นตอน")
+    google_post(backend, ":batchUpdate", {"requests": [{"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": sheet_id}, "description": "ของกลุ่มนโยบายและแผน", "warningOnly": True}}}]})
+    assert tool("protect", "--sheet", office, "--remove").exit_code == 0
+    left = [p["description"] for s in google.snapshot(office)["sheets"] for p in s.get("protectedRanges", [])]
+    assert "ของกลุ่มนโยบายและแผน" in left
+    assert not any(d.startswith("sheets-sync [rights]") for d in left)
+    assert not any(s.get("filterViews") for s in google.snapshot(office)["sheets"])
+    assert typed_as(backend, OWNER_2, "ผลการดำเนินงาน!C2", "99").status_code == 200  # open again
+
+
+def test_with_protect_rows_on_build_covers_a_row_staff_added_since(office, tool):
+    backend = open_backend(parse_target(office))
+    from sheets_sync.workbook.tables import set_settings
+
+    person_types(backend, set_settings(backend.read(), {"protect_rows": "ใช่"}))
+    for cell, text in (("ผลการดำเนินงาน!A4", "1"), ("ผลการดำเนินงาน!B4", "9"), ("ผลการดำเนินงาน!C4", "85")):
+        assert typed_as(backend, OWNER_1, cell, text).status_code == 200
+    assert typed_as(backend, OWNER_2, "ผลการดำเนินงาน!C4", "1").status_code == 200  # not covered yet
+    assert tool("build", "--sheet", office, "--today", "1/8/2570").exit_code == 0
+    assert typed_as(backend, OWNER_2, "ผลการดำเนินงาน!C4", "2").status_code == 400
+    assert typed_as(backend, OWNER_1, "ผลการดำเนินงาน!C4", "86").status_code == 200
+
+
+def test_protect_on_a_local_file_says_it_is_for_google_only(tmp_path):
+    sheet = office_workbook(tmp_path / "w.xlsx", KPIS, RESULTS, people=PEOPLE)
+    outcome = cli("protect", "--sheet", str(sheet))
+    assert outcome.exit_code == ExitCode.NOT_AVAILABLE
+    assert "Google Sheets only" in outcome.output
+
+
+def test_validate_reports_what_protection_needs(tmp_path):
+    people = [dict(PEOPLE[0], email="p02 at example"), dict(PEOPLE[1], email=None), PEOPLE[2]]
+    sheet = str(office_workbook(tmp_path / "w.xlsx", KPIS, RESULTS, {"protect_rows": "ใช่",
+                                "coordinator_emails": f"{COORDINATOR}, กพร.สพท"}, people=people))
+    outcome = cli("validate", "--sheet", sheet, "--format", "json", "--today", "1/8/2570")
+    found = {(p["code"], p["cell"], p["severity"]) for p in json.loads(outcome.output)["problems"]
+             if p["code"].startswith(("people.", "settings.coordinator"))}
+    assert ("people.email", "บุคลากร!F2", "error") in found
+    assert ("people.email_missing", "บุคลากร!F3", "error") in found  # P03 owns KPI 1
+    assert ("people.email_missing", "บุคลากร!F2", "error") in found  # P02 supervises both, address unusable
+    assert any(code == "settings.coordinator_emails" for code, _, _ in found)
+
+
+# --- live checks while typing -------------------------------------------------------------------------------
+
+
+def test_init_lays_down_live_checks_on_a_local_file_once(new_workbook):
+    cli("init", "--sheet", str(new_workbook))  # a second init replaces its own rules, never adds twice
+    wb = openpyxl.load_workbook(new_workbook)
+    results, kpis = wb["ผลการดำเนินงาน"], wb["ตัวชี้วัด"]
+    rules = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in results.conditional_formatting}
+    assert len(rules["E2:E5000"]) == 1 and "OR(E2<0,E2>5)" in rules["E2:E5000"][0]
+    assert "COUNTIF(INDIRECT(" in rules["A2:A5000"][0]
+    weight_rules = [r.formula[0] for cf in kpis.conditional_formatting for r in cf.rules]
+    assert len(weight_rules) == 1 and "<>100" in weight_rules[0] and CHECK_MARK in weight_rules[0]
+    validations = {str(dv.sqref): dv for dv in results.data_validations.dataValidation}
+    assert validations["A2:A5000"].formula1 == "'ตัวชี้วัด'!$A$2:$A$5000"
+    assert (validations["E2:E5000"].type, validations["E2:E5000"].formula1, validations["E2:E5000"].formula2) == \
+        ("decimal", "0", "5")
+
+
+def test_init_lays_down_live_checks_on_google_once(google):
+    key = google.create("ทดสอบ")
+    for _ in range(2):
+        assert cli("init", "--sheet", key, "--fiscal-year", "2570").exit_code == 0
+    sheets = {s["properties"]["title"]: s for s in google.snapshot(key)["sheets"]}
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"]
+                for r in sheets["ผลการดำเนินงาน"].get("conditionalFormats", [])]
+    assert len(formulas) == 2 and all(CHECK_MARK in f for f in formulas)
+    committee = sheets["ผลการดำเนินงาน"]["data"][0]["rowData"][1]["values"][4]["dataValidation"]
+    assert committee["condition"]["type"] == "NUMBER_BETWEEN" and committee["strict"] is True
+    kpi_ids = sheets["ผลการดำเนินงาน"]["data"][0]["rowData"][1]["values"][0]["dataValidation"]
+    assert kpi_ids["condition"]["values"][0]["userEnteredValue"] == "='ตัวชี้วัด'!$A$2:$A"
