@@ -217,3 +217,33 @@ def test_on_google_an_unseal_by_the_tool_opens_the_rows_again(sealed_by_the_tool
     assert outcome.exit_code == 0, outcome.output
     backend = open_backend(parse_target(sealed_by_the_tool))
     assert typed_as(backend, OWNER, "ผลการดำเนินงาน!C2", "80").status_code == 200
+
+
+# --- the official figure wherever a round's result is shown ------------------------------------------------
+
+
+def test_the_report_states_the_official_figure_and_marks_an_unsealed_round(tmp_path):
+    sheet = local(tmp_path, ROUND6 + [result("1", 9, 85), result("2", 9, 96)])
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes").exit_code == 0
+    out = tmp_path / "report.html"
+    assert cli("report", "--sheet", sheet, "--today", TODAY, "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "ผลอย่างเป็นทางการ (รับรองและผนึกแล้ว) 3.5100" in page  # round 6
+    assert "ยังไม่ผ่านการรับรอง" in page  # round 9, not sealed
+
+
+def test_rollup_shows_the_official_figure_and_which_rounds_are_sealed(tmp_path):
+    from sheets_sync.backends.xlsx import XlsxBackend
+
+    from .test_rollup import write_offices
+
+    sheet = local(tmp_path, ROUND6)
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes").exit_code == 0
+    type_into_results(sheet, 2, "result", 99)  # after the seal: provisional 4.74, official stays 3.51
+    offices = write_offices(tmp_path / "offices.csv", [("1001", "สพป. ก เขต 1", sheet)])
+    target = tmp_path / "province.xlsx"
+    assert cli("rollup", "--offices", str(offices), "--sheet", str(target), "--today", TODAY,
+               "--cache", str(tmp_path / "cache.json")).exit_code == 0
+    rows = XlsxBackend(target).read().tabs["สรุปรายเขต"].rows
+    record = dict(zip(rows[0], rows[1]))
+    assert record["ผลรอบ 6"] == 3.51 and record["รอบที่รับรองแล้ว (ผลทางการ)"] == "6"

@@ -91,6 +91,18 @@ def test_every_person_gets_a_filter_view_of_their_rows_on_both_tabs(office, goog
     assert "COUNTIFS(INDIRECT(" in json.dumps(result_view, ensure_ascii=False)
 
 
+def test_a_dry_run_says_what_it_would_set_and_writes_nothing(google, tool):
+    key = google.create("สพป. ทดสอบ")
+    google.share(key, SERVICE_ACCOUNT, "writer")
+    type_office(open_backend(parse_target(key)), KPIS, RESULTS, {"coordinator_emails": COORDINATOR}, people=PEOPLE)
+    google.clear_log()
+    outcome = tool("protect", "--sheet", key, "--dry-run")
+    assert outcome.exit_code == 0 and "would set" in outcome.output
+    assert [e for e in google.requests() if e["method"] != "GET" and "spreadsheets" in e["path"]] == []
+    assert not any(s.get("protectedRanges") and any(p["description"].startswith("sheets-sync [rights]")
+                                                    for p in s["protectedRanges"]) for s in google.snapshot(key)["sheets"])
+
+
 def test_people_own_protections_survive_a_rerun_and_remove(office, google, tool):
     backend = open_backend(parse_target(office))
     sheet_id = next(s["properties"]["sheetId"] for s in google.snapshot(office)["sheets"]
