@@ -180,3 +180,43 @@ def test_init_lays_down_live_checks_on_google_once(google):
     assert committee["condition"]["type"] == "NUMBER_BETWEEN" and committee["strict"] is True
     kpi_ids = sheets["ผลการดำเนินงาน"]["data"][0]["rowData"][1]["values"][0]["dataValidation"]
     assert kpi_ids["condition"]["values"][0]["userEnteredValue"] == "='ตัวชี้วัด'!$A$2:$A"
+
+
+def _computed_by_libreoffice(path, tab: str, formulas: dict[str, str]) -> dict[str, object]:
+    """Each formula put in a spare cell and computed by LibreOffice, as a spreadsheet program computes it."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
+    wb = openpyxl.load_workbook(path)
+    for cell, formula in formulas.items():
+        wb[tab][cell] = formula
+    wb.save(path)
+    out = path.parent / "computed"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{path.parent / 'lo-profile'}",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(path)], check=True, capture_output=True,
+                   timeout=300)
+    computed = openpyxl.load_workbook(out / path.name, data_only=True)
+    return {cell: computed[tab][cell].value for cell in formulas}
+
+
+@pytest.mark.parametrize("child_weight, red", [(20, True), (30, False)])
+def test_the_weight_check_turns_red_exactly_when_the_leaves_do_not_add_up(tmp_path, child_weight, red):
+    kpis = [kpi("1", 60), kpi("2", 30), kpi("2.1", 10, parent_id="2"), kpi("2.2", child_weight, parent_id="2")]
+    path = office_workbook(tmp_path / "w.xlsx", kpis, [])  # leaves 1, 2.1, 2.2: 60 + 10 + 20 or 30
+    rule = [r.formula[0] for cf in openpyxl.load_workbook(path)["ตัวชี้วัด"].conditional_formatting for r in cf.rules][0]
+    assert _computed_by_libreoffice(path, "ตัวชี้วัด", {"AD1": "=" + rule}) == {"AD1": red}
+
+
+def test_the_results_checks_mark_an_unknown_kpi_and_a_committee_score_out_of_range(tmp_path):
+    path = office_workbook(tmp_path / "w.xlsx", KPIS, [result("1", 6, 80, committee_score=4.5, override_reason="ก"),
+                                                      result("9", 6, 70, committee_score=7, override_reason="ข")])
+    rules = {str(cf.sqref): r.formula[0] for cf in openpyxl.load_workbook(path)["ผลการดำเนินงาน"].conditional_formatting
+             for r in cf.rules}
+    # a rule is written for the area's first cell (row 2); for row 3 it reads one row down, as Excel shifts it
+    row3 = {ref: formula.replace("E2", "E3").replace("$A2", "$A3") for ref, formula in rules.items()}
+    computed = _computed_by_libreoffice(path, "ผลการดำเนินงาน", {
+        "AD2": "=" + rules["E2:E5000"], "AE2": "=" + rules["A2:A5000"],
+        "AD3": "=" + row3["E2:E5000"], "AE3": "=" + row3["A2:A5000"]})
+    assert computed == {"AD2": False, "AE2": False, "AD3": True, "AE3": True}
