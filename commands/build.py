@@ -10,6 +10,7 @@ from sheets_sync.tasks.build import BuildOptions, run_build
 
 from .common import (
     RunRecord,
+    alert_option,
     backend_for,
     log_json_option,
     round_option,
@@ -29,8 +30,9 @@ from .render import render_build
 @click.option("--wait", type=click.FloatRange(0), default=30, show_default=True,
               help="รอการสรุปผลอื่นกี่วินาที / seconds to wait for another build's lock before giving up.")
 @log_json_option
+@alert_option
 def build_command(sheet: str | None, round_: str | None, today: dt.date, dry_run: bool, quiet: bool,
-                  wait: float, log_json: str | None) -> None:
+                  wait: float, log_json: str | None, alert_to: tuple[str, ...]) -> None:
     """สรุปผลลงแท็บสรุป / Compile the summary tabs from the staff's entries.
 
     Reads the workbook once, scores every KPI per round, and rewrites สรุปคะแนน, สรุปขั้นตอน and
@@ -43,7 +45,7 @@ def build_command(sheet: str | None, round_: str | None, today: dt.date, dry_run
       sheets-sync build --dry-run --today 20/7/2570
       sheets-sync build --quiet --log-json /var/log/sheets-sync.jsonl   # from cron
     """
-    with RunRecord("build", log_json) as record:
+    with RunRecord("build", log_json, alert_to) as record:
         target, backend = backend_for(sheet)
         record.fields["target"] = str(target)
         options = BuildOptions(today, (int(round_),) if round_ else None, dry_run)

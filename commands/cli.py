@@ -16,6 +16,7 @@ from .export import export_command
 from .fix import fix_command
 from .init import init_command
 from .protect import protect_command
+from .remind import remind_command
 from .report import report_command
 from .rollup import rollup_command
 from .snapshot import restore_command, snapshot_command
@@ -52,6 +53,7 @@ main.add_command(status_command)
 main.add_command(validate_command)
 main.add_command(certify_command)
 main.add_command(protect_command)
+main.add_command(remind_command)
 main.add_command(fix_command)
 main.add_command(copy_command)
 main.add_command(snapshot_command)

@@ -152,11 +152,17 @@ round_option = click.option(
     help="รอบ 6, 9 หรือ 12 เดือน / only this round (default: rounds with results and rounds already ended).")
 
 
-class RunRecord:
-    """The one-line JSON record of a run, written at the end whether the run succeeded or failed."""
+ALERT_CODES = (ExitCode.FAILED, ExitCode.NOT_FOUND, ExitCode.LAYOUT, ExitCode.NETWORK, ExitCode.AUTH)
+"""The exit codes that need a person: a scheduled run alerts on these, and on nothing else."""
 
-    def __init__(self, command: str, destination: str | None) -> None:
+
+class RunRecord:
+    """The one-line JSON record of a run, written at the end whether the run succeeded or failed; and, when the
+    run ended with a code that needs a person, an alert e-mail with the record attached."""
+
+    def __init__(self, command: str, destination: str | None, alert_to: tuple[str, ...] = ()) -> None:
         self.destination = destination
+        self.alert_to = alert_to
         self.fields: dict[str, Any] = {"command": command}
         self.started = dt.datetime.now(dt.timezone.utc)
 
@@ -164,12 +170,11 @@ class RunRecord:
         return self
 
     def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
-        if self.destination is None:
-            return
         code: int = int(ExitCode.OK)
+        error_th = ""
         if isinstance(exc, SheetsSyncError):
             code = int(exc.code)
-            self.fields["error"] = exc.en
+            self.fields["error"], error_th = exc.en, exc.th
         elif isinstance(exc, SystemExit):
             code = int(exc.code or 0)
         elif exc is not None:
@@ -183,12 +188,44 @@ class RunRecord:
             "exit_name": ExitCode(code).name if code in iter(ExitCode) else str(code),
             "seconds": round((finished - self.started).total_seconds(), 3),
         }
-        line = json.dumps(record, ensure_ascii=False, default=str)
-        if self.destination == "-":
-            click.echo(line)
-        else:
-            with open(self.destination, "a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+        if self.destination is not None:
+            line = json.dumps(record, ensure_ascii=False, default=str)
+            if self.destination == "-":
+                click.echo(line)
+            else:
+                with open(self.destination, "a", encoding="utf-8") as handle:
+                    handle.write(line + "\n")
+        if code in ALERT_CODES:
+            _alert(self.alert_to, record, error_th)
+
+
+def _alert(alert_to: tuple[str, ...], record: dict[str, Any], error_th: str) -> None:
+    """Tell a person a scheduled run failed; the mail server comes from the environment, since the sheet may be
+    what could not be read.  A failure to alert is said on stderr and never changes the run's exit code."""
+    from sheets_sync.mail.messages import alert_message
+    from sheets_sync.mail.smtp import Mailer, smtp_settings
+
+    recipients = [a.strip() for a in (alert_to or tuple((config().text("SHEETS_SYNC_ALERT_TO") or "").split(",")))
+                  if a.strip()]
+    if not recipients:
+        return
+    try:
+        settings = smtp_settings()
+        with Mailer(settings) as mailer:
+            failed = [d for d in (mailer.send(alert_message(record, error_th, settings.sender, to)) for to in recipients)
+                      if not d.sent]
+    except SheetsSyncError as exc:
+        click.echo(f"ส่งอีเมลแจ้งเตือนไม่ได้: {exc.th}\nalert not sent: {exc.en}", err=True)
+        return
+    for delivery in failed:
+        click.echo(f"ส่งอีเมลแจ้งเตือนถึง {delivery.address} ไม่ได้ / alert not delivered to {delivery.address}: "
+                   f"{delivery.detail}", err=True)
+
+
+alert_option = click.option(
+    "--alert-to", "alert_to", multiple=True, metavar="EMAIL",
+    help="แจ้งอีเมลนี้เมื่อจบด้วยรหัสที่ต้องมีคนดูแล (1, 5, 8, 9, 10) / e-mail this address when the run ends with a "
+    "code that needs a person (1, 5, 8, 9, 10); default $SHEETS_SYNC_ALERT_TO.")
 
 
 log_json_option = click.option(

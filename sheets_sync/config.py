@@ -73,6 +73,15 @@ VARIABLES: tuple[Variable, ...] = (
              "for another one on the same workbook (build: `--wait`)"),
     Variable("SHEETS_EMULATOR_HOST", str, "—", "`host:port` of a local Sheets emulator: plain HTTP (testing)"),
     Variable("SHEETS_SYNC_DEBUG", _flag, "—", "show the traceback of an unexpected error"),
+    Variable("SHEETS_SYNC_SMTP_HOST", str, "the sheet's `smtp_host`", "the mail server for reminders and alerts "
+             "(`--smtp HOST:PORT` wins)"),
+    Variable("SHEETS_SYNC_SMTP_PORT", _positive_int, "587 / 465 / 25 by security", "the mail server's port"),
+    Variable("SHEETS_SYNC_SMTP_FROM", str, "the sheet's `smtp_from`", "the sender address of reminders and alerts"),
+    Variable("SHEETS_SYNC_SMTP_SECURITY", str, "starttls", "`starttls`, `ssl` or `none`"),
+    Variable("SHEETS_SYNC_SMTP_USER", str, "—", "the mail server login (never in the sheet, never printed)"),
+    Variable("SHEETS_SYNC_SMTP_PASSWORD", str, "—", "its password, e.g. a Gmail app password (never printed)"),
+    Variable("SHEETS_SYNC_ALERT_TO", str, "—", "comma-separated addresses a failed scheduled run alerts "
+             "(`--alert-to` wins)"),
 )
 _BY_NAME = {v.name: v for v in VARIABLES}
 
@@ -103,6 +112,10 @@ class Config:
     def number(self, name: str, default: float) -> float:
         value = self.get(name)
         return float(value) if isinstance(value, (int, float)) else default
+
+    def number_or_none(self, name: str) -> int | None:
+        value = self.get(name)
+        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     def path(self, name: str) -> Path | None:
         value = self.get(name)

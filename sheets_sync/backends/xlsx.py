@@ -135,6 +135,9 @@ class XlsxBackend:
         self.account: str | None = None  # a file has no account: whoever can write the file can write any cell
         self.loaded_as: tuple[int, int] | None = None  # (size, mtime) of the file as the write loaded it
 
+    def link(self, tab: str, row: int, col: int = 1) -> str | None:
+        return None  # a file has no address that opens at a cell for everyone
+
     def _fingerprint(self) -> tuple[int, int] | None:
         try:
             stat = self.path.stat()

@@ -50,6 +50,12 @@ class Settings:
     coordinator_emails: tuple[str, ...] = ()  # lower-cased
     certify_in_order: bool = True
     protect_rows: bool = False
+    remind_days_before: tuple[int, ...] = (7, 3, 1)
+    remind_days_after: tuple[int, ...] = (1, 7)
+    smtp_host: str = ""
+    smtp_port: int | None = None
+    smtp_from: str = ""
+    smtp_security: str = "starttls"
 
 
 @dataclass

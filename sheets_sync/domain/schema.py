@@ -446,8 +446,31 @@ SEALS = Tab(
 )
 """Written only by `certify`: one row per KPI a seal froze (and a total row, kpi_id รวม), one row per unseal."""
 
+REMINDER_KINDS = (Choice("todo", "งานที่ต้องทำ"), Choice("digest", "สรุปสำหรับผู้ประสานงาน"))
+SEND_STATUS = (Choice("sent", "ส่งแล้ว"), Choice("failed", "ส่งไม่สำเร็จ"))
+
+REMINDERS = Tab(
+    "reminders",
+    "การแจ้งเตือน",
+    TabKind.GENERATED,
+    (
+        _col("sent_on", "วันที่", T.DATE, width=14),
+        _col("time", "เวลา", width=10),
+        _col("round", "รอบ", T.INTEGER, width=7),
+        _col("person_id", "รหัส", width=10),
+        _col("name", "ชื่อ-สกุล", width=28),
+        _col("email", "อีเมล", width=28),
+        _col("kind", "ประเภท", T.CHOICE, choices=REMINDER_KINDS, width=20),
+        _col("items", "รายการ", width=40),
+        _col("status", "ผล", T.CHOICE, choices=SEND_STATUS, width=14),
+        _col("detail", "รายละเอียด", width=40),
+    ),
+    en="reminders sent",
+)
+"""Written only by `remind`: one row per e-mail it tried, so a second run on the same day sends nothing again."""
+
 INPUT_TABS: tuple[Tab, ...] = (SETTINGS, STEPS, PEOPLE, KPIS, RESULTS, AGREEMENTS)
-GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS, SEALS)
+GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS, SEALS, REMINDERS)
 ROLLUP_TABS: tuple[Tab, ...] = (ROLLUP, ROLLUP_FAILURES)
 ALL_TABS: tuple[Tab, ...] = INPUT_TABS + GENERATED_TABS
 """The tabs of an office's workbook; a rollup's target workbook holds ROLLUP_TABS instead."""
@@ -496,6 +519,14 @@ SETTINGS_DECLARED: tuple[Setting, ...] = (
             "coordinators' e-mails (comma-separated): they certify, seal, and may edit sealed rows"),
     Setting("protect_rows", "ป้องกันรายแถวบน Google และซิงก์ทุกครั้งที่ build (ใช่/ไม่ใช่)", T.YESNO, "no",
             "protect each person's rows on Google, re-synced by every build (yes/no); see `protect`"),
+    Setting("remind_days_before", "วันแจ้งเตือนก่อนกำหนดส่ง (จำนวนวัน คั่นด้วย ,)", T.TEXT, "7,3,1",
+            "remind --on-schedule: days before a round's deadline (comma-separated)"),
+    Setting("remind_days_after", "วันแจ้งเตือนหลังกำหนดส่ง (จำนวนวัน คั่นด้วย ,)", T.TEXT, "1,7",
+            "remind --on-schedule: days after a round's deadline (comma-separated)"),
+    Setting("smtp_host", "เซิร์ฟเวอร์ส่งอีเมล (SMTP)", T.TEXT, "", "SMTP server for reminders, e.g. smtp.gmail.com"),
+    Setting("smtp_port", "พอร์ต SMTP", T.INTEGER, 587, "SMTP port (587 starttls, 465 ssl, 25 none)"),
+    Setting("smtp_from", "อีเมลผู้ส่ง", T.TEXT, "", "the sender address of reminders and alerts"),
+    Setting("smtp_security", "การเข้ารหัส SMTP (starttls/ssl/none)", T.TEXT, "starttls", "starttls, ssl or none"),
     Setting("certify_in_order", "รับรองรอบถัดไปได้เมื่อผนึกรอบก่อนแล้วเท่านั้น (ใช่/ไม่ใช่)", T.YESNO, "yes",
             "certify a round only after the round before is sealed (yes/no)"),
 )

@@ -149,6 +149,20 @@ def require_layout(data: WorkbookData, tables: dict[str, Table] | None = None) -
     return tables
 
 
+def _day_list(value: Value) -> tuple[int, ...]:
+    days = tuple(parse_integer(part) for part in str(value).replace(";", ",").split(",") if part.strip())
+    if any(d < 0 for d in days):
+        raise ValueError(value)
+    return days
+
+
+def _security(value: Value) -> str:
+    text = _text(value).lower()
+    if text not in ("starttls", "ssl", "none"):
+        raise ValueError(value)
+    return text
+
+
 def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> Settings:
     entries = read_settings(data)
     settings = Settings()
@@ -184,6 +198,15 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         entry = entries.get(key)
         if entry is not None and entry.value not in (None, ""):
             setattr(settings, key, is_yes(entry.value))
+    for key in ("remind_days_before", "remind_days_after"):
+        days = parsed(key, _day_list, "จำนวนวันคั่นด้วย , (เช่น 7,3,1)", "days, comma-separated (e.g. 7,3,1)")
+        if days is not None:
+            setattr(settings, key, days)
+    for key in ("smtp_host", "smtp_from"):
+        setattr(settings, key, _text(entries[key].value) if key in entries else "")
+    settings.smtp_port = parsed("smtp_port", parse_integer, "เลขพอร์ต (เช่น 587)", "a port number (e.g. 587)")
+    security = parsed("smtp_security", _security, "starttls, ssl หรือ none", "starttls, ssl or none")
+    settings.smtp_security = security or "starttls"
     emails = entries.get("coordinator_emails")
     if emails is not None:
         settings.coordinator_emails = email_list(emails.value)

@@ -346,6 +346,9 @@ class Backend(Protocol):
     def account(self) -> str | None:  # the Google account the tool writes as; None for a file
         ...
 
+    def link(self, tab: str, row: int, col: int = 1) -> str | None:  # a link that opens at the cell (Google)
+        ...
+
     def request_counts(self) -> tuple[int, int, str]:  # reads, writes and what they were (for --verbose)
         ...
 

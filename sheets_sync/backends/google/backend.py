@@ -147,6 +147,10 @@ class GoogleBackend:
         identity = self.http.identity
         return identity.email if identity is not None else None
 
+    def link(self, tab: str, row: int, col: int = 1) -> str | None:
+        info = (self.meta or {}).get(tab)
+        return f"{self.url}#gid={info.sheet_id}&range={column_letter(col)}{row}" if info is not None else None
+
     @property
     def url(self) -> str:
         return f"https://docs.google.com/spreadsheets/d/{self.key}/edit"

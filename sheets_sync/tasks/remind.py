@@ -1,0 +1,150 @@
+"""`remind`: tell each person what is theirs to do in a round — one e-mail each, never twice on a day.
+
+One read; the e-mails through one SMTP session; then one write appending what was tried to `การแจ้งเตือน`.
+That log is what keeps a second run on the same day from sending again.  `--channel print` and `--dry-run`
+only compose, and write nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sheets_sync.domain.reminders import (
+    Item,
+    Reminder,
+    deliverable,
+    due_date,
+    next_round,
+    reminder_day,
+    reminders_for,
+)
+from sheets_sync.domain.schema import REMINDERS, RESULTS, SEND_STATUS
+from sheets_sync.domain.thai import ParseError, parse_date, parse_integer
+from sheets_sync.mail.messages import reminder_message, reminder_text
+from sheets_sync.mail.smtp import Delivery, Mailer, SmtpSettings, smtp_settings
+from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
+from sheets_sync.workbook.office import load_office
+from sheets_sync.workbook.operations import Backend, Value, WorkbookData
+from sheets_sync.workbook.tables import read_table
+
+EMAIL, PRINT = "email", "print"
+_STATUS_TH = {c.key: c.th for c in SEND_STATUS}
+_KIND_TH = {c.key: c.th for c in REMINDERS.column("kind").choices}
+
+
+@dataclass
+class RemindOptions:
+    today: dt.date
+    round: int | None = None
+    channel: str = EMAIL
+    dry_run: bool = False
+    on_schedule: bool = False
+    smtp: str | None = None  # --smtp HOST:PORT
+    now: dt.time = field(default_factory=lambda: dt.datetime.now().time())
+
+
+@dataclass
+class RemindReport:
+    target: str
+    round: int
+    due: dt.date
+    not_a_reminder_day: bool = False
+    to_send: list[Reminder] = field(default_factory=list)
+    already_sent: list[Reminder] = field(default_factory=list)  # sent earlier today
+    no_address: list[Reminder] = field(default_factory=list)  # nobody to send to: no usable e-mail
+    texts: list[tuple[Reminder, str]] = field(default_factory=list)  # composed, for print and dry-run
+    deliveries: list[Delivery] = field(default_factory=list)
+    server: str = ""
+    written: bool = False
+    requests: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Delivery]:
+        return [d for d in self.deliveries if not d.sent]
+
+
+def _sent_today(data: WorkbookData, today: dt.date) -> set[tuple[int, str, str]]:
+    """(round, address, kind) of every e-mail the log says was sent today."""
+    table = read_table(data, REMINDERS)
+    kinds, statuses = REMINDERS.column("kind"), REMINDERS.column("status")
+    sent = set()
+    for record in table.records:
+        try:
+            day = parse_date(record.get("sent_on"))
+            round_ = parse_integer(record.get("round"))
+        except (ParseError, ValueError, TypeError):
+            continue
+        kind, status = kinds.choice_for(str(record.get("kind") or "")), statuses.choice_for(str(record.get("status") or ""))
+        if day == today and status is not None and status.key == "sent" and kind is not None:
+            sent.add((round_, str(record.get("email") or "").strip().lower(), kind.key))
+    return sent
+
+
+def _linker(backend: Backend, data: WorkbookData) -> Callable[[Item], str | None]:
+    table = read_table(data, RESULTS)
+    title = table.title or RESULTS.th
+    result_col = table.columns.get("result", 1)
+    next_row = (data.tabs[title].last_row + 1) if title in data.tabs else 2
+
+    def link(item: Item) -> str | None:
+        # the row to look at, or for a result not typed yet the first empty row, where it goes
+        return backend.link(title, item.row or next_row, result_col if item.row else 1)
+
+    return link
+
+
+def _log_rows(data: WorkbookData, sent: list[tuple[Reminder, Delivery]], options: RemindOptions) -> list[tuple[Value, ...]]:
+    title = data.title_of(REMINDERS)
+    rows: list[tuple[Value, ...]] = [tuple(r) for r in data.tabs[title].rows] if title else []
+    if not rows:
+        rows = [tuple(c.th for c in REMINDERS.columns)]
+    for reminder, delivery in sent:
+        rows.append((options.today, f"{options.now:%H:%M}", reminder.round, reminder.person_id or None, reminder.name,
+                     reminder.email, _KIND_TH[reminder.key], ", ".join(i.kpi_id for i in reminder.items) or None,
+                     _STATUS_TH["sent" if delivery.sent else "failed"], delivery.detail or None))
+    return rows
+
+
+def run_remind(backend: Backend, options: RemindOptions,
+               mailer: Callable[[SmtpSettings], Mailer] = Mailer) -> RemindReport:
+    data = backend.read()
+    office = load_office(data)
+    round_ = options.round or next_round(office, options.today)
+    report = RemindReport(backend.description, round_, due_date(office, round_))
+    s = office.settings
+    if options.on_schedule and not reminder_day(office, round_, options.today, s.remind_days_before,
+                                                s.remind_days_after):
+        report.not_a_reminder_day = True
+        return report
+    reminders, digest = reminders_for(office, round_)
+    sent_today = _sent_today(data, options.today)
+    link = _linker(backend, data)
+    for reminder in reminders:
+        if options.channel == EMAIL and not deliverable(reminder):
+            report.no_address.append(reminder)
+        elif options.channel == EMAIL and (round_, reminder.email.lower(), reminder.key) in sent_today:
+            report.already_sent.append(reminder)
+        else:
+            report.to_send.append(reminder)
+    office_name = s.office_name or backend.description
+    if options.channel == PRINT or options.dry_run:
+        report.texts = [(r, reminder_text(r, office_name, digest, link)) for r in report.to_send]
+        return report
+    if not report.to_send:
+        return report
+    settings = smtp_settings(options.smtp, s.smtp_host, s.smtp_port, s.smtp_from, s.smtp_security)
+    report.server = settings.describe()
+    sent: list[tuple[Reminder, Delivery]] = []
+    with mailer(settings) as session:
+        for reminder in report.to_send:
+            delivery = session.send(reminder_message(reminder, office_name, digest, link, settings.sender))
+            sent.append((reminder, delivery))
+            report.deliveries.append(delivery)
+    result = backend.apply(rewrite_generated_tab(REMINDERS, data.title_of(REMINDERS), _log_rows(data, sent, options),
+                                                 column_formats(REMINDERS)))
+    report.notes, report.written, report.requests = result.notes, True, backend.requests
+    return report
+
