@@ -29,10 +29,13 @@ from .render import render_build
 @click.option("--quiet", "-q", is_flag=True, help="ไม่พิมพ์อะไรเมื่อสำเร็จ / print nothing on success (for cron).")
 @click.option("--wait", type=click.FloatRange(0), default=30, show_default=True,
               help="รอการสรุปผลอื่นกี่วินาที / seconds to wait for another build's lock before giving up.")
+@click.option("--snapshot/--no-snapshot", default=None,
+              help="เก็บสำเนาของสิ่งที่อ่าน (ค่าเริ่มต้น: ตั้งค่า snapshot_on_build) / keep a snapshot of what was read, for "
+              "`changes` (default: the setting snapshot_on_build).")
 @log_json_option
 @alert_option
 def build_command(sheet: str | None, round_: str | None, today: dt.date, dry_run: bool, quiet: bool,
-                  wait: float, log_json: str | None, alert_to: tuple[str, ...]) -> None:
+                  wait: float, snapshot: bool | None, log_json: str | None, alert_to: tuple[str, ...]) -> None:
     """สรุปผลลงแท็บสรุป / Compile the summary tabs from the staff's entries.
 
     Reads the workbook once, scores every KPI per round, and rewrites สรุปคะแนน, สรุปขั้นตอน and
@@ -48,13 +51,14 @@ def build_command(sheet: str | None, round_: str | None, today: dt.date, dry_run
     with RunRecord("build", log_json, alert_to) as record:
         target, backend = backend_for(sheet)
         record.fields["target"] = str(target)
-        options = BuildOptions(today, (int(round_),) if round_ else None, dry_run)
+        options = BuildOptions(today, (int(round_),) if round_ else None, dry_run, snapshot)
         with writing(target, wait):
             report = run_build(backend, options)
         code = ExitCode.BUILT_WITH_PROBLEMS if report.problems else ExitCode.OK
         record.fields.update({
             "dry_run": dry_run, "written": report.written, "requests": report.requests,
             "tabs_changed": [c.title for c in report.changes if c.changed], "problems": len(report.problems),
+            "snapshot": str(report.snapshot) if report.snapshot else None,
             "office_result": {str(s.round): str(display(s.office_result)) if s.office_result is not None else None
                               for s in report.compiled.rounds},
         })

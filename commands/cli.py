@@ -8,6 +8,7 @@ from sheets_sync import __version__
 
 from .build import build_command
 from .certify import certify_command
+from .changes import changes_command
 from .common import Group, Session
 from .copy import copy_command
 from .demo import demo_command
@@ -18,6 +19,7 @@ from .init import init_command
 from .protect import protect_command
 from .remind import remind_command
 from .report import report_command
+from .rollover import rollover_command
 from .rollup import rollup_command
 from .snapshot import restore_command, snapshot_command
 from .status import status_command
@@ -54,6 +56,8 @@ main.add_command(validate_command)
 main.add_command(certify_command)
 main.add_command(protect_command)
 main.add_command(remind_command)
+main.add_command(rollover_command)
+main.add_command(changes_command)
 main.add_command(fix_command)
 main.add_command(copy_command)
 main.add_command(snapshot_command)

@@ -7,7 +7,9 @@ import click
 
 from sheets_sync.report import write_report
 
-from .common import as_private_as, backend_for, say, sheet_option, today_option
+from sheets_sync.backends.target import open_backend, parse_target
+
+from .common import as_private_as, backend_for, say, session, sheet_option, today_option
 
 
 @click.command("report")
@@ -16,8 +18,10 @@ from .common import as_private_as, backend_for, say, sheet_option, today_option
               help="รอบที่รายงาน / the round reported on (default: the latest with results).")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="ไฟล์รายงาน .docx, .pdf หรือ .html / the report file; its ending picks the format.")
+@click.option("--compare", "compare", metavar="PATH|URL|KEY", default=None,
+              help="สมุดงานปีที่แล้ว เพื่อเทียบรายตัวชี้วัด / last year's workbook: a year-on-year table and chart.")
 @today_option
-def report_command(sheet: str | None, round_: str | None, output: Path, today: dt.date) -> None:
+def report_command(sheet: str | None, round_: str | None, output: Path, compare: str | None, today: dt.date) -> None:
     """เขียนเอกสารรายงานผลการปฏิบัติราชการ / Write the year's performance report (step 10).
 
     Cover, the agreement parties, a table per round in the official layout with the office result and
@@ -29,6 +33,7 @@ def report_command(sheet: str | None, round_: str | None, output: Path, today: d
       sheets-sync report --round 9 --output report.pdf --today 20/7/2570
     """
     _, backend = backend_for(sheet)
-    data = write_report(backend, output, today, int(round_) if round_ else None)
+    last_year = open_backend(parse_target(compare), session().credentials) if compare else None
+    data = write_report(backend, output, today, int(round_) if round_ else None, last_year)
     as_private_as(output, backend)
     say(f"เขียนรายงานรอบ {data.round} เดือนแล้ว: {output}", f"wrote the round-{data.round} report: {output}")

@@ -131,7 +131,7 @@ def test_init_on_a_filled_workbook_keeps_everything_staff_typed(tmp_path: Path):
     assert row2["รายละเอียดงาน"] == "ศึกษาแนวทาง (ข้อความของเขตเอง)"
     assert row2["วันเริ่ม (แผน)"].date() == dt.date(2025, 10, 1)
     assert set(report.added_tabs) == {"บุคลากร", "ผลการดำเนินงาน", "ข้อตกลง", "สรุปคะแนน", "สรุปขั้นตอน",
-                                      "สรุปผู้รับผิดชอบ", "ตรวจสอบข้อมูล", "ผนึกรอบ"}
+                                      "สรุปผู้รับผิดชอบ", "ตรวจสอบข้อมูล", "ผนึกรอบ", "การแจ้งเตือน", "ประวัติการแก้ไข"}
 
 
 def test_init_twice_on_a_filled_workbook_is_a_fixed_point(tmp_path: Path):

@@ -50,6 +50,7 @@ class Settings:
     coordinator_emails: tuple[str, ...] = ()  # lower-cased
     certify_in_order: bool = True
     protect_rows: bool = False
+    snapshot_on_build: bool = False
     remind_days_before: tuple[int, ...] = (7, 3, 1)
     remind_days_after: tuple[int, ...] = (1, 7)
     smtp_host: str = ""
@@ -83,6 +84,8 @@ class Kpi:
     cancel_round: int | None
     row: int
     collector: str | None = None  # a person id, or a name typed as text
+    target: Decimal | None = None
+    baselines: tuple[Decimal | None, ...] = (None, None, None)  # baseline_1 (last year) … baseline_3
 
     def counts_in(self, round_: int) -> bool:
         starts = self.start_round or ROUND_NUMBERS[0]

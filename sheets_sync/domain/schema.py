@@ -469,8 +469,29 @@ REMINDERS = Tab(
 )
 """Written only by `remind`: one row per e-mail it tried, so a second run on the same day sends nothing again."""
 
+CHANGE_KINDS = (Choice("changed", "แก้ไข"), Choice("added", "เพิ่มแถว"), Choice("removed", "ลบแถว"))
+
+CHANGES = Tab(
+    "changes",
+    "ประวัติการแก้ไข",
+    TabKind.GENERATED,
+    (
+        _col("checked_on", "วันที่ตรวจ", T.DATE, width=14),
+        _col("since", "เทียบกับสำเนา", width=30),
+        _col("kind", "รายการ", T.CHOICE, choices=CHANGE_KINDS, width=10),
+        _col("tab", "แท็บ", width=16),
+        _col("cell", "เซลล์", width=18),
+        _col("key", "รหัส", width=12),
+        _col("column", "คอลัมน์", width=16),
+        _col("before", "ค่าเดิม", width=24),
+        _col("after", "ค่าใหม่", width=24),
+    ),
+    en="history of changes",
+)
+"""Written only by `changes --write`: each change found since a snapshot, appended; the history is never cut."""
+
 INPUT_TABS: tuple[Tab, ...] = (SETTINGS, STEPS, PEOPLE, KPIS, RESULTS, AGREEMENTS)
-GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS, SEALS, REMINDERS)
+GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS, SEALS, REMINDERS, CHANGES)
 ROLLUP_TABS: tuple[Tab, ...] = (ROLLUP, ROLLUP_FAILURES)
 ALL_TABS: tuple[Tab, ...] = INPUT_TABS + GENERATED_TABS
 """The tabs of an office's workbook; a rollup's target workbook holds ROLLUP_TABS instead."""
@@ -527,6 +548,8 @@ SETTINGS_DECLARED: tuple[Setting, ...] = (
     Setting("smtp_port", "พอร์ต SMTP", T.INTEGER, 587, "SMTP port (587 starttls, 465 ssl, 25 none)"),
     Setting("smtp_from", "อีเมลผู้ส่ง", T.TEXT, "", "the sender address of reminders and alerts"),
     Setting("smtp_security", "การเข้ารหัส SMTP (starttls/ssl/none)", T.TEXT, "starttls", "starttls, ssl or none"),
+    Setting("snapshot_on_build", "เก็บสำเนาทุกครั้งที่ build (ใช่/ไม่ใช่)", T.YESNO, "no",
+            "build keeps a snapshot of what it read, for `changes --since-last` (yes/no)"),
     Setting("certify_in_order", "รับรองรอบถัดไปได้เมื่อผนึกรอบก่อนแล้วเท่านั้น (ใช่/ไม่ใช่)", T.YESNO, "yes",
             "certify a round only after the round before is sealed (yes/no)"),
 )

@@ -15,12 +15,14 @@ from sheets_sync.report.content import FORMATS, ReportData, report_data
 from sheets_sync.workbook.operations import Backend
 
 
-def write_report(backend: Backend, output: Path, today: dt.date, round_: int | None = None) -> ReportData:
+def write_report(backend: Backend, output: Path, today: dt.date, round_: int | None = None,
+                 compare: Backend | None = None) -> ReportData:
+    """`compare`: last year's workbook, for a year-on-year table and chart."""
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
         raise SheetsSyncError(ExitCode.USAGE, f"รายงานเขียนได้เป็น {', '.join(FORMATS)} เท่านั้น",
                               f"the report can be written as {', '.join(FORMATS)} only, not {output.suffix or output.name}")
-    data = report_data(backend.read(), today, round_)
+    data = report_data(backend.read(), today, round_, compare.read() if compare is not None else None)
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".docx":
         from sheets_sync.report.docx import write_docx

@@ -101,3 +101,22 @@ def gantt_chart(report: ReportData) -> bytes:
     ax.set_title("ขั้นตอนการดำเนินงาน: แผนเทียบกับการดำเนินการจริง")
     ax.legend(fontsize=8, loc="lower right")
     return _png(fig)
+
+
+def comparison_chart(report: ReportData) -> bytes:
+    """Last year's round-12 score beside this year's latest, per KPI id."""
+    plt = _pyplot()
+    items = report.comparison
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    xs = range(len(items))
+    width = 0.38
+    ax.bar([x - width / 2 for x in xs], [float(c.last_year) if c.last_year is not None else 0 for c in items], width,
+           color=PLAN_COLOUR, label=f"ปี {report.last_fiscal_year} รอบ 12")
+    ax.bar([x + width / 2 for x in xs], [float(c.this_year) if c.this_year is not None else 0 for c in items], width,
+           color=BAR_COLOUR, label=f"ปี {report.settings.fiscal_year} ล่าสุด")
+    ax.set_xticks(list(xs), [c.kpi_id for c in items])
+    ax.set_ylim(0, 5.2)
+    ax.set_ylabel("คะแนน")
+    ax.set_xlabel("ตัวชี้วัด")
+    ax.legend(loc="lower right", fontsize=8)
+    return _png(fig)

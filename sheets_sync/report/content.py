@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH
-from sheets_sync.domain.round_scores import RoundSummary
+from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
 from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
@@ -47,10 +48,31 @@ class Agreement:
 
 
 @dataclass
+class Section:
+    """A table the report adds when the workbook has what it needs: its heading, header and rows."""
+
+    heading: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Comparison:
+    kpi_id: str
+    name: str
+    last_year: Decimal | None  # last year's round-12 score (the sealed one when sealed)
+    this_year: Decimal | None  # this year's latest score
+    this_round: int | None
+
+
+@dataclass
 class ReportData:
     compiled: Compiled
     round: int
     agreements: list[Agreement] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    comparison: list[Comparison] = field(default_factory=list)
+    last_fiscal_year: int | None = None
     certification: dict[int, dict[str, int]] = field(default_factory=dict)  # round → Thai state → count
     notes: list[str] = field(default_factory=list)
 
@@ -105,7 +127,44 @@ def step_rows(compiled: Compiled) -> list[list[str]]:
              p.state.th + (f" ({p.days_late} วัน)" if p.days_late else "")] for p in compiled.steps]
 
 
-def report_data(data: WorkbookData, today: dt.date, round_: int | None = None) -> ReportData:
+def baseline_section(compiled: Compiled) -> Section | None:
+    """The KPIs' baselines under their BE years (baseline 1 is last year's)."""
+    fy = compiled.office.settings.fiscal_year
+    kpis = [k for k in compiled.office.kpis if any(b is not None for b in k.baselines)]
+    if not kpis:
+        return None
+    return Section("ข้อมูลพื้นฐานย้อนหลัง (ผลของปีที่ผ่านมา)",
+                   ["ตัวชี้วัด", f"ปี {fy - 3}", f"ปี {fy - 2}", f"ปี {fy - 1}", "ค่าเป้าหมาย"],
+                   [[f"{k.kpi_id} {k.name}", *(fmt_plain(b) for b in reversed(k.baselines)), fmt_plain(k.target)]
+                    for k in kpis])
+
+
+def comparison_of(this_year: Compiled, last_year: Compiled) -> list[Comparison]:
+    """Per KPI id: last year's round-12 score and this year's latest, matched by id."""
+    last = next((s for s in last_year.rounds if s.round == 12), None)
+    before = {r.kpi.kpi_id: r.score_used for r in last.rows} if last is not None else {}
+    if last is not None and last.seal is not None:
+        before.update({e.kpi_id: e.score_used for e in last.seal.rows})
+    found = []
+    for kpi in sorted(this_year.office.kpis, key=lambda k: kpi_sort_key(k.kpi_id)):
+        latest = next(((s.round, r.score_used) for s in reversed(this_year.rounds) for r in s.rows
+                       if r.kpi.kpi_id == kpi.kpi_id and r.score_used is not None), (None, None))
+        if kpi.kpi_id in before or latest[1] is not None:
+            found.append(Comparison(kpi.kpi_id, kpi.name, before.get(kpi.kpi_id), latest[1], latest[0]))
+    return found
+
+
+def comparison_section(report: ReportData) -> Section:
+    fy = report.settings.fiscal_year
+    return Section(f"เทียบกับปีงบประมาณ {report.last_fiscal_year} (คะแนนรอบ 12 เดือน)",
+                   ["ตัวชี้วัด", f"ปี {report.last_fiscal_year} รอบ 12", f"ปี {fy} ล่าสุด", "เปลี่ยนแปลง"],
+                   [[f"{c.kpi_id} {c.name}", fmt(c.last_year), fmt(c.this_year) + (f" (รอบ {c.this_round})" if c.this_round else ""),
+                     fmt(c.this_year - c.last_year) if c.this_year is not None and c.last_year is not None else ""]
+                    for c in report.comparison])
+
+
+def report_data(data: WorkbookData, today: dt.date, round_: int | None = None,
+                last_year: WorkbookData | None = None) -> ReportData:
     compiled = compile_office(data, today)
     rounds = [s.round for s in compiled.rounds]
     if round_ is None:
@@ -134,4 +193,12 @@ def report_data(data: WorkbookData, today: dt.date, round_: int | None = None) -
     report.notes = [f"ขั้นตอนที่ {p.step.number}: {p.step.note}" for p in compiled.steps if p.step.note]
     report.notes += [f"ตัวชี้วัด {e.kpi_id} รอบ {e.round}: คะแนนคณะกรรมการ {fmt(e.committee_score)} — {e.override_reason}"
                      for e in compiled.office.results if e.committee_score is not None and e.override_reason]
+    baselines = baseline_section(compiled)
+    if baselines is not None:
+        report.sections.append(baselines)
+    if last_year is not None:
+        previous = compile_office(last_year, today, (6, 9, 12))
+        report.last_fiscal_year = previous.office.settings.fiscal_year
+        report.comparison = comparison_of(compiled, previous)
+        report.sections.append(comparison_section(report))
     return report

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from sheets_sync.domain.cell import xml_text
-from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
@@ -102,6 +102,11 @@ def write_docx(report: ReportData, path: Path) -> None:
     _heading(document, "สถานะการรับรองผล")
     _table(document, ["รอบ", "สถานะ", "จำนวนตัวชี้วัด"],
            [[str(r), state, str(n)] for r, counts in sorted(report.certification.items()) for state, n in counts.items()])
+    for extra in report.sections:
+        _heading(document, extra.heading)
+        _table(document, extra.header, extra.rows, size=12)
+    if report.comparison:
+        document.add_picture(io.BytesIO(comparison_chart(report)), width=Cm(18))
     if report.notes:
         _heading(document, "หมายเหตุ")
         for note in report.notes:

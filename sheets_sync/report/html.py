@@ -8,7 +8,7 @@ from pathlib import Path
 
 import fontpkg_sarabun
 
-from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
@@ -46,6 +46,10 @@ def write_html(report: ReportData, path: Path) -> None:
               _image(gantt_chart(report), "แผนเทียบกับการดำเนินการจริง"), "<h2>สถานะการรับรองผล</h2>",
               _table(["รอบ", "สถานะ", "จำนวนตัวชี้วัด"],
                      [[str(r), s, str(n)] for r, counts in sorted(report.certification.items()) for s, n in counts.items()])]
+    for extra in report.sections:
+        parts += [f"<h2>{html.escape(extra.heading)}</h2>", _table(extra.header, extra.rows)]
+    if report.comparison:
+        parts.append(_image(comparison_chart(report), "เทียบกับปีที่แล้ว"))
     if report.notes:
         parts.append("<h2>หมายเหตุ</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in report.notes) + "</ul>")
     page = f"""<!doctype html>

@@ -10,7 +10,7 @@ import fontpkg_sarabun
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from sheets_sync.report.charts import gantt_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
     STEP_HEADER,
@@ -96,6 +96,11 @@ def write_pdf(report: ReportData, path: Path) -> None:
     _table(pdf, ["รอบ", "สถานะ", "จำนวนตัวชี้วัด"],
            [[str(r), state, str(n)] for r, counts in sorted(report.certification.items()) for state, n in counts.items()],
            (30, 60, 40), size=10)
+    for extra in report.sections:
+        _heading(pdf, extra.heading)
+        _table(pdf, extra.header, extra.rows, (110, *(30,) * (len(extra.header) - 1)), size=9)
+    if report.comparison:
+        pdf.image(io.BytesIO(comparison_chart(report)), w=180)
     if report.notes:
         _heading(pdf, "หมายเหตุ")
         pdf.set_font(FAMILY, "", 10)

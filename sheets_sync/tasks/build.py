@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from sheets_sync.config import config
 from sheets_sync.domain.certification import NOT_CERTIFIED_EN, NOT_CERTIFIED_TH, official_wording
@@ -26,6 +27,7 @@ from sheets_sync.domain.schema import (
 from sheets_sync.domain.scoring import Band, band_for, display
 from sheets_sync.domain.step_tracking import STATE_COLOURS
 from sheets_sync.tasks.protect import plan_protection
+from sheets_sync.tasks.snapshot import take_snapshot
 from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
 from sheets_sync.workbook.office import Compiled, compile_office
 from sheets_sync.workbook.operations import (
@@ -45,6 +47,7 @@ class BuildOptions:
     today: dt.date = field(default_factory=lambda: config().today)
     rounds: tuple[int, ...] | None = None  # None: rounds with results, and rounds already ended
     dry_run: bool = False
+    snapshot: bool | None = None  # keep a snapshot of what was read; None: the setting snapshot_on_build
 
 
 @dataclass
@@ -64,6 +67,7 @@ class BuildReport:
     requests: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
+    snapshot: Path | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -213,6 +217,9 @@ def run_build(backend: Backend, options: BuildOptions) -> BuildReport:
         # rows staff added since the last run get their people's protection, in the same one write
         operations += plan_protection(data, compiled.office, backend.account).operations()
     report = BuildReport(backend.description, compiled, changes, written=False)
+    keep = options.snapshot if options.snapshot is not None else compiled.office.settings.snapshot_on_build
+    if keep and not options.dry_run:  # from the data already read: a history at no extra read
+        report.snapshot = take_snapshot(backend, data, "build")
     if operations and not options.dry_run:
         result = backend.apply(operations)
         report.written = True

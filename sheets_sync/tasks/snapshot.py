@@ -60,6 +60,11 @@ def _stem(backend: Backend) -> str:
     return f"{slug}-{hashlib.sha256(backend.description.encode()).hexdigest()[:8]}"
 
 
+def snapshots_of(backend: Backend, folder: Path | None = None) -> list[Path]:
+    """This workbook's snapshots, oldest first (their names sort by the time they were taken)."""
+    return sorted((folder or snapshot_dir(backend)).glob(f"{_stem(backend)}-*.xlsx"))
+
+
 def keep_setting(data: WorkbookData) -> int:
     from sheets_sync.domain.thai import ParseError, parse_integer
     from sheets_sync.workbook.tables import read_settings
@@ -99,7 +104,7 @@ def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int |
     if mode is not None:  # a private workbook's copies are as private as it is
         for path in (target, target.with_suffix(".json")):
             os.chmod(path, mode)
-    for old in sorted(folder.glob(f"{_stem(backend)}-*.xlsx"))[:-keep]:
+    for old in snapshots_of(backend, folder)[:-keep]:
         old.unlink(missing_ok=True)
         old.with_suffix(".json").unlink(missing_ok=True)
     return target

@@ -40,6 +40,7 @@ from sheets_sync.domain.schema import (
     setting_by_key,
 )
 from sheets_sync.domain.scoring import (
+    Direction,
     Method,
     ScoringError,
     check_criteria,
@@ -326,6 +327,24 @@ def _kpis(office: Office, tables: dict[str, Table], out: _Collector) -> None:
                    "รอบที่ยกเลิกต้องอยู่หลังรอบที่เริ่ม", "the cancel round must come after the start round")
 
 
+def _baselines(office: Office, tables: dict[str, Table], out: _Collector) -> None:
+    """A target that asks for less than last year's figure (higher-is-better), or more (lower-is-better)."""
+    table = tables[KPIS.key]
+    records = {r.row: r for r in table.records}
+    last_year = office.settings.fiscal_year - 1
+    for kpi in office.kpis:
+        baseline = kpi.baselines[0]
+        if kpi.target is None or baseline is None:
+            continue
+        worse = kpi.target < baseline if kpi.direction is Direction.HIGHER else kpi.target > baseline
+        if worse:
+            out.at(Severity.WARNING, "kpis.target_vs_baseline", table, records[kpi.row], "target", kpi.kpi_id,
+                   f"ค่าเป้าหมาย {kpi.target} {'ต่ำกว่า' if kpi.direction is Direction.HIGHER else 'สูงกว่า'}"
+                   f"ข้อมูลพื้นฐานปี {last_year} ({baseline}) ตรวจว่าตั้งใจหรือไม่",
+                   f"the target {kpi.target} is {'below' if kpi.direction is Direction.HIGHER else 'above'} the "
+                   f"{last_year} baseline ({baseline}); check it is meant")
+
+
 def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
     out.problems += index_results(office).problems  # unknown KPIs and repeats: the rule build applies too
     table = tables[RESULTS.key]
@@ -485,6 +504,7 @@ def validate(data: WorkbookData, options: ValidateOptions, office: Office | None
     out.problems += [p for p in office.problems if p.code.startswith("settings.")]
     _weights(office, tables[KPIS.key], out)
     _kpis(office, tables, out)
+    _baselines(office, tables, out)
     _results(office, tables, out)
     _deadlines(office, tables, options.today, out)
     _steps(office, tables, options.today, out)

@@ -194,7 +194,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         settings.bands = bands
     for round_ in ROUND_NUMBERS:
         settings.due[round_] = parsed(f"round{round_}_due", parse_date, "วันที่", "a date")
-    for key in ("working_days", "certify_in_order", "protect_rows"):
+    for key in ("working_days", "certify_in_order", "protect_rows", "snapshot_on_build"):
         entry = entries.get(key)
         if entry is not None and entry.value not in (None, ""):
             setattr(settings, key, is_yes(entry.value))
@@ -246,6 +246,8 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             cancel_round=reader.round(kpi_table, r, "cancel_round", kid),
             row=r.row,
             collector=_text(r.get("collector")) or None,
+            target=reader.number(kpi_table, r, "target", kid),
+            baselines=tuple(reader.number(kpi_table, r, f"baseline_{n}", kid) for n in (1, 2, 3)),
         ))
 
     result_table = tables[RESULTS.key]
