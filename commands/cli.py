@@ -13,6 +13,7 @@ from .common import Group, Session
 from .copy import copy_command
 from .demo import demo_command
 from .doctor import doctor_command
+from .documents import agreements_command, templates_command
 from .export import export_command
 from .fix import fix_command
 from .init import init_command
@@ -58,6 +59,8 @@ main.add_command(protect_command)
 main.add_command(remind_command)
 main.add_command(rollover_command)
 main.add_command(changes_command)
+main.add_command(agreements_command)
+main.add_command(templates_command)
 main.add_command(fix_command)
 main.add_command(copy_command)
 main.add_command(snapshot_command)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import click
 
+from sheets_sync.documents.content import blank_fields
 from sheets_sync.domain.calendar import rounds_ended
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.workbook.office import compile_office
@@ -25,7 +26,8 @@ def status_command(sheet: str | None, today: dt.date) -> None:
       sheets-sync status --sheet demo/workbook.xlsx --today 20/7/2570
     """
     _, backend = backend_for(sheet)
-    compiled = compile_office(backend.read(), today)
+    data = backend.read()
+    compiled = compile_office(data, today)
     settings = compiled.office.settings
     click.secho(f"{settings.office_name}  ปีงบประมาณ {settings.fiscal_year}  ณ {be(compiled.today)}", bold=True)
     click.secho("\nผลคะแนน / office result", bold=True)
@@ -46,3 +48,6 @@ def status_command(sheet: str | None, today: dt.date) -> None:
             click.echo(f"  {load.person_id} {load.name}: {rounds}")
     if not any_missing:
         say("  ครบทุกรายการ", "none missing")
+    blanks = blank_fields(data)
+    complete = sum(1 for fields in blanks.values() if not fields)
+    say(f"\nรายละเอียดตัวชี้วัดครบ {complete}/{len(blanks)} ตัวชี้วัด", f"templates complete: {complete}/{len(blanks)}")

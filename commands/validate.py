@@ -23,7 +23,9 @@ from .render import render_validate
               help="รายงานค่าที่พิมพ์แบบหลวม ๆ ด้วย / also report loosely typed values (Thai digits, ร้อยละ, "
                    "BE date text) as info.")
 @today_option
-def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, today: dt.date) -> None:
+@click.option("--templates", is_flag=True,
+              help="บอกช่องที่ยังว่างในรายละเอียดตัวชี้วัด / also list each KPI template's blank fields (information).")
+def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, templates: bool, today: dt.date) -> None:
     """ตรวจข้อมูลที่บุคลากรกรอก / Check every entry and point at the exact cell.
 
     Collects every problem in one pass, each with severity, tab, cell, the row's key and a message in Thai
@@ -38,9 +40,9 @@ def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, tod
     target, backend = backend_for(sheet)
     if write:
         with writing(target):
-            report = run_validate(backend, ValidateOptions(today, strict), write)
+            report = run_validate(backend, ValidateOptions(today, strict, templates), write)
     else:
-        report = run_validate(backend, ValidateOptions(today, strict), write)
+        report = run_validate(backend, ValidateOptions(today, strict, templates), write)
     if fmt == "json":
         click.echo(json.dumps({
             "target": report.target,

@@ -78,6 +78,7 @@ CODES: tuple[Code, ...] = (
     Code("kpis.criteria_not_monotonic", "criteria levels not strictly rising or falling"),
     Code("kpis.criteria_direction", "the criteria order disagrees with the direction"),
     Code("kpis.target_vs_baseline", "a target below last year's baseline (higher-is-better), or above it (lower)"),
+    Code("kpis.template_incomplete", "information: a KPI template field still blank (unit, definition, formula, …)"),
     Code("kpis.rounds", "the cancel round does not come after the start round"),
     Code("kpis.<role>_unknown", "an owner, supervisor or collector who is not in the people tab"),
     Code("results.unknown_kpi", "a result for a KPI that does not exist"),

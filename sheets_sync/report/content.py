@@ -122,7 +122,7 @@ def step_rows(compiled: Compiled) -> list[list[str]]:
     def day(value) -> str:
         return format_date_be(value) if value else ""
 
-    return [[f"{p.step.number}. {p.step.detail[:70]}", day(p.step.planned_start), day(p.step.planned_end),
+    return [[f"{p.step.number}. {p.step.detail}", day(p.step.planned_start), day(p.step.planned_end),
              day(p.step.actual_start), day(p.step.actual_end),
              p.state.th + (f" ({p.days_late} วัน)" if p.days_late else "")] for p in compiled.steps]
 
@@ -142,9 +142,9 @@ def baseline_section(compiled: Compiled) -> Section | None:
 def comparison_of(this_year: Compiled, last_year: Compiled) -> list[Comparison]:
     """Per KPI id: last year's round-12 score and this year's latest, matched by id."""
     last = next((s for s in last_year.rounds if s.round == 12), None)
-    before = {r.kpi.kpi_id: r.score_used for r in last.rows} if last is not None else {}
+    before = {r.kpi.kpi_id: r.score_used for r in last.rows if r.score_used is not None} if last is not None else {}
     if last is not None and last.seal is not None:
-        before.update({e.kpi_id: e.score_used for e in last.seal.rows})
+        before.update({e.kpi_id: e.score_used for e in last.seal.rows if e.score_used is not None})
     found = []
     for kpi in sorted(this_year.office.kpis, key=lambda k: kpi_sort_key(k.kpi_id)):
         latest = next(((s.round, r.score_used) for s in reversed(this_year.rounds) for r in s.rows
@@ -200,5 +200,9 @@ def report_data(data: WorkbookData, today: dt.date, round_: int | None = None,
         previous = compile_office(last_year, today, (6, 9, 12))
         report.last_fiscal_year = previous.office.settings.fiscal_year
         report.comparison = comparison_of(compiled, previous)
-        report.sections.append(comparison_section(report))
+        if report.comparison:
+            report.sections.append(comparison_section(report))
+        else:
+            report.notes.append(f"เทียบกับปีงบประมาณ {report.last_fiscal_year}: ยังไม่มีคะแนนที่เทียบกันได้ "
+                                "(ปีที่แล้วไม่มีคะแนนรอบ 12 และปีนี้ยังไม่มีคะแนน)")
     return report

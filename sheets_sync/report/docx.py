@@ -27,7 +27,7 @@ from sheets_sync.report.content import (
 FONT = "TH Sarabun New"
 
 
-def _font(style_or_run, size: float | None = None, bold: bool | None = None) -> None:
+def thai_font(style_or_run, size: float | None = None, bold: bool | None = None) -> None:
     font = style_or_run.font
     font.name = FONT
     if size:
@@ -56,29 +56,29 @@ def _table(document: DocxDocument, header: list[str], rows: list[list[str]], siz
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = ""
-        _font(_run(cell.paragraphs[0], text), size, True)
+        thai_font(_run(cell.paragraphs[0], text), size, True)
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values):
             cell.text = ""
-            _font(_run(cell.paragraphs[0], str(text)), size)
+            thai_font(_run(cell.paragraphs[0], str(text)), size)
 
 
 def _heading(document: DocxDocument, text: str, size: float = 18) -> None:
     paragraph = document.add_paragraph()
-    _font(_run(paragraph, text), size, True)
+    thai_font(_run(paragraph, text), size, True)
 
 
 def write_docx(report: ReportData, path: Path) -> None:
     document = Document()
-    _font(document.styles["Normal"], 16)
+    thai_font(document.styles["Normal"], 16)
     section = document.sections[0]
     section.left_margin = section.right_margin = Cm(2)
     cover = document.add_paragraph()
     cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(_run(cover, "เอกสารรายงานผลการปฏิบัติราชการ\n"), 26, True)
-    _font(_run(cover, f"{report.settings.office_name}\nปีงบประมาณ พ.ศ. {report.settings.fiscal_year}\n"), 22, True)
-    _font(_run(cover, f"ผลการดำเนินงานรอบ {report.round} เดือน"), 18)
+    thai_font(_run(cover, "เอกสารรายงานผลการปฏิบัติราชการ\n"), 26, True)
+    thai_font(_run(cover, f"{report.settings.office_name}\nปีงบประมาณ พ.ศ. {report.settings.fiscal_year}\n"), 22, True)
+    thai_font(_run(cover, f"ผลการดำเนินงานรอบ {report.round} เดือน"), 18)
 
     _heading(document, "คู่คำรับรองการปฏิบัติราชการ")
     _table(document, ["ระดับ", "ผู้ทำคำรับรอง", "ตำแหน่ง", "ผู้รับคำรับรอง", "ตำแหน่ง", "วันที่ลงนาม"],
@@ -91,7 +91,7 @@ def write_docx(report: ReportData, path: Path) -> None:
         _heading(document, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
         _table(document, KPI_HEADER, kpi_rows(summary), size=11)
         line = document.add_paragraph()
-        _font(_run(line, round_headline(summary)), 16, True)
+        thai_font(_run(line, round_headline(summary)), 16, True)
     document.add_picture(io.BytesIO(office_result_chart(report)), width=Cm(15))
     document.add_picture(io.BytesIO(kpi_score_chart(report)), width=Cm(18))
 
@@ -110,5 +110,5 @@ def write_docx(report: ReportData, path: Path) -> None:
     if report.notes:
         _heading(document, "หมายเหตุ")
         for note in report.notes:
-            _font(_run(document.add_paragraph(), note), 14)
+            thai_font(_run(document.add_paragraph(), note), 14)
     document.save(str(path))

@@ -6,10 +6,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import fontpkg_sarabun
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-
 from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
@@ -19,53 +15,13 @@ from sheets_sync.report.content import (
     kpi_rows,
     step_rows,
 )
-
-FAMILY = "Sarabun"
-
-
-def _pdf() -> FPDF:
-    pdf = FPDF(orientation="landscape", format="A4")
-    files = fontpkg_sarabun.ROOT / "files"
-    pdf.add_font(FAMILY, "", str(files / "Sarabun-Regular.ttf"))
-    pdf.add_font(FAMILY, "B", str(files / "Sarabun-Bold.ttf"))
-    # symbols Sarabun lacks (the ↔ of agreement levels) come from DejaVu Sans, which matplotlib ships
-    import matplotlib
-
-    dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdf.add_font("DejaVu", "", str(dejavu / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(dejavu / "DejaVuSans-Bold.ttf"))
-    pdf.set_fallback_fonts(["DejaVu"])
-    pdf.set_text_shaping(True)
-    pdf.set_auto_page_break(True, margin=12)
-    return pdf
-
-
-def _heading(pdf: FPDF, text: str, size: int = 15) -> None:
-    pdf.set_font(FAMILY, "B", size)
-    pdf.multi_cell(0, 9, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 10)
-
-
-def _table(pdf: FPDF, header: list[str], rows: list[list[str]], widths: tuple[float, ...] | None = None,
-           size: int = 9) -> None:
-    pdf.set_font(FAMILY, "", size)
-    with pdf.table(col_widths=widths, headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
-                   line_height=5.5, text_align="LEFT") as table:
-        table.row(header)
-        for values in rows:
-            table.row([_fits(str(v)) for v in values])
-    pdf.ln(3)
-
-
-CELL_CHARS = 400  # a table row must fit one page: a longer text is cut, with the cut said, the workbook untouched
-
-
-def _fits(text: str) -> str:
-    return text if len(text) <= CELL_CHARS else text[:CELL_CHARS] + " … (ตัดเหลือ 400 ตัวอักษร / cut to 400 characters)"
+from sheets_sync.report.pdf_kit import FAMILY, new_pdf
+from sheets_sync.report.pdf_kit import heading as _heading
+from sheets_sync.report.pdf_kit import table as _table
 
 
 def write_pdf(report: ReportData, path: Path) -> None:
-    pdf = _pdf()
+    pdf = new_pdf("landscape")
     pdf.add_page()
     pdf.set_font(FAMILY, "B", 26)
     pdf.ln(40)

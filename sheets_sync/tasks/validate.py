@@ -56,6 +56,7 @@ from sheets_sync.domain.thai import (
     parse_number,
     typed_short_year,
 )
+from sheets_sync.documents.content import blank_fields
 from sheets_sync.tasks.validate_write import plan_write
 from sheets_sync.workbook.office import load_office
 from sheets_sync.workbook.operations import Backend, Value, WorkbookData, a1
@@ -68,6 +69,7 @@ EXCEL_CELL_LIMIT = 32_767  # characters an .xlsx cell can hold (Google Sheets: 5
 class ValidateOptions:
     today: dt.date
     strict: bool = False
+    templates: bool = False  # also list each KPI template's blank fields (kpis.template_incomplete, info)
 
 
 class _Collector:
@@ -345,6 +347,17 @@ def _baselines(office: Office, tables: dict[str, Table], out: _Collector) -> Non
                    f"{last_year} baseline ({baseline}); check it is meant")
 
 
+def _templates(data: WorkbookData, tables: dict[str, Table], out: _Collector) -> None:
+    """The KPI template's fields still blank (step 5): information, for the one who writes the templates."""
+    table = tables[KPIS.key]
+    records = {r.row: r for r in table.records}
+    for row, blank in blank_fields(data).items():
+        if blank:
+            names = ", ".join(KPIS.column(k).th for k in blank)
+            out.at(Severity.INFO, "kpis.template_incomplete", table, records[row], "kpi_id", _row_key(table, records[row]),
+                   f"รายละเอียดตัวชี้วัดยังไม่ครบ: {names}", f"the KPI template is missing: {', '.join(blank)}")
+
+
 def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
     out.problems += index_results(office).problems  # unknown KPIs and repeats: the rule build applies too
     table = tables[RESULTS.key]
@@ -505,6 +518,8 @@ def validate(data: WorkbookData, options: ValidateOptions, office: Office | None
     _weights(office, tables[KPIS.key], out)
     _kpis(office, tables, out)
     _baselines(office, tables, out)
+    if options.templates:  # information for the one who writes the templates, not noise in every check
+        _templates(data, tables, out)
     _results(office, tables, out)
     _deadlines(office, tables, options.today, out)
     _steps(office, tables, options.today, out)

@@ -1,0 +1,217 @@
+"""What each agreement and each KPI template says, from one read of the workbook: plain data the Word and
+PDF writers (and an office's own template) lay out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sheets_sync.domain.model import DIRECTION_TH, METHOD_TH, Kpi, Office, Person, _text
+from sheets_sync.domain.reminders import due_date
+from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
+from sheets_sync.domain.schema import AGREEMENT_LEVELS, AGREEMENTS, KPIS, PEOPLE, ROUND_NUMBERS, normalize
+from sheets_sync.domain.scoring import display
+from sheets_sync.domain.thai import ParseError, format_date_be, is_yes, parse_date
+from sheets_sync.workbook.operations import WorkbookData
+from sheets_sync.workbook.tables import read_table
+
+LEVEL_SHORT = {"obec_office": "สพฐ-เขต", "office_staff": "เขต-บุคลากร", "office_school": "เขต-สถานศึกษา"}
+LEVEL_TH = {c.key: c.th for c in AGREEMENT_LEVELS}
+TEMPLATE_FIELDS = ("unit", "definition", "formula", "data_source", "evidence_required", "target", "collector")
+"""The KPI template's fields that an office fills in for each KPI (validate lists the blank ones)."""
+
+
+def plain(value: object) -> str:
+    """A figure as a document prints it: no trailing zeros, blank for none."""
+    if value is None:
+        return ""
+    text = f"{value}"
+    return text.rstrip("0").rstrip(".") if "." in text and not text.startswith("ระดับ") else text
+
+
+@dataclass
+class Party:
+    name: str
+    position: str
+
+
+@dataclass
+class AnnexRow:
+    kpi_id: str
+    name: str
+    unit: str
+    weight: str
+    target: str
+    criteria: list[str]
+
+
+@dataclass
+class Agreement:
+    row: int
+    level: str  # the choice key
+    level_th: str
+    makers: list[Party]
+    receivers: list[Party]
+    unit: str
+    signed_on: str  # BE, or blank for a date to write by hand
+    document: str
+    office: str
+    fiscal_year: int
+    annex: list[AnnexRow] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return f"1 ตุลาคม {self.fiscal_year - 1} ถึงวันที่ 30 กันยายน {self.fiscal_year}"
+
+    @property
+    def file_stem(self) -> str:
+        who = self.unit or (self.makers[0].name if self.makers else str(self.row))
+        return f"{self.fiscal_year}_{LEVEL_SHORT.get(self.level, self.level)}_{safe_name(who)}"
+
+    def context(self) -> dict[str, object]:
+        """The fields a Word template may use: {{ maker }}, {{ receiver }}, {% for k in annex %} …"""
+        return {
+            "office": self.office, "fiscal_year": self.fiscal_year, "period": self.period, "unit": self.unit or self.office,
+            "level": self.level_th, "maker": " และ ".join(p.name for p in self.makers),
+            "maker_position": " และ ".join(p.position for p in self.makers if p.position),
+            "receiver": " และ ".join(p.name for p in self.receivers),
+            "receiver_position": " และ ".join(p.position for p in self.receivers if p.position),
+            "makers": self.makers, "receivers": self.receivers, "signed_on": self.signed_on or "……………………",
+            "annex": self.annex,
+        }
+
+
+def safe_name(text: str) -> str:
+    """A file name a person finds and every system accepts: Thai kept, separators and the unsafe dropped."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", text).strip()
+    return re.sub(r"\s+", "", cleaned)[:80] or "ไม่มีชื่อ"
+
+
+def _parties(names: object, positions: object) -> list[Party]:
+    split = lambda v: [p.strip() for p in re.split(r"[\n;]+", _text(v)) if p.strip()]  # noqa: E731
+    name_list, position_list = split(names), split(positions)
+    return [Party(n, position_list[i] if i < len(position_list) else (position_list[-1] if position_list else ""))
+            for i, n in enumerate(name_list)]
+
+
+def annex_row(kpi: Kpi) -> AnnexRow:
+    return AnnexRow(kpi.kpi_id, kpi.name, kpi.unit, plain(kpi.weight), plain(kpi.target),
+                    [plain(c) for c in kpi.criteria])
+
+
+def _for_schools(data: WorkbookData) -> set[str]:
+    table = read_table(data, KPIS)
+    if "for_schools" not in table.columns:
+        return {_text(r.get("kpi_id")) for r in table.records}
+    return {kpi_id for r in table.records if (kpi_id := _text(r.get("kpi_id")))
+            and (r.blank("for_schools") or is_yes(r.get("for_schools")))}
+
+
+def _people_named(office: Office, names: list[Party]) -> set[str]:
+    wanted = {normalize(p.name) for p in names}
+    return {p.person_id for p in office.people if normalize(p.name) in wanted}
+
+
+def agreements(data: WorkbookData, office: Office) -> list[Agreement]:
+    table = read_table(data, AGREEMENTS)
+    level_col = AGREEMENTS.column("level")
+    ordered = sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id))
+    schools = _for_schools(data)
+    found = []
+    for r in table.records:
+        level = level_col.choice_for(_text(r.get("level")))
+        try:
+            signed = format_date_be(parse_date(r.get("signed_on"))) if not r.blank("signed_on") else ""
+        except ParseError:
+            signed = _text(r.get("signed_on"))
+        agreement = Agreement(r.row, level.key if level else "", level.th if level else _text(r.get("level")),
+                              _parties(r.get("maker"), r.get("maker_position")),
+                              _parties(r.get("receiver"), r.get("receiver_position")), _text(r.get("unit")), signed,
+                              _text(r.get("document")), office.settings.office_name, office.settings.fiscal_year)
+        if agreement.level == "office_staff":
+            mine = _people_named(office, agreement.makers)
+            scope = [k for k in ordered if k.owner in mine or k.supervisor in mine]
+        elif agreement.level == "office_school":
+            scope = [k for k in ordered if k.kpi_id in schools]
+        else:
+            scope = ordered
+        agreement.annex = [annex_row(k) for k in scope]
+        found.append(agreement)
+    return found
+
+
+# --- the KPI template (step 5) ------------------------------------------------------------------------------
+
+
+@dataclass
+class Contact:
+    role: str
+    person_id: str
+    name: str
+    position: str
+    phone: str
+    email: str
+
+
+@dataclass
+class KpiPage:
+    kpi: Kpi
+    fiscal_year: int
+    office: str
+    fields: dict[str, str]
+    baselines: list[tuple[int, str]]  # (BE year, value), last year first
+    contacts: list[Contact]
+    rounds: list[int]
+    result: dict[str, str] | None = None  # the round's result block, with --round
+
+    def context(self) -> dict[str, object]:
+        return {"kpi": self.kpi, "fiscal_year": self.fiscal_year, "office": self.office, **self.fields,
+                "baselines": self.baselines, "contacts": self.contacts, "rounds": self.rounds, "result": self.result}
+
+
+def _contact(role: str, person: Person | None, person_id: str, positions: dict[str, dict[str, str]]) -> Contact:
+    extra = positions.get(person_id, {})
+    return Contact(role, person_id, person.name if person else person_id, extra.get("position", ""),
+                   extra.get("phone", ""), person.email if person else "")
+
+
+def kpi_pages(data: WorkbookData, office: Office, summary: RoundSummary | None = None) -> list[KpiPage]:
+    kpi_table = read_table(data, KPIS)
+    records = {r.row: r for r in kpi_table.records}
+    people_table = read_table(data, PEOPLE)
+    positions = {_text(r.get("person_id")): {"position": _text(r.get("position")), "phone": _text(r.get("phone"))}
+                 for r in people_table.records}
+    fy = office.settings.fiscal_year
+    pages = []
+    for kpi in sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id)):
+        record = records[kpi.row]
+        fields = {key: _text(record.get(key)) for key in ("unit", "definition", "formula", "data_source",
+                                                         "evidence_required", "collector")}
+        fields.update({
+            "name": kpi.name, "kpi_id": kpi.kpi_id, "weight": plain(kpi.weight), "target": plain(kpi.target),
+            "psa": "ใช่" if is_yes(record.get("psa")) else "ไม่ใช่",
+            "method": METHOD_TH.get(kpi.method, "") if kpi.method else "",
+            "direction": DIRECTION_TH.get(kpi.direction, ""),
+        })
+        for n, value in enumerate(kpi.criteria, start=1):
+            fields[f"c{n}"] = plain(value)
+        contacts = [_contact(role, office.person(pid), pid, positions) for role, pid in
+                    (("ผู้รับผิดชอบ", kpi.owner), ("ผู้กำกับดูแล", kpi.supervisor), ("ผู้จัดเก็บข้อมูล", kpi.collector))
+                    if pid]
+        page = KpiPage(kpi, fy, office.settings.office_name, fields,
+                       [(fy - n, plain(b)) for n, b in enumerate(kpi.baselines, start=1)], contacts,
+                       [r for r in ROUND_NUMBERS if kpi.counts_in(r)])
+        if summary is not None:
+            row = next((r for r in summary.rows if r.kpi.kpi_id == kpi.kpi_id), None)
+            page.result = {"round": str(summary.round), "due": format_date_be(due_date(office, summary.round)),
+                           "result": plain(row.result) if row and row.result not in (None, "") else "",
+                           "score": str(display(row.score_used)) if row and row.score_used is not None else ""}
+        pages.append(page)
+    return pages
+
+
+def blank_fields(data: WorkbookData) -> dict[int, list[str]]:
+    """KPI row → the template fields left blank (validate's kpis.template_incomplete)."""
+    table = read_table(data, KPIS)
+    return {r.row: [k for k in TEMPLATE_FIELDS if k in table.columns and r.blank(k)] for r in table.records}
+

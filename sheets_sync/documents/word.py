@@ -1,0 +1,138 @@
+"""The documents as .docx through docxtpl: an office's own Word template with `{{ … }}` fields and a table loop, or
+the default one, built here (TH Sarabun New, A4) from the same wording the PDF uses."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Mm
+
+from sheets_sync.documents.wording import (
+    AGREEMENT_CLAUSES,
+    AGREEMENT_HEAD,
+    AGREEMENT_TITLE,
+    ANNEX_CELLS,
+    ANNEX_HEADER,
+    ANNEX_TITLE,
+    ENV,
+    KPI_ROWS,
+    KPI_TITLE,
+    RESULT_ROWS,
+    SIGNATURE,
+)
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
+from sheets_sync.report.docx import thai_font
+
+
+def _a4(document: Any) -> None:
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin, section.right_margin = Cm(3), Cm(2)
+        section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
+
+
+def _para(document: Any, text: str, size: float = 16, bold: bool = False, center: bool = False) -> Any:
+    paragraph = document.add_paragraph()
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    thai_font(paragraph.add_run(text), size, bold)
+    return paragraph
+
+
+def _cell(cell: Any, text: str, size: float = 14, bold: bool = False) -> Any:
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    thai_font(paragraph.add_run(text), size, bold)
+    return paragraph
+
+
+def _signatures(cell: Any, parties: str, role: str) -> None:
+    cell.text = ""
+    lines = [f"{{%p for p in {parties} %}}"] + [s.replace("{{ role }}", role) for s in SIGNATURE] + ["", "{%p endfor %}"]
+    first = True
+    for line in lines:
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        thai_font(paragraph.add_run(line), 16)
+
+
+def default_agreement_template() -> bytes:
+    document = Document()
+    _a4(document)
+    thai_font(document.styles["Normal"], 16)
+    _para(document, AGREEMENT_TITLE, 22, True, True)
+    for line in AGREEMENT_HEAD:
+        _para(document, line, 18, True, True)
+    for clause in AGREEMENT_CLAUSES:
+        paragraph = _para(document, clause)
+        paragraph.paragraph_format.first_line_indent = Cm(1.25)
+    signatures = document.add_table(rows=1, cols=2)
+    signatures.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _signatures(signatures.rows[0].cells[0], "receivers", "ผู้รับคำรับรอง")
+    _signatures(signatures.rows[0].cells[1], "makers", "ผู้ทำคำรับรอง")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _para(document, ANNEX_TITLE, 16, True)
+    annex = document.add_table(rows=4, cols=len(ANNEX_HEADER))
+    annex.style = "Table Grid"
+    for cell, text in zip(annex.rows[0].cells, ANNEX_HEADER):
+        _cell(cell, text, 12, True)
+    _cell(annex.rows[1].cells[0], "{%tr for k in annex %}", 12)
+    for cell, text in zip(annex.rows[2].cells, ANNEX_CELLS):
+        _cell(cell, text, 12)
+    _cell(annex.rows[3].cells[0], "{%tr endfor %}", 12)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def default_kpi_template() -> bytes:
+    document = Document()
+    _a4(document)
+    thai_font(document.styles["Normal"], 16)
+    _para(document, "{%p for page in pages %}", 16)
+    _para(document, KPI_TITLE, 18, True, True)
+    _para(document, "{{ page.office }}", 16, True, True)
+    rows = KPI_ROWS + (("{%tr if page.result %}", ""),) + RESULT_ROWS + (("{%tr endif %}", ""),)
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for row, (label, value) in zip(table.rows, rows):
+        _cell(row.cells[0], label, 14, True)
+        _cell(row.cells[1], value, 14)
+    _para(document, "{%p if not loop.last %}", 12)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _para(document, "{%p endif %}", 12)
+    _para(document, "{%p endfor %}", 12)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def render_docx(template: bytes | Path, context: dict[str, object], out: Path) -> None:
+    """Fill a Word template; a field the template names that the tool does not have is a clear error."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError, UndefinedError
+
+    name = template.name if isinstance(template, Path) else "แม่แบบเริ่มต้น"
+    try:
+        document = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
+        document.render(context, jinja_env=ENV)
+    except UndefinedError as exc:
+        field = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
+        missing = (field.group(1) or field.group(2)) if field else str(exc)
+        known = ", ".join(sorted(k for k in context if not k.startswith("_")))
+        raise SheetsSyncError(
+            ExitCode.USAGE, f"แม่แบบ {name} ใช้ช่อง {{{{ {missing} }}}} ซึ่งไม่มี ช่องที่ใช้ได้: {known}",
+            f"the template {name} uses the field {{{{ {missing} }}}}, which does not exist; the fields are: {known}"
+        ) from None
+    except (TemplateSyntaxError, KeyError, ValueError) as exc:
+        raise SheetsSyncError(ExitCode.USAGE, f"แม่แบบ {name} เขียนไม่ถูกต้อง: {exc}",
+                              f"the template {name} is not valid: {exc}") from None
+    document.save(str(out))

@@ -1,0 +1,71 @@
+"""What every PDF the tool writes shares: Sarabun embedded, Thai shaped by HarfBuzz (fpdf2 + uharfbuzz) so tone
+marks sit where they belong on any reader, and Thai lines broken between words (thai_text) in paragraphs and
+table cells alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fontpkg_sarabun
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from sheets_sync.report.thai_text import wrap
+
+FAMILY = "Sarabun"
+CELL_PADDING = 2.2  # mm fpdf2 leaves inside a table cell, both sides together
+CELL_CHARS = 400  # a table row must fit one page: a longer text is cut, with the cut said, the workbook untouched
+
+
+def new_pdf(orientation: str = "portrait") -> FPDF:
+    pdf = FPDF(orientation=orientation, format="A4")
+    files = fontpkg_sarabun.ROOT / "files"
+    pdf.add_font(FAMILY, "", str(files / "Sarabun-Regular.ttf"))
+    pdf.add_font(FAMILY, "B", str(files / "Sarabun-Bold.ttf"))
+    # symbols Sarabun lacks (the ↔ of agreement levels) come from DejaVu Sans, which matplotlib ships
+    import matplotlib
+
+    dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf.add_font("DejaVu", "", str(dejavu / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(dejavu / "DejaVuSans-Bold.ttf"))
+    pdf.set_fallback_fonts(["DejaVu"])
+    pdf.set_text_shaping(True)
+    pdf.set_auto_page_break(True, margin=12)
+    return pdf
+
+
+def lines_for(pdf: FPDF, text: str, width: float) -> str:
+    """`text` broken into lines that fit `width` mm in the current font, between words."""
+    return "\n".join(wrap(text, width, pdf.get_string_width))
+
+
+def paragraph(pdf: FPDF, text: str, size: float = 14, bold: bool = False, align: str = "L",
+              height: float | None = None) -> None:
+    pdf.set_font(FAMILY, "B" if bold else "", size)
+    pdf.multi_cell(0, height or size * 0.55, lines_for(pdf, text, pdf.epw), align=align, new_x="LMARGIN",
+                   new_y="NEXT")
+
+
+def heading(pdf: FPDF, text: str, size: int = 15) -> None:
+    paragraph(pdf, text, size, bold=True, height=9)
+    pdf.set_font(FAMILY, "", 10)
+
+
+def fits(text: str) -> str:
+    return text if len(text) <= CELL_CHARS else text[:CELL_CHARS] + " … (ตัดเหลือ 400 ตัวอักษร / cut to 400 characters)"
+
+
+def table(pdf: FPDF, header: list[str], rows: list[list[str]], widths: tuple[float, ...] | None = None,
+          size: float = 9) -> None:
+    """A table whose header repeats on every page and whose cells break Thai between words."""
+    pdf.set_font(FAMILY, "", size)
+    relative = widths or (1.0,) * len(header)
+    column_mm = [pdf.epw * w / sum(relative) - CELL_PADDING for w in relative]
+    with pdf.table(col_widths=widths, headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
+                   line_height=size * 0.6, text_align="LEFT", repeat_headings=1) as grid:
+        pdf.set_font(FAMILY, "B", size)
+        grid.row([lines_for(pdf, h, w) for h, w in zip(header, column_mm)])
+        pdf.set_font(FAMILY, "", size)
+        for values in rows:
+            grid.row([lines_for(pdf, fits(str(v)), w) for v, w in zip(values, column_mm)])
+    pdf.ln(3)
