@@ -22,6 +22,7 @@ from .remind import remind_command
 from .report import report_command
 from .rollover import rollover_command
 from .rollup import rollup_command
+from .site import site_command
 from .snapshot import restore_command, snapshot_command
 from .status import status_command
 from .validate import validate_command
@@ -61,6 +62,7 @@ main.add_command(rollover_command)
 main.add_command(changes_command)
 main.add_command(agreements_command)
 main.add_command(templates_command)
+main.add_command(site_command)
 main.add_command(fix_command)
 main.add_command(copy_command)
 main.add_command(snapshot_command)

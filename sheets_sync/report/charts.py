@@ -120,3 +120,19 @@ def comparison_chart(report: ReportData) -> bytes:
     ax.set_xlabel("ตัวชี้วัด")
     ax.legend(loc="lower right", fontsize=8)
     return _png(fig)
+
+
+def kpi_rounds_chart(kpi_id: str, scores: list[tuple[str, float | None]]) -> bytes:
+    """One KPI's score per round; a round without a score has no bar, never a bar at zero."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.5, 2.6))
+    labels = [label for label, _ in scores]
+    values = [value if value is not None else 0 for _, value in scores]
+    bars = ax.bar(labels, values, color=BAR_COLOUR)
+    for bar, (_, value) in zip(bars, scores):
+        if value is None:
+            bar.set_visible(False)
+    ax.set_ylim(0, 5.2)
+    ax.set_ylabel("คะแนน")
+    ax.set_title(f"ตัวชี้วัด {kpi_id}", fontsize=10)
+    return _png(fig)

@@ -22,7 +22,6 @@ from sheets_sync.domain.reminders import (
 )
 from sheets_sync.domain.schema import REMINDERS, RESULTS, SEND_STATUS
 from sheets_sync.domain.thai import ParseError, parse_date, parse_integer
-from sheets_sync.mail.messages import reminder_message, reminder_text
 from sheets_sync.mail.smtp import Delivery, Mailer, SmtpSettings, smtp_settings
 from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
 from sheets_sync.workbook.office import load_office
@@ -129,6 +128,8 @@ def run_remind(backend: Backend, options: RemindOptions,
             report.already_sent.append(reminder)
         else:
             report.to_send.append(reminder)
+    from sheets_sync.mail.messages import reminder_message, reminder_text  # Jinja2: loaded when there is mail to compose
+
     office_name = s.office_name or backend.description
     if options.channel == PRINT or options.dry_run:
         report.texts = [(r, reminder_text(r, office_name, digest, link)) for r in report.to_send]

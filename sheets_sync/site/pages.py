@@ -1,0 +1,159 @@
+"""The site's pages from one read: the figures are the build's (compile_office), the words the report's, the to-do
+lists the reminders'.  Jinja2 with autoescape, so a KPI named `<script>` is shown as text.  `public` leaves out
+every name, e-mail and phone of staff and the per-person pages, and marks what is not certified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import fontpkg_sarabun
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from sheets_sync.documents.content import kpi_pages, plain, safe_name
+from sheets_sync.documents.wording import KPI_ROWS, render
+from sheets_sync.domain.certification import NOT_CERTIFIED_TH, state_th
+from sheets_sync.domain.reminders import KIND_TH, due_date, next_round, reminders_for
+from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
+from sheets_sync.domain.rules import index_results
+from sheets_sync.domain.schema import ROUND_NUMBERS
+from sheets_sync.domain.scoring import display
+from sheets_sync.domain.step_tracking import StepState
+from sheets_sync.domain.thai import format_date_be
+from sheets_sync.report.charts import gantt_chart, kpi_rounds_chart, kpi_score_chart, office_result_chart
+from sheets_sync.report.content import STEP_HEADER, ReportData, report_data, step_rows
+from sheets_sync.workbook.operations import WorkbookData
+
+TEMPLATES = Path(__file__).parent / "templates"
+CONTACT_ROW = "ผู้เกี่ยวข้อง"  # the KPI template's row with names, phones and e-mails: not on a public site
+
+Link = Callable[[int], "str | None"]  # a results row → a link that opens it in the sheet
+
+
+@dataclass
+class SiteReport:
+    out: Path
+    pages: list[Path]
+    public: bool
+
+
+def _shown(value: object) -> str:
+    """A score or a result as the site shows it: scores to 4 decimals, results as typed."""
+    if value is None:
+        return ""
+    return str(display(value)) if isinstance(value, Decimal) else plain(value)
+
+
+def _round_card(s: RoundSummary) -> dict[str, object]:
+    leaves = [r for r in s.rows if not r.is_parent]
+    passed = s.official_passed if s.seal is not None else s.passed
+    has_figure = s.seal is not None or s.office_result is not None
+    return {
+        "round": s.round, "official": _shown(s.official_result) if s.seal is not None else "",
+        "official_band": s.official_band.name if s.official_band else "-",
+        "official_verdict": "ผ่านเกณฑ์" if s.official_passed else "ไม่ผ่านเกณฑ์",
+        "provisional": _shown(s.office_result), "provisional_differs": s.provisional_differs,
+        "band": s.band.name if s.band else "-", "verdict": "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์",
+        "reported": sum(1 for r in leaves if r.reported), "counted": len(leaves),
+        "colour": ("pass" if passed else "fail") if has_figure else "",
+    }
+
+
+def _scores(report: ReportData, kpi_id: str) -> list[str]:
+    by_round = {s.round: s for s in report.compiled.rounds}
+    scores = []
+    for s in report.compiled.rounds:
+        row = next((r for r in by_round[s.round].rows if r.kpi.kpi_id == kpi_id), None)
+        scores.append(_shown(row.score_used) if row is not None and row.score_used is not None else "–")
+    return scores
+
+
+def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = False, round_: int | None = None,
+               link: Link = lambda row: None) -> SiteReport:
+    report = report_data(data, today)
+    compiled, office = report.compiled, report.compiled.office
+    round_ = round_ or next_round(office, today)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(("html",)),
+                      undefined=StrictUndefined)
+    assets = out / "assets"
+    for folder in (assets, out / "kpi", out / "people"):
+        folder.mkdir(parents=True, exist_ok=True)
+    for name in ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf"):
+        shutil.copyfile(fontpkg_sarabun.ROOT / "files" / name, assets / name)
+    shutil.copyfile(TEMPLATES / "site.css", assets / "site.css")
+    for name, chart in (("office_result", office_result_chart), ("kpi_scores", kpi_score_chart), ("gantt", gantt_chart)):
+        (assets / f"{name}.png").write_bytes(chart(report))
+
+    base = {"office": office.settings.office_name, "fiscal_year": office.settings.fiscal_year,
+            "as_of": format_date_be(today), "public": public, "not_certified": NOT_CERTIFIED_TH}
+    written: list[Path] = []
+
+    def page(path: Path, template: str, root: str, **context: object) -> None:
+        path.write_text(env.get_template(template).render(**base, root=root, **context), encoding="utf-8")
+        written.append(path)
+
+    kpis = sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id))
+    files = {k.kpi_id: f"{safe_name(k.kpi_id)}.html" for k in kpis}
+    people_files = {p.person_id: f"{safe_name(p.person_id)}.html" for p in office.people if p.person_id}
+    ended = [r for r in ROUND_NUMBERS if due_date(office, r) < today]
+    missing = [{"who": ("ผู้รับผิดชอบตัวชี้วัด" if public else (load.name or load.person_id)), "round": r, "count": n,
+                "link": None if public else f"people/{people_files[load.person_id]}" if load.person_id in people_files else None}
+               for load in compiled.owners for r, n in load.missing.items() if n and r in ended]
+    late = [{"number": p.step.number, "detail": p.step.detail, "days": p.days_late} for p in compiled.steps
+            if p.state is StepState.LATE]
+    page(out / "index.html", "index.html", "", rounds=[_round_card(s) for s in compiled.rounds], late=late,
+         missing=missing, kpis=[{"kpi_id": k.kpi_id, "name": k.name, "weight": plain(k.weight), "file": files[k.kpi_id],
+                                 "scores": _scores(report, k.kpi_id)} for k in kpis],
+         people=[] if public else [{"name": p.name, "file": people_files[p.person_id]} for p in office.people
+                                   if any(p.person_id in (k.owner, k.supervisor, k.collector) for k in kpis)])
+
+    entries = index_results(office).by_key
+    for template_page in kpi_pages(data, office):
+        kpi = template_page.kpi
+        context = {"page": template_page.context()}
+        fields = [(label, render(value, context)) for label, value in KPI_ROWS if not (public and label == CONTACT_ROW)]
+        rounds = []
+        for s in compiled.rounds:
+            row = next((r for r in s.rows if r.kpi.kpi_id == kpi.kpi_id), None)
+            entry = entries.get((kpi.kpi_id, s.round))
+            sealed = s.seal is not None and s.seal.row(kpi.kpi_id) is not None
+            rounds.append({"round": s.round, "result": _shown(row.result) if row is not None else "",
+                           "score": _shown(row.score_used) if row is not None and row.score_used is not None else "",
+                           "state": "รับรองและผนึกแล้ว" if sealed else
+                           (NOT_CERTIFIED_TH if public else state_th(entry.certification if entry else ""))})
+        stem = safe_name(kpi.kpi_id)
+        (assets / f"kpi_{stem}.png").write_bytes(kpi_rounds_chart(kpi.kpi_id, [(f"รอบ {r['round']}", row_score(
+            compiled.rounds, kpi.kpi_id, r["round"])) for r in rounds]))
+        page(out / "kpi" / files[kpi.kpi_id], "kpi.html", "../", fields=fields, rounds=rounds,
+             k={"kpi_id": kpi.kpi_id, "name": kpi.name, "file_stem": stem})
+
+    if not public:
+        reminders, _ = reminders_for(office, round_)
+        by_person = {r.person_id: r for r in reminders if not r.digest}
+        for person in office.people:
+            related = [(k, role) for k in kpis for role, pid in (("ผู้รับผิดชอบ", k.owner), ("ผู้กำกับดูแล", k.supervisor),
+                                                                ("ผู้จัดเก็บข้อมูล", k.collector)) if pid == person.person_id]
+            if not related:
+                continue
+            todo = [{"kind": KIND_TH[i.kind][0], "kpi_id": i.kpi_id, "name": i.name, "round": i.round,
+                     "due": format_date_be(i.due), "comment": i.comment, "link": link(i.row) if i.row else None}
+                    for i in (by_person[person.person_id].items if person.person_id in by_person else [])]
+            page(out / "people" / people_files[person.person_id], "person.html", "../", round=round_, todo=todo,
+                 person={"name": person.name, "position": ""},
+                 round_numbers=[s.round for s in compiled.rounds],
+                 kpis=[{"kpi_id": k.kpi_id, "name": k.name, "role": role, "file": files[k.kpi_id],
+                        "scores": _scores(report, k.kpi_id)} for k, role in related])
+    page(out / "steps.html", "steps.html", "", header=STEP_HEADER, rows=step_rows(compiled))
+    return SiteReport(out, written, public)
+
+
+def row_score(rounds: list[RoundSummary], kpi_id: str, round_: object) -> float | None:
+    for s in rounds:
+        if s.round == round_:
+            row = next((r for r in s.rows if r.kpi.kpi_id == kpi_id), None)
+            return float(row.score_used) if row is not None and row.score_used is not None else None
+    return None
