@@ -34,8 +34,10 @@ from .validate import validate_command
               help="ไฟล์ข้อมูลรับรอง Google / a service-account key or OAuth user token file "
                    "(default: $GOOGLE_APPLICATION_CREDENTIALS, gspread's files, application default credentials).")
 @click.option("--verbose", "-v", is_flag=True, help="แสดงจำนวนคำขอ Google / print how many Google requests were made.")
+@click.option("--sheet", "sheet", metavar="PATH|URL|KEY", default=None,
+              help="สมุดงานสำหรับทุกคำสั่ง / the workbook for the command (the command's own --sheet wins).")
 @click.pass_context
-def main(ctx: click.Context, credentials: str | None, verbose: bool) -> None:
+def main(ctx: click.Context, credentials: str | None, verbose: bool, sheet: str | None) -> None:
     """sheets-sync: คำรับรองการปฏิบัติราชการของสำนักงานเขตพื้นที่การศึกษา บน Google Sheets หรือไฟล์ .xlsx
 
     Runs a Thai Educational Service Area office's yearly performance-agreement cycle on a shared workbook.
@@ -46,7 +48,7 @@ def main(ctx: click.Context, credentials: str | None, verbose: bool) -> None:
       sheets-sync init --fiscal-year 2570
       sheets-sync --credentials key.json --verbose build --sheet https://docs.google.com/spreadsheets/d/KEY/edit
     """
-    ctx.obj = Session(credentials, verbose)
+    ctx.obj = Session(credentials, verbose, sheet)
 
 
 main.add_command(init_command)

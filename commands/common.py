@@ -83,6 +83,7 @@ class Session:
 
     credentials: str | None = None
     verbose: bool = False
+    sheet: str | None = None  # `sheets-sync --sheet X build`: the global option, below the command's own
 
 
 def session() -> Session:
@@ -92,7 +93,7 @@ def session() -> Session:
 
 def backend_for(sheet: str | None) -> tuple[Target, Backend]:
     ctx = click.get_current_context()
-    target = resolve_target(sheet)
+    target = resolve_target(sheet or session().sheet)
     backend = open_backend(target, session().credentials)
     if session().verbose:
         ctx.call_on_close(lambda: report_requests(backend))

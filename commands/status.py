@@ -46,6 +46,11 @@ def status_command(sheet: str | None, today: dt.date) -> None:
             any_missing = True
             rounds = ", ".join(f"รอบ {r}: {n}" for r, n in counts.items())
             click.echo(f"  {load.person_id} {load.name}: {rounds}")
+    orphans = {s.round: len([r for r in s.missing if not r.kpi.owner]) for s in compiled.rounds if s.round in ended}
+    if any(orphans.values()):  # a KPI nobody owns still owes its result: listed, never dropped
+        any_missing = True
+        rounds = ", ".join(f"รอบ {r}: {n}" for r, n in orphans.items() if n)
+        click.echo(f"  (ไม่ระบุผู้รับผิดชอบ / no owner): {rounds}")
     if not any_missing:
         say("  ครบทุกรายการ", "none missing")
     blanks = blank_fields(data)

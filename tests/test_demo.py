@@ -55,3 +55,15 @@ def test_demo_holds_the_deliberate_typing_slips(demo: Path):
     assert "๘๕" in [r.get("result") for r in results]  # Thai digits
     assert "15/04/2570" in [r.get("reported_on") for r in results]  # BE date typed as text
     assert any(k.get("owner") is None for k in read_table(data, KPIS).records)  # a missing owner
+
+
+def test_demo_never_replaces_a_real_offices_workbook(tmp_path: Path):
+    real = tmp_path / "workbook.xlsx"
+    assert cli("init", "--sheet", str(real), "--office-name", "สพป. จริง เขต 9").exit_code == 0
+    before = real.read_bytes()
+    refused = cli("demo", "--dir", str(tmp_path))
+    assert refused.exit_code == 2 and "not the demo's workbook" in refused.output
+    assert real.read_bytes() == before
+    again = tmp_path / "demo"
+    assert cli("demo", "--dir", str(again)).exit_code == 0
+    assert cli("demo", "--dir", str(again)).exit_code == 0  # an earlier demo is replaced

@@ -150,6 +150,19 @@ def test_a_missing_tab_is_reported_not_raised(clean: Path):
     assert ("layout.tab_missing", "ข้อตกลง!A1") in found(clean)
 
 
+def test_a_missing_tab_does_not_hide_the_problems_in_the_tabs_that_are_there(clean: Path):
+    type_into(clean, "ตัวชี้วัด", "E2", "หก")  # a weight that does not read
+    type_into(clean, "ผลการดำเนินงาน", "B2", "7")  # not a round
+    wb = openpyxl.load_workbook(clean)
+    del wb["ข้อตกลง"]
+    wb.save(clean)
+    codes = found(clean)
+    assert ("layout.tab_missing", "ข้อตกลง!A1") in codes
+    assert any(cell == "ผลการดำเนินงาน!B2" for _, cell in codes)
+    assert ("kpis.weight.unreadable", "ตัวชี้วัด!E2") in codes
+    assert any(code == "layout.rules_skipped" for code, _ in codes)
+
+
 def test_loosely_typed_values_are_accepted_and_reported_only_when_strict(clean: Path):
     type_into(clean, "ผลการดำเนินงาน", "C2", "๘๕")
     type_into(clean, "ผลการดำเนินงาน", "I2", "15/04/2570")

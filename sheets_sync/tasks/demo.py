@@ -202,9 +202,29 @@ def fill_operations(backend: Backend) -> list[Operation]:
     return ops
 
 
+def _refuse_unless_demo(path: Path) -> None:
+    """A real office's workbook where the demo would go is never replaced: only an earlier demo is."""
+    from sheets_sync.errors import SheetsSyncError
+    from sheets_sync.exit_codes import ExitCode
+    from sheets_sync.workbook.tables import read_settings
+
+    try:
+        entries = read_settings(local_workbook(path).read())
+    except SheetsSyncError:
+        entries = {}
+    name = entries.get("office_name")
+    if name is None or str(name.value or "").strip() != OFFICE_NAME:
+        raise SheetsSyncError(
+            ExitCode.USAGE,
+            f"{path} มีอยู่แล้วและไม่ใช่สมุดงานตัวอย่าง จึงไม่เขียนทับ โปรดเลือกโฟลเดอร์อื่นด้วย --dir",
+            f"{path} exists and is not the demo's workbook, so it is not replaced; choose another folder with --dir")
+
+
 def make_demo_workbook(path: Path) -> InitReport:
     """Write the sample office's workbook at `path`, replacing an earlier demo there."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        _refuse_unless_demo(path)
     path.unlink(missing_ok=True)
     backend = local_workbook(path)
     report = run_init(backend, InitOptions(FISCAL_YEAR, START, OFFICE_NAME, today=AS_OF))

@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheets_sync.domain.cell import Location
 from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.tasks.snapshot import take_snapshot
+from sheets_sync.workbook.marks import is_mark
+from sheets_sync.workbook.office import require_layout
 from sheets_sync.workbook.operations import (
     Backend,
     Conflict,
@@ -58,8 +61,20 @@ def plan_fix(data: WorkbookData) -> tuple[list[WriteCells], list[Change]]:
     return writes, changes
 
 
+def _marked(data: WorkbookData, changes: list[Change]) -> list[str]:
+    """The fixed cells that still carry validate's mark: the mark is the last run's, so it says so."""
+    found = []
+    for change in changes:
+        location = Location.parse(change.cell)
+        grid = data.tabs.get(location.tab) if location else None
+        if location and grid is not None and is_mark(grid.notes.get((location.row, location.col))):
+            found.append(change.cell)
+    return found
+
+
 def run_fix(backend: Backend, dry_run: bool = False) -> FixReport:
     data = backend.read()
+    require_layout(data)  # an empty or half-made workbook says what is missing, as every other command does
     writes, changes = plan_fix(data)
     report = FixReport(backend.description, changes)
     if writes and not dry_run:
@@ -70,6 +85,12 @@ def run_fix(backend: Backend, dry_run: bool = False) -> FixReport:
         conflicted = {c.cell for c in result.conflicts}
         report.changes = [c for c in changes if c.cell not in conflicted]
         report.written = True
+        still = _marked(data, report.changes)
+        if still:
+            report.notes.append((f"เซลล์ที่แก้แล้ว {len(still)} เซลล์ยังมีเครื่องหมายของการตรวจครั้งก่อน สั่ง sheets-sync validate "
+                                 "--write เพื่อปรับเครื่องหมายให้เป็นปัจจุบัน",
+                                 f"{len(still)} fixed cells still carry the last check's marks; run `sheets-sync "
+                                 "validate --write` to bring the marks up to date"))
     return report
 
 

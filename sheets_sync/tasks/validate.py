@@ -65,6 +65,9 @@ from sheets_sync.workbook.tables import Record, Table, loose_value, read_table
 EXCEL_CELL_LIMIT = 32_767  # characters an .xlsx cell can hold (Google Sheets: 50,000)
 
 
+LAYOUT_BLOCKERS = ("layout.tab_missing", "layout.column_missing", "layout.column_doubled")
+
+
 @dataclass
 class ValidateOptions:
     today: dt.date
@@ -508,8 +511,18 @@ def validate(data: WorkbookData, options: ValidateOptions, office: Office | None
     tables = office.tables if office is not None else {tab.key: read_table(data, tab) for tab in INPUT_TABS}
     out = _Collector()
     _layout(tables, out)
-    if any(p.code in ("layout.tab_missing", "layout.column_missing", "layout.column_doubled") for p in out.problems):
-        return out.problems  # the rest would be guesses about columns that are not there
+    broken = {p.tab for p in out.problems if p.code in LAYOUT_BLOCKERS}
+    if broken:
+        # every tab that is there and whole is still checked cell by cell; rules across tabs wait for the layout
+        whole = {key: t for key, t in tables.items() if t.exists and (t.title or t.tab.th) not in broken}
+        _cells(whole, out, options.strict, data.dates_as_text)
+        _duplicate_keys(whole, out)
+        first = next(p for p in out.problems if p.code in LAYOUT_BLOCKERS)
+        out.problems.append(Problem(Severity.INFO, "layout.rules_skipped", first.tab, first.cell, "layout",
+                                    "ตรวจค่าในแต่ละแท็บแล้ว แต่กฎที่ข้ามแท็บ (น้ำหนัก ผล ขั้นตอน กำหนดส่ง) จะตรวจเมื่อแก้แท็บหรือคอลัมน์ที่หายไปแล้ว",
+                                    "each tab's cells were checked; the rules across tabs (weights, results, steps, "
+                                    "deadlines) run once the missing tab or column is fixed"))
+        return _sorted_unique(out.problems)
     _locale(data, tables, out)
     _cells(tables, out, options.strict, data.dates_as_text)
     _duplicate_keys(tables, out)
