@@ -38,8 +38,46 @@ def _listen_to_the_core() -> None:
         core.propagate = False
 
 
+_USAGE_TH = (  # Click's own messages, said in Thai first
+    (r"No such option:? '?([^'\s.]+)", "ไม่มีตัวเลือก {0}"),
+    (r"No such command '([^']+)'", "ไม่มีคำสั่ง {0}"),
+    (r"Missing option '([^']+)'", "ขาดตัวเลือก {0} ซึ่งจำเป็น"),
+    (r"Missing argument '([^']+)'", "ขาดอาร์กิวเมนต์ {0}"),
+    (r"Invalid value for '([^']+)'", "ค่าของ {0} ไม่ถูกต้อง"),
+    (r"Option '([^']+)' requires an argument", "ตัวเลือก {0} ต้องมีค่า"),
+    (r"Got unexpected extra argument", "มีอาร์กิวเมนต์เกินมา"),
+)
+
+
+def usage_in_thai(message: str) -> str:
+    import re
+
+    for pattern, thai in _USAGE_TH:
+        found = re.search(pattern, message)
+        if found:
+            return thai.format(*found.groups())
+    return "พิมพ์คำสั่งหรือตัวเลือกไม่ถูกต้อง"
+
+
 class Group(click.Group):
     """Turns the core's errors into a Thai and English message on stderr and the documented exit code."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            value = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:  # Click says it in English only: the Thai line comes first
+            click.echo(f"ผิดพลาด: {usage_in_thai(exc.format_message())} (ดูวิธีใช้: sheets-sync คำสั่ง --help)", err=True)
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("ยกเลิก / Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(value if isinstance(value, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         _listen_to_the_core()

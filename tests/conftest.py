@@ -17,6 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _work_in_tmp_path(tmp_path: Path, monkeypatch) -> None:
+    """Every test runs in its own folder: what a command writes beside the working directory (a Google Sheet's
+    snapshots, a demo) never piles up in the repository."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def new_workbook(tmp_path: Path) -> Path:
     """A workbook laid out by init for fiscal year 2570, step 1 on 1 ต.ค. 2569, and nothing typed yet."""

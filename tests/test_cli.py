@@ -104,3 +104,20 @@ def test_the_day_can_be_fixed_for_every_command_in_one_place(tmp_path, monkeypat
     path = office_workbook(tmp_path / "office.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
     monkeypatch.setenv("SHEETS_SYNC_TODAY", "1/4/2570")
     assert "ณ 1 เม.ย. 2570" in cli("status", "--sheet", str(path)).output
+
+
+def test_usage_errors_are_said_in_thai_first_and_english_too():
+    unknown = cli("buil")
+    assert unknown.exit_code == 2
+    assert unknown.stderr.index("ไม่มีคำสั่ง buil") < unknown.stderr.index("No such command")
+    missing = cli("certify")
+    assert missing.exit_code == 2 and "ขาดตัวเลือก --round" in missing.stderr and "Missing option" in missing.stderr
+    assert "ไม่มีตัวเลือก --nope" in cli("build", "--nope").stderr
+
+
+def test_the_sheet_may_be_given_before_the_command(tmp_path):
+    from .conftest import kpi, office_workbook, result
+
+    sheet = office_workbook(tmp_path / "w.xlsx", [kpi("1", 100)], [result("1", 6, 80)])
+    outcome = cli("--sheet", str(sheet), "export", "--today", "1/5/2570")
+    assert outcome.exit_code == 0 and '"office_result": 3.0' in outcome.output

@@ -252,3 +252,10 @@ def test_impersonation_and_workload_identity_files_are_accepted_and_name_their_i
     workload.chmod(0o600)
     _, identity = _from_file(workload)
     assert identity.kind == "external_account"
+
+
+def test_a_fake_key_says_the_key_is_not_valid(google, tmp_path):
+    outcome = cli("--credentials", str(key_file(tmp_path, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")),
+                  "status", "--sheet", "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms")
+    assert outcome.exit_code == ExitCode.AUTH
+    assert "is not valid" in outcome.stderr and "not a key" not in outcome.stderr  # never the key's text

@@ -20,11 +20,12 @@ from sheets_sync.exit_codes import ExitCode
 
 
 def lock_path(target: Target) -> Path:
-    if target.kind is TargetKind.XLSX:
-        path = Path(target.location)
-        return path.with_name(f".{path.name}.lock")
-    cache = config().cache_dir
-    return cache / f"{hashlib.sha256(target.location.encode()).hexdigest()[:16]}.lock"
+    """In the user's cache folder, never beside the workbook: an empty lock file left in an office's shared folder
+    (and beside every workbook a command was merely pointed at) is clutter people ask about.  A file is keyed by
+    its resolved path, so a link and its target share one lock; a save from another computer is caught by the
+    write itself (backends/xlsx.py refuses when the file changed under it)."""
+    key = str(Path(target.location).resolve()) if target.kind is TargetKind.XLSX else target.location
+    return config().cache_dir / "locks" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock"
 
 
 @contextmanager

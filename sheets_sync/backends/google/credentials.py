@@ -122,8 +122,13 @@ def _from_file(path: Path):  # -> (google.auth.credentials.Credentials, Identity
             creds, project = google.auth.load_credentials_from_file(str(path), scopes=SCOPES)
             email = getattr(creds, "service_account_email", None) or _impersonated_email(info)
             return creds, Identity(kind, email, SCOPES, getattr(creds, "quota_project_id", None) or project)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        # the exception text may quote the key: say only which file and what kind of problem
+    except ValueError:
+        # the exception text may quote the key: say only which file and what is wrong with it
+        raise SheetsSyncError(ExitCode.AUTH, f"กุญแจในไฟล์ข้อมูลรับรอง {path} ไม่ถูกต้อง (คัดลอกมาไม่ครบหรือถูกแก้) "
+                              "โปรดดาวน์โหลดกุญแจใหม่จาก Google Cloud Console",
+                              f"the key in the credentials file {path} is not valid (cut short or edited); download a "
+                              "new key from the Google Cloud console") from None
+    except (OSError, KeyError, TypeError) as exc:
         raise SheetsSyncError(ExitCode.AUTH, f"อ่านไฟล์ข้อมูลรับรอง {path} ไม่ได้",
                               f"cannot read the credentials file {path} ({type(exc).__name__})") from None
     except Exception as exc:  # google.auth.exceptions.DefaultCredentialsError and kin: the kind is not usable
