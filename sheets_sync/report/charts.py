@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+from sheets_sync.domain.round_scores import kpi_sort_key
 from sheets_sync.report.content import ReportData
 
 PASS_COLOUR, BAR_COLOUR, PLAN_COLOUR, ACTUAL_COLOUR = "#C00000", "#2E75B6", "#BDD7EE", "#2E75B6"
@@ -44,8 +45,8 @@ def office_result_chart(report: ReportData) -> bytes:
         ax.text(bar.get_x() + bar.get_width() / 2, value + 0.08, f"{value:.4f}", ha="center", fontsize=10)
     pass_score = float(report.settings.pass_score)
     ax.axhline(pass_score, color=PASS_COLOUR, linestyle="--", linewidth=1.2)
-    ax.text(-0.45, pass_score + 0.08, f"เกณฑ์ผ่าน {pass_score:.2f}", color=PASS_COLOUR, ha="left", fontsize=9,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.text(1.0, pass_score, f" เกณฑ์ผ่าน {pass_score:.2f}", color=PASS_COLOUR, ha="left", va="center", fontsize=9,
+            transform=ax.get_yaxis_transform(), clip_on=False)  # beside the plot, clear of the axis and the bars
     ax.set_ylim(0, 5.5)
     ax.set_ylabel("ผลคะแนนเฉลี่ยถ่วงน้ำหนัก")
     ax.set_title("ผลคะแนนของสำนักงานเขตพื้นที่การศึกษาแต่ละรอบ")
@@ -55,13 +56,16 @@ def office_result_chart(report: ReportData) -> bytes:
 def kpi_score_chart(report: ReportData) -> bytes:
     plt = _pyplot()
     rounds = [s for s in report.compiled.rounds if any(r.counted for r in s.rows)]
-    ids = [r.kpi.kpi_id for r in rounds[0].rows if not r.is_parent] if rounds else []
+    ids: list[str] = []  # every leaf of every round: a KPI that starts in round 9 has its place too
+    for summary in rounds:
+        ids += [r.kpi.kpi_id for r in summary.rows if not r.is_parent and r.kpi.kpi_id not in ids]
+    ids.sort(key=kpi_sort_key)
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
     width = 0.8 / max(len(rounds), 1)
     for i, summary in enumerate(rounds):
         scores = {r.kpi.kpi_id: float(r.score_used) for r in summary.rows if r.counted and r.score_used is not None}
-        ax.bar([x + i * width for x in range(len(ids))], [scores.get(k, 0) for k in ids], width,
-               label=f"รอบ {summary.round} เดือน")
+        shown = [(x, scores[k]) for x, k in enumerate(ids) if k in scores]  # not reported: no bar, never a zero
+        ax.bar([x + i * width for x, _ in shown], [v for _, v in shown], width, label=f"รอบ {summary.round} เดือน")
     ax.set_xticks([x + width * (len(rounds) - 1) / 2 for x in range(len(ids))], ids)
     ax.set_ylim(0, 5.5)
     ax.set_xlabel("ตัวชี้วัด")

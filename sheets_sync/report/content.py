@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH
 from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
-from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
+from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION, PEOPLE
+
+PEOPLE_ROLE = PEOPLE.column("role")
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.workbook.office import Compiled, compile_office
@@ -34,7 +36,16 @@ def round_headline(summary: RoundSummary) -> str:
     band = summary.band.name if summary.band else "-"
     verdict = "ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์"
     return (f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result)} ระดับ {band} ({verdict}) "
-            f"น้ำหนักที่นับ {summary.total_weight} — {NOT_CERTIFIED_TH}")
+            f"{weight_reported(summary)} — {NOT_CERTIFIED_TH}")
+
+
+def weight_reported(summary: RoundSummary) -> str:
+    """How much of the round's weight the figure stands on: 4.2588 from weight 51 of 100 is not the year's result."""
+    possible = sum((r.weight or 0 for r in summary.rows if not r.is_parent), Decimal(0))
+    counted = summary.total_weight
+    if counted >= possible:
+        return f"จากน้ำหนักครบ {fmt_plain(counted)}"
+    return f"จากน้ำหนักที่รายงานแล้ว {fmt_plain(counted)} จาก {fmt_plain(possible)} (ยังรายงานไม่ครบ)"
 
 
 @dataclass
@@ -115,6 +126,7 @@ def fmt_plain(value) -> str:
 
 KPI_HEADER = ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก", "ระดับ 1", "ระดับ 2", "ระดับ 3", "ระดับ 4", "ระดับ 5",
               "ผลการดำเนินงาน", "คะแนน", "คะแนนถ่วงน้ำหนัก", "ประเมินตนเอง", "คณะกรรมการ"]
+KPI_WIDTHS = (70, 13, 11, 10, 10, 10, 10, 10, 22, 17, 20, 17, 17)  # relative: the name takes most, as in the PDF
 STEP_HEADER = ["ขั้นตอน", "เริ่ม (แผน)", "สิ้นสุด (แผน)", "เริ่มจริง", "เสร็จจริง", "สถานะ"]
 
 
@@ -125,6 +137,19 @@ def step_rows(compiled: Compiled) -> list[list[str]]:
     return [[f"{p.step.number}. {p.step.detail}", day(p.step.planned_start), day(p.step.planned_end),
              day(p.step.actual_start), day(p.step.actual_end),
              p.state.th + (f" ({p.days_late} วัน)" if p.days_late else "")] for p in compiled.steps]
+
+
+def sign_off(report: "ReportData") -> list[list[str]]:
+    """The report's closing: who prepared it and the director who approves it, each with a line to sign."""
+    roles = PEOPLE_ROLE
+    director = next((p for p in report.compiled.office.people
+                     if any(roles.choice_for(part) is not None and roles.choice_for(part).key == "director"  # type: ignore[union-attr]
+                            for part in p.roles.split(","))), None)
+    return [["ลงชื่อ ........................................ ผู้จัดทำรายงาน", "(........................................)",
+             "ตำแหน่ง ........................................", "วันที่ ........................"],
+            ["ลงชื่อ ........................................ ผู้อนุมัติ",
+             f"({director.name if director else '........................................'})",
+             "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "วันที่ ........................"]]
 
 
 def baseline_section(compiled: Compiled) -> Section | None:

@@ -11,15 +11,17 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
 from sheets_sync.domain.cell import xml_text
 from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
+    KPI_WIDTHS,
     STEP_HEADER,
     ReportData,
     round_headline,
+    sign_off,
     kpi_rows,
     step_rows,
 )
@@ -51,10 +53,16 @@ def _run(paragraph: Any, text: object) -> Any:
     return paragraph.add_run(xml_text(str(text)))
 
 
-def _table(document: DocxDocument, header: list[str], rows: list[list[str]], size: float = 12) -> None:
+def _table(document: DocxDocument, header: list[str], rows: list[list[str]], size: float = 12,
+           widths: tuple[float, ...] | None = None) -> None:
+    """A table whose header row repeats on every page and whose columns are as wide as their content needs
+    (`widths`, relative): a KPI's name gets room, a score does not take as much as a name."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
+    table.autofit = False
+    header_row = table.rows[0]
+    header_row._tr.get_or_add_trPr().append(header_row._tr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    for cell, text in zip(header_row.cells, header):
         cell.text = ""
         thai_font(_run(cell.paragraphs[0], text), size, True)
     for values in rows:
@@ -62,6 +70,15 @@ def _table(document: DocxDocument, header: list[str], rows: list[list[str]], siz
         for cell, text in zip(cells, values):
             cell.text = ""
             thai_font(_run(cell.paragraphs[0], str(text)), size)
+    if widths:
+        section = document.sections[-1]
+        usable = (section.page_width or Mm(297)) - (section.left_margin or 0) - (section.right_margin or 0)
+        sized = [int(usable * share / sum(widths)) for share in widths]
+        for column, width in zip(table.columns, sized):  # the grid LibreOffice reads, and each cell Word reads
+            column.width = width
+        for row in table.rows:
+            for cell, width in zip(row.cells, sized):
+                cell.width = width
 
 
 def _heading(document: DocxDocument, text: str, size: float = 18) -> None:
@@ -73,6 +90,7 @@ def write_docx(report: ReportData, path: Path) -> None:
     document = Document()
     thai_font(document.styles["Normal"], 16)
     section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, as Thai government documents are
     section.left_margin = section.right_margin = Cm(2)
     cover = document.add_paragraph()
     cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -89,7 +107,7 @@ def write_docx(report: ReportData, path: Path) -> None:
     landscape.page_width, landscape.page_height = section.page_height, section.page_width
     for summary in report.compiled.rounds:
         _heading(document, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
-        _table(document, KPI_HEADER, kpi_rows(summary), size=11)
+        _table(document, KPI_HEADER, kpi_rows(summary), size=11, widths=KPI_WIDTHS)
         line = document.add_paragraph()
         thai_font(_run(line, round_headline(summary)), 16, True)
     document.add_picture(io.BytesIO(office_result_chart(report)), width=Cm(15))
@@ -111,4 +129,11 @@ def write_docx(report: ReportData, path: Path) -> None:
         _heading(document, "หมายเหตุ")
         for note in report.notes:
             thai_font(_run(document.add_paragraph(), note), 14)
+    closing = document.add_table(rows=1, cols=2)
+    for cell, lines in zip(closing.rows[0].cells, sign_off(report)):
+        cell.text = ""
+        for i, text in enumerate(lines):
+            block = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+            block.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            thai_font(_run(block, text), 14)
     document.save(str(path))

@@ -14,6 +14,7 @@ from sheets_sync.report.content import (
     STEP_HEADER,
     ReportData,
     round_headline,
+    sign_off,
     kpi_rows,
     step_rows,
 )
@@ -52,6 +53,8 @@ def write_html(report: ReportData, path: Path) -> None:
         parts.append(_image(comparison_chart(report), "เทียบกับปีที่แล้ว"))
     if report.notes:
         parts.append("<h2>หมายเหตุ</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in report.notes) + "</ul>")
+    parts.append("<div class=sign>" + "".join("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"
+                                                for lines in sign_off(report)) + "</div>")
     page = f"""<!doctype html>
 <html lang="th"><head><meta charset="utf-8"><title>{html.escape(report.heading)}</title>
 <style>
@@ -63,6 +66,7 @@ th, td {{ border: 1px solid #999; padding: 0.2em 0.4em; }}
 th {{ background: #DDEBF7; }}
 img {{ max-width: 100%; display: block; margin: 1em 0; }}
 .sub, .total {{ font-weight: bold; }}
+.sign {{ display: flex; gap: 2em; justify-content: space-around; text-align: center; margin-top: 3em; }}
 </style></head><body>
 {"".join(parts)}
 </body></html>

@@ -9,19 +9,22 @@ from pathlib import Path
 from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
+    KPI_WIDTHS,
     STEP_HEADER,
     ReportData,
     round_headline,
+    sign_off,
     kpi_rows,
     step_rows,
 )
+from sheets_sync.domain.thai import format_date_be
 from sheets_sync.report.pdf_kit import FAMILY, new_pdf
 from sheets_sync.report.pdf_kit import heading as _heading
 from sheets_sync.report.pdf_kit import table as _table
 
 
 def write_pdf(report: ReportData, path: Path) -> None:
-    pdf = new_pdf("landscape")
+    pdf = new_pdf("landscape", f"{report.settings.office_name} · ข้อมูล ณ {format_date_be(report.compiled.today)}")
     pdf.add_page()
     pdf.set_font(FAMILY, "B", 26)
     pdf.ln(40)
@@ -39,7 +42,7 @@ def write_pdf(report: ReportData, path: Path) -> None:
            size=10)
     for summary in report.compiled.rounds:
         _heading(pdf, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
-        _table(pdf, KPI_HEADER, kpi_rows(summary), (74, 14, 12, 11, 11, 11, 11, 11, 24, 15, 22, 19, 19), size=8)
+        _table(pdf, KPI_HEADER, kpi_rows(summary), KPI_WIDTHS, size=8)
         _heading(pdf, round_headline(summary), 12)
     pdf.add_page()
     pdf.image(io.BytesIO(office_result_chart(report)), w=130)
@@ -62,4 +65,13 @@ def write_pdf(report: ReportData, path: Path) -> None:
         pdf.set_font(FAMILY, "", 10)
         for note in report.notes:
             pdf.multi_cell(0, 6, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.set_font(FAMILY, "", 12)
+    top, half = pdf.get_y(), pdf.epw / 2
+    if top > pdf.h - 50:  # the two signature blocks stay together, never split over a page
+        pdf.add_page()
+        top = pdf.get_y()
+    for column, lines in enumerate(sign_off(report)):
+        pdf.set_xy(pdf.l_margin + column * half, top)
+        pdf.multi_cell(half, 7, "\n".join(lines), align="C", new_x="LEFT", new_y="NEXT")
     pdf.output(str(path))

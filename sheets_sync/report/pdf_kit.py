@@ -17,8 +17,24 @@ CELL_PADDING = 2.2  # mm fpdf2 leaves inside a table cell, both sides together
 CELL_CHARS = 400  # a table row must fit one page: a longer text is cut, with the cut said, the workbook untouched
 
 
-def new_pdf(orientation: str = "portrait") -> FPDF:
-    pdf = FPDF(orientation=orientation, format="A4")
+class ThaiPDF(FPDF):
+    """A4 with a footer on every page when `footer_text` is set: the page number and what the pages stand on."""
+
+    footer_text = ""
+
+    def footer(self) -> None:
+        if not self.footer_text:
+            return
+        self.set_y(-10)
+        self.set_font(FAMILY, "", 9)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 5, f"{self.footer_text} · หน้า {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
+
+
+def new_pdf(orientation: str = "portrait", footer: str = "") -> FPDF:
+    pdf = ThaiPDF(orientation=orientation, format="A4")
+    pdf.footer_text = footer
     files = fontpkg_sarabun.ROOT / "files"
     pdf.add_font(FAMILY, "", str(files / "Sarabun-Regular.ttf"))
     pdf.add_font(FAMILY, "B", str(files / "Sarabun-Bold.ttf"))
@@ -30,7 +46,7 @@ def new_pdf(orientation: str = "portrait") -> FPDF:
     pdf.add_font("DejaVu", "B", str(dejavu / "DejaVuSans-Bold.ttf"))
     pdf.set_fallback_fonts(["DejaVu"])
     pdf.set_text_shaping(True)
-    pdf.set_auto_page_break(True, margin=12)
+    pdf.set_auto_page_break(True, margin=14)
     return pdf
 
 
