@@ -10,16 +10,17 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from sheets_sync.backends.target import Target, open_backend, resolve_target
 from sheets_sync.config import config
-from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.workbook.operations import Backend
+
+if TYPE_CHECKING:  # loaded when a command runs, not for `--help`
+    from sheets_sync.backends.target import Target
+    from sheets_sync.workbook.operations import Backend
 
 
 class _StderrHandler(logging.Handler):
@@ -130,6 +131,8 @@ def session() -> Session:
 
 
 def backend_for(sheet: str | None) -> tuple[Target, Backend]:
+    from sheets_sync.backends.target import open_backend, resolve_target
+
     ctx = click.get_current_context()
     target = resolve_target(sheet or session().sheet)
     backend = open_backend(target, session().credentials)
@@ -171,6 +174,8 @@ class ThaiDate(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
+        from sheets_sync.domain.thai import ParseError, parse_date
+
         try:
             return parse_date(value)
         except ParseError:
@@ -178,6 +183,8 @@ class ThaiDate(click.ParamType):
 
 
 def be(day: dt.date | None) -> str:
+    from sheets_sync.domain.thai import format_date_be
+
     return format_date_be(day) if day else "-"
 
 

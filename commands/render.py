@@ -7,9 +7,12 @@ import click
 from sheets_sync.domain.certification import official_wording
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.scoring import display
-from sheets_sync.tasks.build import BuildReport
-from sheets_sync.tasks.init import InitReport
-from sheets_sync.tasks.validate import ValidateReport
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: `status` does not load build, init and validate to print
+    from sheets_sync.tasks.build import BuildReport
+    from sheets_sync.tasks.init import InitReport
+    from sheets_sync.tasks.validate import ValidateReport
 
 from .common import be, say
 

@@ -4,10 +4,10 @@ import datetime as dt
 
 import click
 
-from sheets_sync.documents.content import blank_fields
 from sheets_sync.domain.calendar import rounds_ended
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.workbook.office import compile_office
+from sheets_sync.workbook.tables import blank_fields
 
 from .common import backend_for, be, say, sheet_option, today_option
 from .render import render_rounds

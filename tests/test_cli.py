@@ -11,7 +11,7 @@ from sheets_sync.exit_codes import ExitCode, meaning
 
 from .conftest import ROOT, cli
 
-COMMANDS = sorted(main.commands)
+COMMANDS = sorted(main.list_commands(click.Context(main)))
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -121,3 +121,22 @@ def test_the_sheet_may_be_given_before_the_command(tmp_path):
     sheet = office_workbook(tmp_path / "w.xlsx", [kpi("1", 100)], [result("1", 6, 80)])
     outcome = cli("--sheet", str(sheet), "export", "--today", "1/5/2570")
     assert outcome.exit_code == 0 and '"office_result": 3.0' in outcome.output
+
+
+def test_help_lists_every_command_with_its_own_one_line_help_without_importing_any():
+    from commands.cli import COMMANDS as REGISTRY
+
+    ctx = click.Context(main)
+    for name, (_, short) in REGISTRY.items():
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert short == command.get_short_help_str(limit=500), name
+    code = ("import sys; from click.testing import CliRunner; from commands.cli import main; "
+            "r = CliRunner().invoke(main, ['--help']); "
+            "print(r.exit_code, sorted(m for m in sys.modules if m.startswith(('sheets_sync.workbook', 'openpyxl', "
+            "'holidays', 'sheets_sync.tasks'))))")
+    import subprocess
+    import sys
+
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "0 []"

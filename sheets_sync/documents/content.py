@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from sheets_sync.domain.model import DIRECTION_TH, METHOD_TH, Kpi, Office, Person, _text
 from sheets_sync.domain.reminders import due_date
 from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
-from sheets_sync.domain.schema import AGREEMENT_LEVELS, AGREEMENTS, KPIS, PEOPLE, ROUND_NUMBERS, normalize
+from sheets_sync.domain.schema import (
+    AGREEMENT_LEVELS,
+    AGREEMENTS,
+    KPIS,
+    PEOPLE,
+    ROUND_NUMBERS,
+    normalize,
+)
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, is_yes, parse_date
 from sheets_sync.workbook.operations import WorkbookData
@@ -17,8 +24,6 @@ from sheets_sync.workbook.tables import read_table
 
 LEVEL_SHORT = {"obec_office": "สพฐ-เขต", "office_staff": "เขต-บุคลากร", "office_school": "เขต-สถานศึกษา"}
 LEVEL_TH = {c.key: c.th for c in AGREEMENT_LEVELS}
-TEMPLATE_FIELDS = ("unit", "definition", "formula", "data_source", "evidence_required", "target", "collector")
-"""The KPI template's fields that an office fills in for each KPI (validate lists the blank ones)."""
 
 
 def plain(value: object) -> str:
@@ -208,10 +213,3 @@ def kpi_pages(data: WorkbookData, office: Office, summary: RoundSummary | None =
                            "score": str(display(row.score_used)) if row and row.score_used is not None else ""}
         pages.append(page)
     return pages
-
-
-def blank_fields(data: WorkbookData) -> dict[int, list[str]]:
-    """KPI row → the template fields left blank (validate's kpis.template_incomplete)."""
-    table = read_table(data, KPIS)
-    return {r.row: [k for k in TEMPLATE_FIELDS if k in table.columns and r.blank(k)] for r in table.records}
-

@@ -17,10 +17,14 @@ from decimal import Decimal
 
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
-from sheets_sync.domain.certification import certification_problems, email_list, is_email
-from sheets_sync.domain.rights import ROLE_TH, missing_emails
+from sheets_sync.domain.certification import (
+    certification_problems,
+    email_list,
+    is_email,
+)
 from sheets_sync.domain.model import Office, kpi_id_text
 from sheets_sync.domain.problems import Problem, Severity
+from sheets_sync.domain.rights import ROLE_TH, missing_emails
 from sheets_sync.domain.round_scores import leaves_of
 from sheets_sync.domain.rules import committee_findings, index_results
 from sheets_sync.domain.schema import (
@@ -56,11 +60,16 @@ from sheets_sync.domain.thai import (
     parse_number,
     typed_short_year,
 )
-from sheets_sync.documents.content import blank_fields
 from sheets_sync.tasks.validate_write import plan_write
 from sheets_sync.workbook.office import load_office
 from sheets_sync.workbook.operations import Backend, Value, WorkbookData, a1
-from sheets_sync.workbook.tables import Record, Table, loose_value, read_table
+from sheets_sync.workbook.tables import (
+    Record,
+    Table,
+    blank_fields,
+    loose_value,
+    read_table,
+)
 
 EXCEL_CELL_LIMIT = 32_767  # characters an .xlsx cell can hold (Google Sheets: 50,000)
 

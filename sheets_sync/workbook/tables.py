@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sheets_sync.domain.schema import (
+    KPIS,
     SETTINGS,
     Column,
     ColumnType,
@@ -171,3 +172,13 @@ def loose_value(col: Column, value: Value, dates_as_text: bool = False) -> Value
     except ParseError:
         return None
     return None
+
+
+TEMPLATE_FIELDS = ("unit", "definition", "formula", "data_source", "evidence_required", "target", "collector")
+"""The KPI template's fields an office fills in for each KPI (`validate --templates` lists the blank ones)."""
+
+
+def blank_fields(data: WorkbookData) -> dict[int, list[str]]:
+    """KPI row → the template fields left blank."""
+    table = read_table(data, KPIS)
+    return {r.row: [k for k in TEMPLATE_FIELDS if k in table.columns and r.blank(k)] for r in table.records}
