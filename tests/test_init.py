@@ -186,3 +186,23 @@ def test_a_fiscal_year_typed_as_80_is_read_by_one_rule_in_init_and_validate(tmp_
     checked = cli("validate", "--sheet", str(path), "--format", "json")
     codes = {p["code"] for p in json.loads(checked.output)["problems"]}
     assert "settings.fiscal_year.unreadable" in codes
+
+
+def test_the_workbook_reads_and_prints_for_people(new_workbook: Path):
+    """A font with Thai in it, filter buttons on input tabs, long text wrapped, and wide tabs printed over as many
+    pages as keep the text readable (one page wide printed ตัวชี้วัด at about 4 pt)."""
+    wb = openpyxl.load_workbook(new_workbook)
+    kpis = wb["ตัวชี้วัด"]
+    assert kpis["A1"].font.name == "TH Sarabun New" and kpis["A1"].font.b
+    assert kpis.auto_filter.ref.startswith("A1:") and wb["สรุปคะแนน"].auto_filter.ref is None
+    assert kpis.page_setup.fitToWidth >= 2 and wb["ตั้งค่า"].page_setup.fitToWidth == 1
+    assert kpis.column_dimensions["C"].alignment.wrap_text  # ชื่อตัวชี้วัด, 50 characters wide
+
+
+def test_google_sheets_get_a_thai_font_and_filters_on_input_tabs(google):
+    key = google.create("ทดสอบ")
+    assert cli("init", "--sheet", key, "--fiscal-year", "2570").exit_code == 0
+    sheets = {s["properties"]["title"]: s for s in google.snapshot(key)["sheets"]}
+    assert "basicFilter" in sheets["ตัวชี้วัด"] and "basicFilter" not in sheets["สรุปคะแนน"]
+    first = sheets["ตัวชี้วัด"]["data"][0]["rowData"][0]["values"][0]
+    assert first["userEnteredFormat"]["textFormat"]["fontFamily"] == "Sarabun"

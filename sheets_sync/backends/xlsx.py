@@ -8,6 +8,7 @@ the workbook that then replaces it in one rename: a crash leaves either the old 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tempfile
 import zipfile
@@ -77,6 +78,9 @@ LAST_ROW = LAST_CHECKED_ROW
 MARK_AUTHOR = "sheets-sync"  # notes with this author are the tool's own, cleared on the next validate --write
 
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generated tabs grey
+THAI_FONT = "TH Sarabun New"  # as Thai government documents use; LibreOffice falls back to a Thai font it has
+PAGE_WIDTH_CHARS = 150  # column-width characters that print readably across one landscape A4 page
+WRAP_FROM = 20  # a column this wide (characters) holds text that wraps
 
 
 def _excel_format(number_format: str | None) -> str | None:
@@ -333,20 +337,29 @@ class XlsxBackend:
             fill = PatternFill("solid", fgColor=HEADER_FILL[op.generated])
             for col in range(1, op.columns + 1):
                 cell = ws.cell(row=1, column=col)
-                cell.font = Font(bold=True)
+                cell.font = Font(name=THAI_FONT, size=14, bold=True)
                 cell.fill = fill
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
-            # printed as staff print it: landscape, all columns on one page wide, header on every page
+                # what staff type in the column gets a font with Thai in it (Calibri has none)
+                ws.column_dimensions[column_letter(col)].font = Font(name=THAI_FONT, size=14)
+            if not op.generated:  # a filter button on every header: find one's own rows without a formula
+                ws.auto_filter.ref = f"A1:{column_letter(op.columns)}{max(ws.max_row, 2)}"
+            # printed as staff print it: landscape A4, header on every page, as many pages wide as the columns need
+            # (about 150 characters a page) so the text stays readable: one page wide printed ตัวชี้วัด at ~4 pt
             ws.page_setup.orientation = "landscape"
             ws.page_setup.paperSize = ws.PAPERSIZE_A4
             ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.page_setup.fitToWidth = 1
+            total = sum(ws.column_dimensions[column_letter(c)].width or 10 for c in range(1, op.columns + 1))
+            ws.page_setup.fitToWidth = max(1, math.ceil(total / PAGE_WIDTH_CHARS))
             ws.page_setup.fitToHeight = 0
             ws.print_title_rows = "1:1"
         elif isinstance(op, FreezeRows):
             ws.freeze_panes = f"A{op.rows + 1}"
         elif isinstance(op, ColumnWidth):
-            ws.column_dimensions[column_letter(op.col)].width = op.width
+            dimension = ws.column_dimensions[column_letter(op.col)]
+            dimension.width = op.width
+            if op.width >= WRAP_FROM:  # long text wraps inside its column instead of running over the next one
+                dimension.alignment = Alignment(wrap_text=True, vertical="top")
         elif isinstance(op, ColumnFormat):
             fmt = _excel_format(op.number_format)
             ws.column_dimensions[column_letter(op.col)].number_format = fmt

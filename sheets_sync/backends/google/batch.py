@@ -307,6 +307,12 @@ class _Requests:
                                            "textFormat": {"bold": True}, "wrapStrategy": "WRAP",
                                            "verticalAlignment": "MIDDLE"}},
             "fields": "userEnteredFormat(backgroundColor,textFormat.bold,wrapStrategy,verticalAlignment)"}})
+        self.requests.append({"repeatCell": {  # a font with Thai in it, the one Google Sheets offers
+            "range": {"sheetId": info.sheet_id}, "cell": {"userEnteredFormat": {"textFormat": {"fontFamily": "Sarabun"}}},
+            "fields": "userEnteredFormat.textFormat.fontFamily"}})
+        if not op.generated:
+            self.requests.append({"setBasicFilter": {"filter": {"range": {
+                "sheetId": info.sheet_id, "startRowIndex": 0, "startColumnIndex": 0, "endColumnIndex": op.columns}}}})
 
     def _FreezeRows(self, op: FreezeRows) -> None:
         info = self.sheet(op.tab)
