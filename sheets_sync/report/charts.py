@@ -103,7 +103,7 @@ def gantt_chart(report: ReportData) -> bytes:
 
     ax.xaxis.set_major_formatter(FuncFormatter(be_month))
     ax.set_title("ขั้นตอนการดำเนินงาน: แผนเทียบกับการดำเนินการจริง")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)  # below: never over a bar
     return _png(fig)
 
 
