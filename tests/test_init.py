@@ -204,5 +204,4 @@ def test_google_sheets_get_a_thai_font_and_filters_on_input_tabs(google):
     assert cli("init", "--sheet", key, "--fiscal-year", "2570").exit_code == 0
     sheets = {s["properties"]["title"]: s for s in google.snapshot(key)["sheets"]}
     assert "basicFilter" in sheets["ตัวชี้วัด"] and "basicFilter" not in sheets["สรุปคะแนน"]
-    first = sheets["ตัวชี้วัด"]["data"][0]["rowData"][0]["values"][0]
-    assert first["userEnteredFormat"]["textFormat"]["fontFamily"] == "Sarabun"
+    assert google.snapshot(key)["properties"]["spreadsheetTheme"]["primaryFontFamily"] == "Sarabun"

@@ -83,7 +83,7 @@ def _problem(cells: _Cells, code: str, tab_key: str, row: int, column: str, key:
 
 
 def _row_rules(office: Office, entry: RoundResult, kpi: Kpi, sealed: dict[int, Seal], allowed: set[str],
-               today: dt.date, cells: _Cells) -> list[Problem]:
+               today: dt.date, cells: _Cells, counted_rounds: set[int]) -> list[Problem]:
     key = f"{entry.kpi_id}/{entry.round}"
     found: list[Problem] = []
     if entry.certification == MORE_DATA and not entry.reviewer_comment:
@@ -108,7 +108,7 @@ def _row_rules(office: Office, entry: RoundResult, kpi: Kpi, sealed: dict[int, S
         found.append(_problem(cells, "certification.date_future", RESULTS.key, entry.row, "certified_on", key,
                               f"วันที่รับรอง {format_date_be(entry.certified_on)} ยังมาไม่ถึง",
                               f"the certification date {entry.certified_on} is after today ({today})"))
-    earlier = [r for r in ROUND_NUMBERS if r < entry.round and any(k.counts_in(r) for k in leaves_of(office))]
+    earlier = [r for r in ROUND_NUMBERS if r < entry.round and r in counted_rounds]
     if office.settings.certify_in_order and entry.certification in APPROVED and earlier and earlier[-1] not in sealed:
         found.append(_problem(cells, "certification.round_order", RESULTS.key, entry.row, "certification", key,
                               f"รอบ {earlier[-1]} ยังไม่ผนึก จึงยังรับรองรอบ {entry.round} ไม่ได้ "
@@ -163,11 +163,13 @@ def certification_problems(office: Office, today: dt.date) -> list[Problem]:
     sealed = office.seals.current()
     allowed = coordinators(office)
     kpis = {k.kpi_id: k for k in office.kpis}
+    leaves = leaves_of(office)
+    counted_rounds = {r for r in ROUND_NUMBERS if any(k.counts_in(r) for k in leaves)}  # once, not once per row
     found: list[Problem] = []
     for (kpi_id, _), entry in index.by_key.items():
         kpi = kpis.get(kpi_id)
         if kpi is not None:
-            found += _row_rules(office, entry, kpi, sealed, allowed, today, cells)
+            found += _row_rules(office, entry, kpi, sealed, allowed, today, cells, counted_rounds)
     for seal in sealed.values():
         found += _changed(office, seal, index.by_key, cells)
     title = office.seals.title or SEALS.th

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -139,10 +140,25 @@ class Office:
     seals: SealBook = field(default_factory=lambda: SealBook())
 
     def kpi(self, kpi_id: str) -> Kpi | None:
-        return next((k for k in self.kpis if k.kpi_id == kpi_id), None)
+        return self._kpis_by_id.get(kpi_id)
 
     def person(self, person_id: str) -> Person | None:
-        return next((p for p in self.people if p.person_id == person_id), None)
+        return self._people_by_id.get(person_id)
+
+    # looked up once per row by the rules: dictionaries, built on first use (the first of a repeated id wins)
+    @cached_property
+    def _kpis_by_id(self) -> dict[str, Kpi]:
+        found: dict[str, Kpi] = {}
+        for k in self.kpis:
+            found.setdefault(k.kpi_id, k)
+        return found
+
+    @cached_property
+    def _people_by_id(self) -> dict[str, Person]:
+        found: dict[str, Person] = {}
+        for p in self.people:
+            found.setdefault(p.person_id, p)
+        return found
 
 
 def _text(value: Value) -> str:

@@ -32,14 +32,22 @@ def owner_loads(office: Office, summaries: list[RoundSummary], today: dt.date) -
     ended = rounds_ended(office.settings.fiscal_year, today)
     by_round = {s.round: s for s in summaries}
     latest = max((s for s in summaries if any(r.counted for r in s.rows)), key=lambda s: s.round, default=None)
+    # one pass over each round's rows, counted per owner: linear in KPIs, whatever the number of people
+    missing: dict[tuple[int, str | None], int] = {}
+    for round_ in ROUND_NUMBERS:
+        summary = by_round.get(round_)
+        if round_ in ended and summary is not None:
+            for r in summary.missing:
+                missing[(round_, r.kpi.owner)] = missing.get((round_, r.kpi.owner), 0) + 1
+    scores: dict[str | None, list[Decimal]] = {}
+    for r in latest.rows if latest is not None else []:
+        if r.counted and r.score_used is not None:
+            scores.setdefault(r.kpi.owner, []).append(r.score_used)
     for load in loads.values():
         for round_ in ROUND_NUMBERS:
-            summary = by_round.get(round_)
-            if round_ in ended and summary is not None:
-                load.missing[round_] = sum(1 for r in summary.missing if r.kpi.owner == load.person_id)
-        if latest is not None:
-            scores = [r.score_used for r in latest.rows
-                      if r.counted and r.kpi.owner == load.person_id and r.score_used is not None]
-            if scores:
-                load.average_score = sum(scores, Decimal(0)) / len(scores)
+            if round_ in ended and round_ in by_round:
+                load.missing[round_] = missing.get((round_, load.person_id), 0)
+        mine = scores.get(load.person_id)
+        if mine:
+            load.average_score = sum(mine, Decimal(0)) / len(mine)
     return [load for load in loads.values() if load.owned or load.supervised]

@@ -169,6 +169,7 @@ def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> t
     scale = weight_scale(k.weight for k in leaves if k.weight is not None)
     summaries: list[RoundSummary] = []
     seals = office.seals.current()
+    ordered = sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id))
     for round_ in rounds:
         summary = RoundSummary(round_, seal=seals.get(round_))
         if summary.official_result is not None:
@@ -176,13 +177,15 @@ def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> t
             summary.official_passed = display(summary.official_result) >= office.settings.pass_score  # type: ignore[operator]
         leaf_rows = {k.kpi_id: _score_leaf(k, round_, by_key.get((k.kpi_id, round_)), office, scale)
                      for k in leaves if k.counts_in(round_)}
+        children_of: dict[str | None, list[KpiScore]] = {}  # parent → its leaves, built once: linear, not KPIs²
+        for leaf_row in leaf_rows.values():
+            children_of.setdefault(leaf_row.kpi.parent_id, []).append(leaf_row)
         rows: list[KpiScore] = []
-        for kpi in sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id)):
+        for kpi in ordered:
             if kpi.kpi_id in leaf_rows:
                 rows.append(leaf_rows[kpi.kpi_id])
             elif kpi.kpi_id not in leaf_ids and kpi.counts_in(round_):
-                children = [r for r in leaf_rows.values() if r.kpi.parent_id == kpi.kpi_id]
-                rows.append(_parent_row(kpi, children, round_, scale))
+                rows.append(_parent_row(kpi, children_of.get(kpi.kpi_id, []), round_, scale))
         summary.rows = rows
         counted = [r for r in rows if r.counted]
         summary.total_weight = sum((r.weight for r in counted if r.weight is not None), Decimal(0))

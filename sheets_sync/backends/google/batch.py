@@ -55,6 +55,7 @@ from sheets_sync.workbook.operations import (
 MAX_BODY = 2 * 1024 * 1024
 ROWS_PER_REQUEST = 1000
 PROTECTION_PREFIX = "sheets-sync"
+THAI_FONT_GOOGLE = "Sarabun"  # a Google font with Thai in it
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
 TEXT_FORMAT = {"type": "TEXT", "pattern": "@"}
 
@@ -132,32 +133,54 @@ def _size(requests: list[dict]) -> int:
     return len(encode_body({"requests": requests}))
 
 
+_EMPTY = _size([])  # {"requests":[]}
+
+
+class _Body:
+    """A body being packed, its encoded size kept as requests are added: each request is measured once, so
+    packing is linear in the number of requests (measuring the whole body again for each was quadratic)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.size = _EMPTY
+
+    def size_with(self, extra: int, count: int = 1) -> int:
+        return self.size + extra + (count if self.requests else count - 1)  # a comma before each but the first
+
+    def add(self, request: dict, size: int) -> None:
+        self.size = self.size_with(size)
+        self.requests.append(request)
+
+
 def _split(requests: list[dict]) -> list[list[dict]]:
     """Bodies of at most MAX_BODY: the requests of one tab stay together, whole tabs are packed into as few
     bodies as fit, and only a tab larger than the limit on its own is cut by size."""
-    if _size(requests) <= MAX_BODY:
+    sizes = [len(encode_body(r)) for r in requests]
+    if _EMPTY + sum(sizes) + max(len(requests) - 1, 0) <= MAX_BODY:
         return [requests]
-    chunks: list[list[dict]] = []
+    chunks: list[list[tuple[dict, int]]] = []
     current_sheet: Any = object()
-    for request in requests:
+    for request, size in zip(requests, sizes):
         sheet = _sheet_of(request)
         if sheet is None or (chunks and sheet == current_sheet):
-            chunks[-1].append(request) if chunks else chunks.append([request])
+            chunks[-1].append((request, size)) if chunks else chunks.append([(request, size)])
         else:
-            chunks.append([request])
+            chunks.append([(request, size)])
             current_sheet = sheet
-    bodies: list[list[dict]] = [[]]
+    bodies = [_Body()]
     for chunk in chunks:
-        if _size(bodies[-1] + chunk) <= MAX_BODY:
-            bodies[-1] += chunk
+        chunk_size = sum(size for _, size in chunk) + len(chunk) - 1
+        if bodies[-1].size_with(chunk_size) <= MAX_BODY:
+            for request, size in chunk:
+                bodies[-1].add(request, size)
             continue
-        if bodies[-1]:
-            bodies.append([])
-        for request in chunk:  # a tab too large for one body: cut it by size
-            if bodies[-1] and _size(bodies[-1] + [request]) > MAX_BODY:
-                bodies.append([])
-            bodies[-1].append(request)
-    return [b for b in bodies if b]
+        if bodies[-1].requests:
+            bodies.append(_Body())
+        for request, size in chunk:  # a tab too large for one body: cut it by size
+            if bodies[-1].requests and bodies[-1].size_with(size) > MAX_BODY:
+                bodies.append(_Body())
+            bodies[-1].add(request, size)
+    return [b.requests for b in bodies if b.requests]
 
 
 def _sheet_of(request: dict) -> Any:
@@ -294,8 +317,12 @@ class _Requests:
                     "fields": "userEnteredFormat.numberFormat"}})
 
     def _SheetLocale(self, op: SheetLocale) -> None:
+        # and the spreadsheet's own font, one with Thai in it, as the default of every cell: one property, not a
+        # format written into each of the grid's cells
         self.requests.append({"updateSpreadsheetProperties": {
-            "properties": {"locale": op.locale, "timeZone": op.time_zone}, "fields": "locale,timeZone"}})
+            "properties": {"locale": op.locale, "timeZone": op.time_zone,
+                           "spreadsheetTheme": {"primaryFontFamily": THAI_FONT_GOOGLE}},
+            "fields": "locale,timeZone,spreadsheetTheme.primaryFontFamily"}})
 
     def _StyleHeader(self, op: StyleHeader) -> None:
         info = self.sheet(op.tab)
@@ -307,9 +334,6 @@ class _Requests:
                                            "textFormat": {"bold": True}, "wrapStrategy": "WRAP",
                                            "verticalAlignment": "MIDDLE"}},
             "fields": "userEnteredFormat(backgroundColor,textFormat.bold,wrapStrategy,verticalAlignment)"}})
-        self.requests.append({"repeatCell": {  # a font with Thai in it, the one Google Sheets offers
-            "range": {"sheetId": info.sheet_id}, "cell": {"userEnteredFormat": {"textFormat": {"fontFamily": "Sarabun"}}},
-            "fields": "userEnteredFormat.textFormat.fontFamily"}})
         if not op.generated:
             self.requests.append({"setBasicFilter": {"filter": {"range": {
                 "sheetId": info.sheet_id, "startRowIndex": 0, "startColumnIndex": 0, "endColumnIndex": op.columns}}}})
