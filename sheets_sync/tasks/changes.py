@@ -20,7 +20,7 @@ from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.snapshot import read_snapshot, snapshots_of
-from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
+from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab, rows_so_far
 from sheets_sync.workbook.operations import Backend, Value, WorkbookData
 from sheets_sync.workbook.tables import Record, Table, read_table
 
@@ -123,9 +123,7 @@ def latest_snapshot(backend: Backend) -> Path:
 
 
 def history_rows(data: WorkbookData, changes: list[Change], since: Path, today: dt.date) -> list[tuple[Value, ...]]:
-    title = data.title_of(CHANGES)
-    rows: list[tuple[Value, ...]] = [tuple(r) for r in data.tabs[title].rows] if title else []
-    rows = rows or [tuple(c.th for c in CHANGES.columns)]
+    rows = rows_so_far(data, CHANGES)
     for c in changes:
         shown = c.as_dict()
         rows.append((today, since.stem, KIND_TH[c.kind], c.tab, c.cell, c.key, c.column or None,

@@ -23,7 +23,7 @@ from sheets_sync.domain.reminders import (
 from sheets_sync.domain.schema import REMINDERS, RESULTS, SEND_STATUS
 from sheets_sync.domain.thai import ParseError, parse_date, parse_integer
 from sheets_sync.mail.smtp import Delivery, Mailer, SmtpSettings, smtp_settings
-from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
+from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab, rows_so_far
 from sheets_sync.workbook.office import load_office
 from sheets_sync.workbook.operations import Backend, Value, WorkbookData
 from sheets_sync.workbook.tables import read_table
@@ -96,10 +96,7 @@ def _linker(backend: Backend, data: WorkbookData) -> Callable[[Item], str | None
 
 
 def _log_rows(data: WorkbookData, sent: list[tuple[Reminder, Delivery]], options: RemindOptions) -> list[tuple[Value, ...]]:
-    title = data.title_of(REMINDERS)
-    rows: list[tuple[Value, ...]] = [tuple(r) for r in data.tabs[title].rows] if title else []
-    if not rows:
-        rows = [tuple(c.th for c in REMINDERS.columns)]
+    rows = rows_so_far(data, REMINDERS)
     for reminder, delivery in sent:
         rows.append((options.today, f"{options.now:%H:%M}", reminder.round, reminder.person_id or None, reminder.name,
                      reminder.email, _KIND_TH[reminder.key], ", ".join(i.kpi_id for i in reminder.items) or None,

@@ -13,7 +13,15 @@ from sheets_sync.workbook.operations import (
     ReplaceTab,
     StyleHeader,
     Value,
+    WorkbookData,
 )
+
+
+def rows_so_far(data: WorkbookData, tab: Tab) -> list[tuple[Value, ...]]:
+    """A log tab's rows as they are (the header first), to append to: a history is never cut."""
+    title = data.title_of(tab)
+    rows = [tuple(r) for r in data.tabs[title].rows] if title else []
+    return rows or [tuple(c.th for c in tab.columns)]
 
 
 def column_formats(tab: Tab) -> tuple[str | None, ...]:
