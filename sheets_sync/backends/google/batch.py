@@ -55,7 +55,6 @@ from sheets_sync.workbook.operations import (
 MAX_BODY = 2 * 1024 * 1024
 ROWS_PER_REQUEST = 1000
 PROTECTION_PREFIX = "sheets-sync"
-THAI_FONT_GOOGLE = "Sarabun"  # a Google font with Thai in it
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
 TEXT_FORMAT = {"type": "TEXT", "pattern": "@"}
 
@@ -317,12 +316,9 @@ class _Requests:
                     "fields": "userEnteredFormat.numberFormat"}})
 
     def _SheetLocale(self, op: SheetLocale) -> None:
-        # and the spreadsheet's own font, one with Thai in it, as the default of every cell: one property, not a
-        # format written into each of the grid's cells
+        # the font stays Google's own: Sheets draws Thai in it, and a theme change is not in any recorded answer
         self.requests.append({"updateSpreadsheetProperties": {
-            "properties": {"locale": op.locale, "timeZone": op.time_zone,
-                           "spreadsheetTheme": {"primaryFontFamily": THAI_FONT_GOOGLE}},
-            "fields": "locale,timeZone,spreadsheetTheme.primaryFontFamily"}})
+            "properties": {"locale": op.locale, "timeZone": op.time_zone}, "fields": "locale,timeZone"}})
 
     def _StyleHeader(self, op: StyleHeader) -> None:
         info = self.sheet(op.tab)
