@@ -198,8 +198,9 @@ def _norm_rows(rows: list) -> list[tuple]:
 def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation], list[TabChange]]:
     operations: list[Operation] = []
     changes: list[TabChange] = []
+    contents = generated_contents(compiled)  # once for all three tabs, not once per tab
     for tab in BUILT_TABS:
-        rows, fills = generated_contents(compiled)[tab.key]
+        rows, fills = contents[tab.key]
         title = data.title_of(tab)
         before = data.tabs[title].rows if title else []
         changed = title is None or _norm_rows(before) != _norm_rows(rows)
