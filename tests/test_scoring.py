@@ -171,3 +171,9 @@ def test_raising_a_higher_is_better_result_never_lowers_its_score(criteria, a, b
 def test_the_office_result_lies_between_the_lowest_and_highest_kpi_score(pairs):
     mean = weighted_mean(pairs)
     assert min(s for _, s in pairs) <= mean <= max(s for _, s in pairs)
+
+
+def test_kpi_ids_sort_part_by_part_and_an_odd_digit_does_not_break_the_order():
+    from sheets_sync.domain.round_scores import kpi_sort_key
+
+    assert sorted(["10", "2.10", "2", "2.1", "²", "ก"], key=kpi_sort_key) == ["2", "2.1", "2.10", "10", "²", "ก"]

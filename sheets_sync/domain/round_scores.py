@@ -81,7 +81,7 @@ class RoundSummary:
 
 def kpi_sort_key(kpi_id: str) -> tuple:
     """`2` < `2.1` < `2.10` < `10`: hierarchical ids compare part by part, numbers as numbers."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in kpi_id.split("."))
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in kpi_id.split("."))  # "²" is a digit, not a number
 
 
 def leaves_of(office: Office) -> list[Kpi]:

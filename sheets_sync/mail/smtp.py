@@ -46,7 +46,7 @@ def smtp_settings(option: str | None = None, host: str = "", port: int | None = 
     option_host, option_port = "", None
     if option:
         option_host, _, port_text = option.partition(":")
-        if port_text and not port_text.isdigit():
+        if port_text and not (port_text.isascii() and port_text.isdecimal()):
             raise SheetsSyncError(ExitCode.USAGE, f"--smtp ต้องเป็น HOST:PORT ไม่ใช่ {option!r}",
                                   f"--smtp must be HOST:PORT, not {option!r}")
         option_port = int(port_text) if port_text else None

@@ -568,7 +568,7 @@ def _sorted_unique(problems: list[Problem]) -> list[Problem]:
 def _cell_order(cell: str) -> tuple[int, str]:
     ref = cell.rsplit("!", 1)[-1]
     letters = "".join(ch for ch in ref if ch.isalpha())
-    digits = "".join(ch for ch in ref if ch.isdigit())
+    digits = "".join(ch for ch in ref if ch.isdecimal())
     return (int(digits) if digits else 0, letters.rjust(3))
 
 
