@@ -511,6 +511,11 @@ def _add_conditional_format_rule(book: Spreadsheet, body: dict, where: str) -> N
     if not ranges:
         raise ApiError(400, f"Invalid {where}: rule.ranges must not be empty")
     sheet = book.sheet(sheet_id=ranges[0].get("sheetId", 0))
+    for grid_range in ranges:  # conservative: a range past the grid is refused, as Google refuses other writes there
+        r1, c1, r2, c2 = _bounds(sheet, grid_range)
+        if r2 > sheet.row_count or c2 > sheet.col_count:
+            raise ApiError(400, f"Invalid {where}: Range exceeds grid limits. Max rows: {sheet.row_count}, "
+                                f"max columns: {sheet.col_count}")
     index = body.get("index", 0)
     if not 0 <= index <= len(sheet.conditional_formats):
         raise ApiError(400, f"Invalid {where}: index {index} is out of range")

@@ -409,8 +409,11 @@ class _Requests:
             self.requests.append({"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": index}})
         info.rules = [f for f in info.rules if CHECK_MARK not in f]
         for area, formula in op.rules:
+            grid_range = self._grid_range(area)
+            if "endRowIndex" in grid_range:  # within the grid, as Google requires of a range (a file has no grid)
+                grid_range["endRowIndex"] = min(grid_range["endRowIndex"], info.rows)
             self.requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
-                "ranges": [self._grid_range(area)],
+                "ranges": [grid_range],
                 "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]},
                                 "format": {"backgroundColor": colour(CHECK_COLOUR)}}}}})
             info.rules.insert(0, formula)
