@@ -90,11 +90,11 @@ def _items_for(kpi: Kpi, entry: RoundResult | None, round_: int, due: dt.date) -
     reported = entry is not None and (entry.has_result or entry.committee_score is not None)
     state = entry.certification if entry is not None else ""
     found: dict[str, Item] = {}
-    if not reported:
-        found["owner"] = Item(MISSING, kpi.kpi_id, kpi.name, round_, due, row)
-    elif state == MORE_DATA:
+    if state == MORE_DATA:  # sent back, with or without a result typed yet: the comment says what to send
         item = Item(SENT_BACK, kpi.kpi_id, kpi.name, round_, due, row, entry.reviewer_comment if entry else "")
         found["owner"] = found["supervisor"] = item
+    elif not reported:
+        found["owner"] = Item(MISSING, kpi.kpi_id, kpi.name, round_, due, row)
     elif state in (PENDING, ""):
         found["supervisor"] = Item(TO_CERTIFY, kpi.kpi_id, kpi.name, round_, due, row)
     elif state == SUPERVISOR_CERTIFIED:
