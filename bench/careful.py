@@ -1,0 +1,43 @@
+#!/usr/bin/env python
+"""A careful gspread script for the same build as `sheets-sync build`: one metadata read (opening the
+spreadsheet), one `values_batch_get` for every input tab, one `values_batch_clear` and one `values_batch_update`
+for the three summary tabs — 4 requests, the fairest plain-gspread baseline.  Run as its own process by
+bench/run.py so its imports count as sheets-sync's do:
+
+    python bench/careful.py EMULATOR_HOST SPREADSHEET_KEY YYYY-MM-DD
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def careful_build(host: str, key: str, today: str) -> None:
+    import datetime as dt
+
+    import gspread
+
+    from sheets_sync.backends.google.credentials import emulator_session
+    from sheets_sync.domain.schema import INPUT_TABS
+    from sheets_sync.tasks.build import generated_contents
+    from sheets_sync.workbook.office import compile_office
+    from sheets_sync.workbook.operations import Grid, WorkbookData
+
+    client = gspread.Client(auth=None, session=emulator_session(host))  # type: ignore[arg-type]
+    spreadsheet = client.open_by_key(key)
+    ranges = [f"'{tab.th}'" for tab in INPUT_TABS]
+    answer = spreadsheet.values_batch_get(ranges, params={"valueRenderOption": "UNFORMATTED_VALUE"})
+    data = WorkbookData()
+    for tab, block in zip(INPUT_TABS, answer["valueRanges"]):
+        data.tabs[tab.th] = Grid(tab.th, [list(row) for row in block.get("values", [])])
+    compiled = compile_office(data, dt.date.fromisoformat(today))
+    titles = {"score_summary": "สรุปคะแนน", "step_summary": "สรุปขั้นตอน", "owner_summary": "สรุปผู้รับผิดชอบ"}
+    contents = generated_contents(compiled)
+    spreadsheet.values_batch_clear(body={"ranges": [f"'{titles[k]}'" for k in contents]})
+    spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": [
+        {"range": f"'{titles[k]}'!A1", "values": [[str(v) if v is not None else "" for v in row] for row in rows]}
+        for k, (rows, _) in contents.items()]})
+
+
+if __name__ == "__main__":
+    careful_build(*sys.argv[1:4])
