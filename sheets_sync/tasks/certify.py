@@ -9,13 +9,13 @@ the same values is nothing to do, so a scheduled run may repeat it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from sheets_sync.domain.cell import consecutive_runs
 from sheets_sync.domain.certification import changes_since_seal, plan_seal, state_th
 from sheets_sync.domain.model import Office
-from sheets_sync.domain.problems import Problem
+from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.round_scores import RoundSummary
 from sheets_sync.domain.rules import index_results
 from sheets_sync.domain.schema import RESULTS, SEALS
@@ -105,8 +105,9 @@ def run_certify(backend: Backend, options: CertifyOptions,
     current = office.seals.current().get(options.round)
     report = CertifyReport(backend.description, options.round, options.action, summary, _states(office, summary),
                            seal=current)
-    if options.action == STATUS:
-        report.blockers = [] if current else plan_seal(office, summary, options.by, "").blockers
+    if options.action == STATUS:  # what keeps the round from a seal, as information: nothing is refused yet
+        blockers = [] if current else plan_seal(office, summary, options.by, "").blockers
+        report.blockers = [replace(p, severity=Severity.INFO) for p in blockers]
         return report
     at = f"{format_date_be(options.today)} {options.now:%H:%M:%S}"
     book = SealBook(list(office.seals.entries), office.seals.title)
