@@ -21,7 +21,6 @@ from sheets_sync.domain.rules import index_results
 from sheets_sync.domain.schema import (
     CERTIFICATION,
     KPIS,
-    PEOPLE,
     RESULTS,
     ROUND_NUMBERS,
     SEALS,
@@ -47,14 +46,8 @@ def is_email(text: str) -> bool:
 
 def coordinators(office: Office) -> set[str]:
     """The person ids of the certifying unit: the role ผู้ประสานงานคำรับรอง, or an e-mail in coordinator_emails."""
-    role = PEOPLE.column("role")
     emails = set(office.settings.coordinator_emails)
-    found = set()
-    for person in office.people:
-        roles = {role.choice_for(part) for part in re.split(r"[,;]", person.roles)}
-        if any(r is not None and r.key == "coordinator" for r in roles) or person.email.lower() in emails:
-            found.add(person.person_id)
-    return found
+    return {p.person_id for p in office.people if p.has_role("coordinator") or p.email.lower() in emails}
 
 
 def state_th(state: str) -> str:

@@ -7,6 +7,7 @@ value is left as None; loading never stops at the first bad cell.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
@@ -16,6 +17,7 @@ from sheets_sync.domain.cell import Value
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.schema import (
     DIRECTIONS,
+    PEOPLE,
     METHODS,
     ROUND_NUMBERS,
     STEP_STATUS,
@@ -67,6 +69,12 @@ class Person:
     roles: str
     row: int
     email: str = ""
+
+    def has_role(self, key: str) -> bool:
+        """One of the comma-separated roles typed in บทบาท is `key` (Thai or English spelling)."""
+        column = PEOPLE.column("role")
+        return any((found := column.choice_for(part)) is not None and found.key == key
+                   for part in re.split(r"[,;]", self.roles))
 
 
 @dataclass

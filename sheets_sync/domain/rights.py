@@ -35,6 +35,11 @@ def coordinator_emails(office: Office) -> set[str]:
     return found | {e for pid in coordinators(office) if (e := _email(office, pid))}
 
 
+def always_editors(office: Office, account: str | None) -> set[str]:
+    """Who may edit everything the tool protects: the coordinators and the tool's own account."""
+    return coordinator_emails(office) | ({account.lower()} if account else set())
+
+
 def kpi_people(kpi: Kpi) -> dict[str, str]:
     """role → person id, for the roles that name someone (the collector only when it is a person id)."""
     return {role: pid for role, pid in (("owner", kpi.owner), ("supervisor", kpi.supervisor),

@@ -8,9 +8,7 @@ from decimal import Decimal
 
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH
 from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
-from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION, PEOPLE
-
-PEOPLE_ROLE = PEOPLE.column("role")
+from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.workbook.office import Compiled, compile_office
@@ -141,10 +139,7 @@ def step_rows(compiled: Compiled) -> list[list[str]]:
 
 def sign_off(report: "ReportData") -> list[list[str]]:
     """The report's closing: who prepared it and the director who approves it, each with a line to sign."""
-    roles = PEOPLE_ROLE
-    director = next((p for p in report.compiled.office.people
-                     if any(roles.choice_for(part) is not None and roles.choice_for(part).key == "director"  # type: ignore[union-attr]
-                            for part in p.roles.split(","))), None)
+    director = next((p for p in report.compiled.office.people if p.has_role("director")), None)
     return [["ลงชื่อ ........................................ ผู้จัดทำรายงาน", "(........................................)",
              "ตำแหน่ง ........................................", "วันที่ ........................"],
             ["ลงชื่อ ........................................ ผู้อนุมัติ",

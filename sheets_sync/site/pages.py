@@ -18,14 +18,14 @@ from sheets_sync.documents.content import kpi_pages, plain, safe_name
 from sheets_sync.documents.wording import KPI_ROWS, render
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH, state_th
 from sheets_sync.domain.reminders import KIND_TH, due_date, next_round, reminders_for
-from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
+from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
 from sheets_sync.domain.rules import index_results
 from sheets_sync.domain.schema import ROUND_NUMBERS
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.domain.thai import format_date_be
 from sheets_sync.report.charts import gantt_chart, kpi_rounds_chart, kpi_score_chart, office_result_chart
-from sheets_sync.report.content import STEP_HEADER, ReportData, report_data, step_rows
+from sheets_sync.report.content import STEP_HEADER, report_data, step_rows
 from sheets_sync.workbook.operations import WorkbookData
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -63,11 +63,13 @@ def _round_card(s: RoundSummary) -> dict[str, object]:
     }
 
 
-def _scores(report: ReportData, kpi_id: str) -> list[str]:
-    by_round = {s.round: s for s in report.compiled.rounds}
+RowIndex = dict[tuple[int, str], KpiScore]  # (round, KPI id) → that KPI's row in the round
+
+
+def _scores(rounds: list[RoundSummary], rows: RowIndex, kpi_id: str) -> list[str]:
     scores = []
-    for s in report.compiled.rounds:
-        row = next((r for r in by_round[s.round].rows if r.kpi.kpi_id == kpi_id), None)
+    for s in rounds:
+        row = rows.get((s.round, kpi_id))
         scores.append(_shown(row.score_used) if row is not None and row.score_used is not None else "–")
     return scores
 
@@ -97,6 +99,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
         written.append(path)
 
     kpis = sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id))
+    rows: RowIndex = {(s.round, r.kpi.kpi_id): r for s in compiled.rounds for r in s.rows}  # built once, not per page
     files = {k.kpi_id: f"{safe_name(k.kpi_id)}.html" for k in kpis}
     people_files = {p.person_id: f"{safe_name(p.person_id)}.html" for p in office.people if p.person_id}
     ended = [r for r in ROUND_NUMBERS if due_date(office, r) < today]
@@ -107,7 +110,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
             if p.state is StepState.LATE]
     page(out / "index.html", "index.html", "", rounds=[_round_card(s) for s in compiled.rounds], late=late,
          missing=missing, kpis=[{"kpi_id": k.kpi_id, "name": k.name, "weight": plain(k.weight), "file": files[k.kpi_id],
-                                 "scores": _scores(report, k.kpi_id)} for k in kpis],
+                                 "scores": _scores(compiled.rounds, rows, k.kpi_id)} for k in kpis],
          people=[] if public else [{"name": p.name, "file": people_files[p.person_id]} for p in office.people
                                    if any(p.person_id in (k.owner, k.supervisor, k.collector) for k in kpis)])
 
@@ -116,9 +119,11 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
         kpi = template_page.kpi
         context = {"page": template_page.context()}
         fields = [(label, render(value, context)) for label, value in KPI_ROWS if not (public and label == CONTACT_ROW)]
-        rounds = []
+        rounds, scored = [], []
         for s in compiled.rounds:
-            row = next((r for r in s.rows if r.kpi.kpi_id == kpi.kpi_id), None)
+            row = rows.get((s.round, kpi.kpi_id))
+            scored.append((f"รอบ {s.round}", float(row.score_used) if row is not None and row.score_used is not None
+                          else None))
             entry = entries.get((kpi.kpi_id, s.round))
             sealed = s.seal is not None and s.seal.row(kpi.kpi_id) is not None
             rounds.append({"round": s.round, "result": _shown(row.result) if row is not None else "",
@@ -126,8 +131,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
                            "state": "รับรองและผนึกแล้ว" if sealed else
                            (NOT_CERTIFIED_TH if public else state_th(entry.certification if entry else ""))})
         stem = safe_name(kpi.kpi_id)
-        (assets / f"kpi_{stem}.png").write_bytes(kpi_rounds_chart(kpi.kpi_id, [(f"รอบ {r['round']}", row_score(
-            compiled.rounds, kpi.kpi_id, r["round"])) for r in rounds]))
+        (assets / f"kpi_{stem}.png").write_bytes(kpi_rounds_chart(kpi.kpi_id, scored))
         page(out / "kpi" / files[kpi.kpi_id], "kpi.html", "../", fields=fields, rounds=rounds,
              k={"kpi_id": kpi.kpi_id, "name": kpi.name, "file_stem": stem})
 
@@ -146,14 +150,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
                  person={"name": person.name, "position": ""},
                  round_numbers=[s.round for s in compiled.rounds],
                  kpis=[{"kpi_id": k.kpi_id, "name": k.name, "role": role, "file": files[k.kpi_id],
-                        "scores": _scores(report, k.kpi_id)} for k, role in related])
+                        "scores": _scores(compiled.rounds, rows, k.kpi_id)} for k, role in related])
     page(out / "steps.html", "steps.html", "", header=STEP_HEADER, rows=step_rows(compiled))
     return SiteReport(out, written, public)
 
-
-def row_score(rounds: list[RoundSummary], kpi_id: str, round_: object) -> float | None:
-    for s in rounds:
-        if s.round == round_:
-            row = next((r for r in s.rows if r.kpi.kpi_id == kpi_id), None)
-            return float(row.score_used) if row is not None and row.score_used is not None else None
-    return None

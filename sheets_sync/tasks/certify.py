@@ -16,6 +16,7 @@ from sheets_sync.domain.cell import consecutive_runs
 from sheets_sync.domain.certification import changes_since_seal, plan_seal, state_th
 from sheets_sync.domain.model import Office
 from sheets_sync.domain.problems import Problem, Severity
+from sheets_sync.domain.rights import always_editors, coordinator_emails
 from sheets_sync.domain.round_scores import RoundSummary
 from sheets_sync.domain.rules import index_results
 from sheets_sync.domain.schema import RESULTS, SEALS
@@ -66,7 +67,7 @@ def seal_scope(round_: int) -> str:
 
 
 def _editors(office: Office, backend: Backend) -> tuple[str, ...]:
-    return tuple(sorted(set(office.settings.coordinator_emails) | ({backend.account.lower()} if backend.account else set())))
+    return tuple(sorted(always_editors(office, backend.account)))  # the same people `protect` names
 
 
 def _protect_seal(office: Office, seal_rows: list[SealEntry], round_: int, backend: Backend,
@@ -133,7 +134,7 @@ def run_certify(backend: Backend, options: CertifyOptions,
         book.entries.append(SealEntry(UNSEAL, options.round, by=options.by, at=at, reason=options.reason).signed())
         operations.append(EditRights(seal_scope(options.round)))  # the round's rows are open again
         report.seal = None
-    if not office.settings.coordinator_emails and backend.url is not None:
+    if not coordinator_emails(office) and backend.url is not None:
         report.notes.append(("ยังไม่ได้ตั้งค่า coordinator_emails แถวที่ผนึกจึงแก้ได้เฉพาะเจ้าของไฟล์และบัญชีของเครื่องมือ",
                              "coordinator_emails is not set: only the sheet's owner and the tool's account can edit "
                              "the sealed rows"))

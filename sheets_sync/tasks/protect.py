@@ -18,7 +18,7 @@ from sheets_sync.domain.rights import (
     REVIEW_COLUMNS,
     STAFF_COLUMNS,
     MissingEmail,
-    coordinator_emails,
+    always_editors,
     missing_emails,
     people_to_view,
     row_rights,
@@ -140,7 +140,7 @@ def plan_protection(data: WorkbookData, office: Office, account: str | None, rem
     if remove:
         plan = ProtectPlan(EditRights(RIGHTS_SCOPE), FilterViews(VIEW_PREFIX))
     else:
-        always = coordinator_emails(office) | ({account.lower()} if account else set())
+        always = always_editors(office, account)
         areas = [(Area(office.tables[tab.key].title or tab.th), tuple(sorted(always)), TAB_LABEL)
                  for tab in COORDINATOR_TABS] + _result_areas(office, always)
         plan = ProtectPlan(EditRights(RIGHTS_SCOPE, tuple(areas)), FilterViews(VIEW_PREFIX, _views(office)),
