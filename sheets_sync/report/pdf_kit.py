@@ -4,11 +4,13 @@ table cells alike."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import fontpkg_sarabun
 from fpdf import FPDF
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, TTFFont
 
 from sheets_sync.report.thai_text import wrap
 
@@ -32,12 +34,50 @@ class ThaiPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
+class _Glyph(NamedTuple):
+    codepoint: int
+    cluster: int
+
+
+class _TextOnTheSpacingGlyph(TTFFont):
+    """HarfBuzz's Thai shaper draws sara am (ำ) as two glyphs, a zero-width nikhahit and a sara aa, in one cluster.
+    fpdf2 gives a cluster's text to its first glyph, the zero-width one, so the sara aa carries no text and a
+    reader extracting text (pdftotext, search, copy) sees a gap there and reads "คำ รับรอง". Moving the zero-width
+    glyphs that open a cluster onto the cluster before them hands the text to the glyph that has width; the shapes
+    drawn are the same glyphs at the same places."""
+
+    __slots__ = ()
+
+    def perform_harfbuzz_shaping(self, text: str, font_size_pt: float,
+                                 text_shaping_params: Any) -> tuple[Sequence[Any], Sequence[Any]]:
+        infos, positions = super().perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
+        return text_on_spacing_glyphs(infos, positions), positions
+
+
+def text_on_spacing_glyphs(infos: Sequence[Any], positions: Sequence[Any]) -> list[_Glyph]:
+    glyphs = [_Glyph(int(i.codepoint), int(i.cluster)) for i in infos]
+    start = 0
+    while start < len(glyphs):
+        end = start
+        while end < len(glyphs) and glyphs[end].cluster == glyphs[start].cluster:
+            end += 1
+        spacing = next((g for g in range(start, end) if positions[g].x_advance > 0), None)
+        if start > 0 and spacing is not None and spacing > start:
+            before = glyphs[start - 1].cluster
+            for g in range(start, spacing):
+                glyphs[g] = glyphs[g]._replace(cluster=before)
+        start = end
+    return glyphs
+
+
 def new_pdf(orientation: str = "portrait", footer: str = "") -> FPDF:
     pdf = ThaiPDF(orientation=orientation, format="A4")
     pdf.footer_text = footer
     files = fontpkg_sarabun.ROOT / "files"
     pdf.add_font(FAMILY, "", str(files / "Sarabun-Regular.ttf"))
     pdf.add_font(FAMILY, "B", str(files / "Sarabun-Bold.ttf"))
+    for style in ("", "B"):
+        pdf.fonts[f"{FAMILY.lower()}{style}"].__class__ = _TextOnTheSpacingGlyph
     # symbols Sarabun lacks (the ↔ of agreement levels) come from DejaVu Sans, which matplotlib ships
     import matplotlib
 
