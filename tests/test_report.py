@@ -142,3 +142,35 @@ def test_pdf_text_with_sara_am_and_tone_marks_reads_back_as_typed(tmp_path: Path
     assert extracted("-layout").startswith(with_sara_am)
     # ... and as copy sees it, in the order written: every character, none added
     assert extracted("-raw") == f"{with_sara_am} {stacked_marks}"
+
+
+def _pages_text(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+@pytest.mark.parametrize("rows, whole_block_on_one_page", [(12, True), (80, False)])
+def test_a_table_keeps_its_total_line_unless_it_is_longer_than_a_page(tmp_path: Path, rows: int,
+                                                                      whole_block_on_one_page: bool):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (Debian: poppler-utils) is not installed; .ci/run installs it")
+    from sheets_sync.report.pdf_kit import heading, keep_together, new_pdf, paragraph, table
+
+    def block(pdf) -> None:
+        heading(pdf, "ผลการดำเนินงานรอบ 6 เดือน")
+        table(pdf, ["ตัวชี้วัด", "คะแนน"], [[f"ตัวชี้วัดที่ {n}", "3.0000"] for n in range(rows)])
+        heading(pdf, "ผลคะแนนรวม 3.2353")
+
+    pdf = new_pdf()
+    pdf.add_page()
+    while pdf.get_y() < pdf.h - 60:  # a page nearly full: the block cannot fit below
+        paragraph(pdf, "ข้อความก่อนตาราง")
+    keep_together(pdf, block)
+    pdf.output(str(tmp_path / "kept.pdf"))
+    pages = _pages_text(tmp_path / "kept.pdf")
+    title_page = next(n for n, page in enumerate(pages) if "ผลการดำเนินงานรอบ 6 เดือน" in page)
+    total_page = next(n for n, page in enumerate(pages) if "ผลคะแนนรวม 3.2353" in page)
+    if whole_block_on_one_page:
+        assert title_page == total_page == 1
+    else:  # longer than a page: it starts right below the text, no page left empty
+        assert title_page == 0 and total_page > title_page

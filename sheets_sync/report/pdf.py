@@ -4,21 +4,30 @@ marks sit where they belong on any reader — no system font assumed."""
 from __future__ import annotations
 
 import io
+from functools import partial
 from pathlib import Path
 
-from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
+from fpdf import FPDF
+
+from sheets_sync.domain.round_scores import RoundSummary
+from sheets_sync.domain.thai import format_date_be
+from sheets_sync.report.charts import (
+    comparison_chart,
+    gantt_chart,
+    kpi_score_chart,
+    office_result_chart,
+)
 from sheets_sync.report.content import (
     KPI_HEADER,
     KPI_WIDTHS,
     STEP_HEADER,
     ReportData,
+    kpi_rows,
     round_headline,
     sign_off,
-    kpi_rows,
     step_rows,
 )
-from sheets_sync.domain.thai import format_date_be
-from sheets_sync.report.pdf_kit import FAMILY, new_pdf
+from sheets_sync.report.pdf_kit import FAMILY, keep_together, new_pdf
 from sheets_sync.report.pdf_kit import heading as _heading
 from sheets_sync.report.pdf_kit import table as _table
 
@@ -41,9 +50,7 @@ def write_pdf(report: ReportData, path: Path) -> None:
            [[a.level, a.maker, a.maker_position, a.receiver, a.receiver_position, a.signed_on] for a in report.agreements],
            size=10)
     for summary in report.compiled.rounds:
-        _heading(pdf, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
-        _table(pdf, KPI_HEADER, kpi_rows(summary), KPI_WIDTHS, size=8)
-        _heading(pdf, round_headline(summary), 12)
+        keep_together(pdf, partial(_round_block, summary=summary))
     pdf.add_page()
     pdf.image(io.BytesIO(office_result_chart(report)), w=130)
     pdf.image(io.BytesIO(kpi_score_chart(report)), w=170)
@@ -51,13 +58,13 @@ def write_pdf(report: ReportData, path: Path) -> None:
     _heading(pdf, "ขั้นตอนการดำเนินงาน (แผนเทียบกับการดำเนินการจริง)")
     _table(pdf, STEP_HEADER, step_rows(report.compiled), (120, 28, 28, 28, 28, 40), size=9)
     pdf.image(io.BytesIO(gantt_chart(report)), w=200)
-    _heading(pdf, "สถานะการรับรองผล")
-    _table(pdf, ["รอบ", "สถานะ", "จำนวนตัวชี้วัด"],
-           [[str(r), state, str(n)] for r, counts in sorted(report.certification.items()) for state, n in counts.items()],
-           (30, 60, 40), size=10)
+    certified = [[str(r), state, str(n)] for r, counts in sorted(report.certification.items())
+                 for state, n in counts.items()]
+    keep_together(pdf, partial(_titled_table, title="สถานะการรับรองผล", header=["รอบ", "สถานะ", "จำนวนตัวชี้วัด"],
+                               rows=certified, widths=(30, 60, 40), size=10))
     for extra in report.sections:
-        _heading(pdf, extra.heading)
-        _table(pdf, extra.header, extra.rows, (110, *(30,) * (len(extra.header) - 1)), size=9)
+        keep_together(pdf, partial(_titled_table, title=extra.heading, header=extra.header, rows=extra.rows,
+                                   widths=(110, *(30,) * (len(extra.header) - 1)), size=9))
     if report.comparison:
         pdf.image(io.BytesIO(comparison_chart(report)), w=180)
     if report.notes:
@@ -75,3 +82,15 @@ def write_pdf(report: ReportData, path: Path) -> None:
         pdf.set_xy(pdf.l_margin + column * half, top)
         pdf.multi_cell(half, 7, "\n".join(lines), align="C", new_x="LEFT", new_y="NEXT")
     pdf.output(str(path))
+
+
+def _round_block(pdf: FPDF, summary: RoundSummary) -> None:
+    _heading(pdf, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
+    _table(pdf, KPI_HEADER, kpi_rows(summary), KPI_WIDTHS, size=8)
+    _heading(pdf, round_headline(summary), 12)
+
+
+def _titled_table(pdf: FPDF, title: str, header: list[str], rows: list[list[str]], widths: tuple[float, ...],
+                  size: float) -> None:
+    _heading(pdf, title)
+    _table(pdf, header, rows, widths, size=size)

@@ -4,7 +4,7 @@ table cells alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -53,6 +53,12 @@ class _TextOnTheSpacingGlyph(TTFFont):
         infos, positions = super().perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
         return text_on_spacing_glyphs(infos, positions), positions
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> TTFFont:
+        # fpdf2 copies fonts as plain TTFFont when it rewinds a trial rendering (keep_together); keep this class
+        copy = super().__deepcopy__(memo)
+        copy.__class__ = type(self)
+        return copy
+
 
 def text_on_spacing_glyphs(infos: Sequence[Any], positions: Sequence[Any]) -> list[_Glyph]:
     glyphs = [_Glyph(int(i.codepoint), int(i.cluster)) for i in infos]
@@ -88,6 +94,24 @@ def new_pdf(orientation: str = "portrait", footer: str = "") -> FPDF:
     pdf.set_text_shaping(True)
     pdf.set_auto_page_break(True, margin=14)
     return pdf
+
+
+def keep_together(pdf: FPDF, draw: Callable[[FPDF], None]) -> None:
+    """Draws `draw` from the top of a new page when it would break across pages here but fits on a page of its
+    own, so a table never leaves its total line alone at the top of the next page. A block longer than a page
+    breaks where it must."""
+    if _breaks(pdf, draw, fresh_page=False) and not _breaks(pdf, draw, fresh_page=True):
+        pdf.add_page()
+    draw(pdf)
+
+
+def _breaks(pdf: FPDF, draw: Callable[[FPDF], None], fresh_page: bool) -> bool:
+    with pdf.offset_rendering() as trial:  # drawn, measured, then rewound
+        if fresh_page:
+            trial.add_page()
+        start = trial.page
+        draw(trial)  # type: ignore[arg-type]  # the recorder stands in for the FPDF it wraps
+        return bool(trial.page > start)
 
 
 def lines_for(pdf: FPDF, text: str, width: float) -> str:
