@@ -154,7 +154,13 @@ def test_a_table_keeps_its_total_line_unless_it_is_longer_than_a_page(tmp_path: 
                                                                       whole_block_on_one_page: bool):
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (Debian: poppler-utils) is not installed; .ci/run installs it")
-    from sheets_sync.report.pdf_kit import heading, keep_together, new_pdf, paragraph, table
+    from sheets_sync.report.pdf_kit import (
+        heading,
+        keep_together,
+        new_pdf,
+        paragraph,
+        table,
+    )
 
     def block(pdf) -> None:
         heading(pdf, "ผลการดำเนินงานรอบ 6 เดือน")
