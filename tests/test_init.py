@@ -204,3 +204,26 @@ def test_google_sheets_get_filters_on_input_tabs(google):
     assert cli("init", "--sheet", key, "--fiscal-year", "2570").exit_code == 0
     sheets = {s["properties"]["title"]: s for s in google.snapshot(key)["sheets"]}
     assert "basicFilter" in sheets["ตัวชี้วัด"] and "basicFilter" not in sheets["สรุปคะแนน"]
+
+
+def test_built_cells_read_in_a_thai_font_with_codes_centred_and_long_text_on_lines_of_its_own(tmp_path: Path):
+    """A right-aligned round 6 beside a left-aligned KPI id 1 read as 61: short codes are centred, text after a
+    number is indented, every cell without a font of its own is in TH Sarabun New (Calibri has no Thai), and a
+    row whose name wraps is as tall as its lines (LibreOffice opens a file's rows one line high)."""
+    assert cli("demo", "--dir", str(tmp_path)).exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "workbook.xlsx")
+    summary = wb["สรุปคะแนน"]
+    header = [c.value for c in summary[1]]
+    first = summary[2]
+    round_, kpi_id, band = (first[header.index(name)] for name in ("รอบ", "รหัสตัวชี้วัด", "ระดับผล"))
+    assert round_.value == 6 and round_.alignment.horizontal == "center"
+    assert kpi_id.alignment.horizontal == "center"
+    assert band.alignment.horizontal == "left" and band.alignment.indent == 1  # after คะแนนถ่วงน้ำหนัก
+    assert first[header.index("คะแนนที่คำนวณ")].font.name == "TH Sarabun New"  # a plain number cell
+    results = wb["ผลการดำเนินงาน"]
+    assert results["B2"].value in (6, 9, 12) and results["B2"].alignment.horizontal == "center"  # typed by demo
+    name = header.index("ชื่อตัวชี้วัด")
+    long_rows = [c.row for c in summary["C"][1:] if isinstance(c.value, str) and len(c.value) > 60]
+    assert name == 2 and long_rows
+    assert all((summary.row_dimensions[r].height or 0) >= 38 for r in long_rows)
+    assert summary.row_dimensions[1].height >= 38  # two-line headers stay inside the header band

@@ -7,10 +7,13 @@ the workbook that then replaces it in one rename: a crash leaves either the old 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import math
 import os
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any, Sequence
@@ -79,8 +82,8 @@ MARK_AUTHOR = "sheets-sync"  # notes with this author are the tool's own, cleare
 
 HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generated tabs grey
 THAI_FONT = "TH Sarabun New"  # as Thai government documents use; LibreOffice falls back to a Thai font it has
+THAI_BODY_FONT = Font(name=THAI_FONT, size=14)
 PAGE_WIDTH_CHARS = 150  # column-width characters that print readably across one landscape A4 page
-WRAP_FROM = 20  # a column this wide (characters) holds text that wraps
 
 
 def _excel_format(number_format: str | None) -> str | None:
@@ -107,6 +110,57 @@ def _as_read(value: Value) -> Value:
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     return value
+
+
+LINE_HEIGHT = 19  # points a line of 14 pt TH Sarabun New takes
+
+
+def _fit_row_heights(ws: Worksheet, op: ReplaceTab) -> None:
+    """Rows tall enough for their wrapped text. LibreOffice keeps a file's rows one line high when it opens it,
+    and prints them so, which hides every line after the first; so a row whose text wraps gets its height here,
+    estimated from the characters that take width (Thai vowels and tone marks above or below take none)."""
+    wrapped = [c for c, align in enumerate(op.alignments) if "wrap" in align.split()]
+    widths = [ws.column_dimensions[column_letter(c + 1)].width or 13 for c in range(len(op.alignments))]
+    for r, values in enumerate(op.rows, start=1):
+        columns = range(len(widths)) if r == 1 else wrapped  # every header wraps (StyleHeader)
+        lines = max((_lines(values[c], widths[c]) for c in columns if c < len(values)), default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
+
+
+def _lines(value: Value, width: float) -> int:
+    if not isinstance(value, str):
+        return 1
+    return sum(max(1, math.ceil(sum(1 for ch in line if not unicodedata.combining(ch) and ch not in THAI_ABOVE_BELOW)
+                                / max(width - 1, 1))) for line in value.split("\n"))
+
+
+THAI_ABOVE_BELOW = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+
+
+def _as_its_column(ws: Worksheet, row: int, col: int) -> None:
+    """A cell the tool writes into a staff tab looks like one typed there: the column's alignment (init set it)."""
+    dimension = ws.column_dimensions.get(column_letter(col))
+    if dimension is not None and dimension.alignment is not None and row > 1:
+        ws.cell(row=row, column=col).alignment = copy.copy(dimension.alignment)  # a proxy: its value, unbound
+
+
+def _thai_default_font(workbook: openpyxl.Workbook) -> None:
+    """Every cell without a font of its own (generated tabs, what staff typed before init styled the columns)
+    draws in a font with Thai in it: the file's default font is the first of its fonts, Calibri unless changed,
+    and openpyxl offers no public setter for it."""
+    fonts = workbook._fonts  # noqa: SLF001
+    if fonts[0] != THAI_BODY_FONT:
+        list.__setitem__(fonts, 0, THAI_BODY_FONT)
+        fonts.clean = False  # its value → index map is rebuilt on the next lookup
+
+
+@functools.cache
+def _aligned(words: str) -> Alignment:
+    """An openpyxl Alignment for Tab.alignments' words."""
+    wrap = "wrap" in words.split()
+    return Alignment(horizontal="center" if "center" in words else "left" if "indent" in words else None,
+                     indent=int("indent" in words), wrap_text=wrap, vertical="top" if wrap else None)
 
 
 def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str | None = None) -> None:
@@ -317,6 +371,7 @@ class XlsxBackend:
                             continue
                     fmt = op.formats[i][j] if op.formats else None
                     _store(ws, row, col, value, fmt)
+                    _as_its_column(ws, row, col)
         elif isinstance(op, ReplaceTab):
             if ws.max_row:
                 ws.delete_rows(1, ws.max_row)
@@ -324,6 +379,12 @@ class XlsxBackend:
                 for c, value in enumerate(row_values, start=1):
                     fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
                     _store(ws, r, c, value, fmt)
+            for c, align in enumerate(op.alignments, start=1):
+                if align:
+                    alignment = _aligned(align)
+                    for r in range(2, len(op.rows) + 1):
+                        ws.cell(row=r, column=c).alignment = alignment
+            _fit_row_heights(ws, op)
             for r, c, colour in op.fills:
                 ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
             for r, c, text in op.notes:
@@ -334,6 +395,7 @@ class XlsxBackend:
         elif isinstance(op, MarkCells):
             self._mark(ws, op)
         elif isinstance(op, StyleHeader):
+            _thai_default_font(ws.parent)
             fill = PatternFill("solid", fgColor=HEADER_FILL[op.generated])
             for col in range(1, op.columns + 1):
                 cell = ws.cell(row=1, column=col)
@@ -341,7 +403,7 @@ class XlsxBackend:
                 cell.fill = fill
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
                 # what staff type in the column gets a font with Thai in it (Calibri has none)
-                ws.column_dimensions[column_letter(col)].font = Font(name=THAI_FONT, size=14)
+                ws.column_dimensions[column_letter(col)].font = THAI_BODY_FONT
             if not op.generated:  # a filter button on every header: find one's own rows without a formula
                 ws.auto_filter.ref = f"A1:{column_letter(op.columns)}{max(ws.max_row, 2)}"
             # printed as staff print it: landscape A4, header on every page, as many pages wide as the columns need
@@ -358,8 +420,8 @@ class XlsxBackend:
         elif isinstance(op, ColumnWidth):
             dimension = ws.column_dimensions[column_letter(op.col)]
             dimension.width = op.width
-            if op.width >= WRAP_FROM:  # long text wraps inside its column instead of running over the next one
-                dimension.alignment = Alignment(wrap_text=True, vertical="top")
+            if op.align:  # for what staff type later; the cells written now get theirs with their values
+                dimension.alignment = _aligned(op.align)
         elif isinstance(op, ColumnFormat):
             fmt = _excel_format(op.number_format)
             ws.column_dimensions[column_letter(op.col)].number_format = fmt

@@ -30,6 +30,11 @@ class ColumnType(enum.Enum):
     YESNO = "yesno"
 
 
+NUMERIC = frozenset({ColumnType.INTEGER, ColumnType.NUMBER, ColumnType.ROUND, ColumnType.RESULT, ColumnType.DATE})
+NARROW_COLUMN = 10  # characters: a column this narrow holds a short code
+WRAP_FROM = 20  # characters: a column this wide holds text that wraps
+
+
 class TabKind(enum.Enum):
     INPUT = "input"
     GENERATED = "generated"
@@ -101,6 +106,23 @@ class Tab:
 
     def matches_title(self, title: str) -> bool:
         return normalize(title) in (normalize(self.th), normalize(self.key))
+
+    def alignments(self) -> tuple[str, ...]:
+        """How each column's cells sit in a file, as words from ALIGNMENTS: a short code (a round, a KPI id, a
+        weight) centred; long text wrapped inside its column rather than run over the next one; text right after a
+        number column indented, so a right-aligned 6 and a left-aligned 1 never read as 61. Google pads cells
+        itself; a file viewer (Excel, LibreOffice) hardly does."""
+        aligned: list[str] = []
+        for before, col in zip((None, *self.columns), self.columns):
+            words = []
+            if col.width <= NARROW_COLUMN:
+                words.append("center")
+            elif col.type not in NUMERIC and before is not None and before.type in NUMERIC:
+                words.append("indent")
+            if col.width >= WRAP_FROM:
+                words.append("wrap")
+            aligned.append(" ".join(words))
+        return tuple(aligned)
 
 
 @dataclass(frozen=True)

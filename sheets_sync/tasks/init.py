@@ -153,12 +153,12 @@ class _Planner:
             next_col = _used_width(self.data, title) + 1
         self.titles[tab.key] = title
         new_headers: dict[int, Value] = {}
-        for col in tab.columns:
+        for col, align in zip(tab.columns, tab.alignments()):
             if col.key in columns:
                 continue
             columns[col.key] = next_col
             new_headers[next_col] = col.header
-            self.layout.append(ColumnWidth(title, next_col, col.width))
+            self.layout.append(ColumnWidth(title, next_col, col.width, align))
             if existing:
                 self.report.added_columns.append((title, col.header))
             next_col += 1

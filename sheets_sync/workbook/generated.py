@@ -38,9 +38,10 @@ def rewrite_generated_tab(tab: Tab, title: str | None, rows: list[tuple[Value, .
     if title is None:
         title = tab.th
         operations.append(AddTab(title))
-        operations += [ColumnWidth(title, i, c.width) for i, c in enumerate(tab.columns, start=1)]
+        operations += [ColumnWidth(title, i, c.width, align) for i, (c, align)
+                       in enumerate(zip(tab.columns, tab.alignments()), start=1)]
     operations += [
-        ReplaceTab(title, tuple(rows), column_formats, tuple(fills), tuple(links)),
+        ReplaceTab(title, tuple(rows), column_formats, tuple(fills), tuple(links), alignments=tab.alignments()),
         StyleHeader(title, len(tab.columns), generated=True),
         FreezeRows(title, 1),
         Protect(title),

@@ -166,6 +166,7 @@ class ReplaceTab:
     links: tuple[tuple[int, int, str], ...] = ()  # (row, col, A1 reference inside the workbook)
     notes: tuple[tuple[int, int, str], ...] = ()  # (row, col, note text)
     input: bool = False  # a tab staff type into (copy): a backend writes its dates the way staff type them
+    alignments: tuple[str, ...] = ()  # per column, as Tab.alignments
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ class ColumnWidth:
     tab: str
     col: int
     width: int
+    align: str = ""  # as Tab.alignments words it: "center", "indent", "wrap", "indent wrap"
 
 
 @dataclass(frozen=True)
