@@ -15,7 +15,7 @@ import pytest
 from sheets_sync.backends.locking import lock_path, workbook_lock
 from sheets_sync.backends.target import parse_target
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.domain.schema import INPUT_TABS
+from sheets_sync.domain.schema import INPUT_TABS, OWNER_SUMMARY
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.build import BuildOptions, run_build
 
@@ -276,3 +276,19 @@ def test_a_workbook_without_the_input_tabs_is_a_layout_error(tmp_path: Path):
     outcome = cli("build", "--sheet", str(path))
     assert outcome.exit_code == ExitCode.LAYOUT
     assert "sheets-sync init" in outcome.stderr
+
+
+def test_a_person_supervising_thousands_of_kpis_gets_a_cell_a_file_holds_and_a_second_build_writes_nothing(
+        tmp_path: Path):
+    """1,500 KPI ids of 31 characters make a 49,500-character list: an .xlsx cell holds 32,767, so the file would
+    cut it and every later build would find the tab changed and rewrite the file."""
+    ids = [f"ตัวชี้วัดย่อยของสำนักงานที่-{n:04d}" for n in range(1500)]
+    path = office_workbook(tmp_path / "big.xlsx", [kpi(i, 0.1) for i in ids], [])
+    report = run_build(XlsxBackend(path), BuildOptions(today=dt.date(2027, 7, 20)))
+    assert report.written
+    owners = {r["รหัส"]: r for r in tab_records(path, OWNER_SUMMARY.th)}
+    supervised = owners["P02"]["ตัวชี้วัดที่กำกับดูแล"]
+    assert len(supervised) <= 32_767 and supervised.startswith(ids[0] + ", ")
+    assert supervised.endswith(" more)") and "และอีก" in supervised
+    again = run_build(XlsxBackend(path), BuildOptions(today=dt.date(2027, 7, 20)))
+    assert not again.written and not any(change.changed for change in again.changes)

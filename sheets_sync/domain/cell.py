@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Union
+from typing import Iterable, Sequence, Union
 
 Value = Union[str, int, float, Decimal, dt.date, dt.datetime, bool, None]
 
@@ -74,3 +74,36 @@ def consecutive_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
         else:
             runs.append((n, n))
     return runs
+
+
+CELL_LIMIT = 32_767  # characters an .xlsx cell holds (Google's is 50,000): the lower, so both backends agree
+
+
+def listed(items: Sequence[str], limit: int = CELL_LIMIT) -> str | None:
+    """`items` comma-separated in one cell, as many as fit within `limit` characters, then how many more there
+    are. A person supervising every KPI of a large office would otherwise make a cell no file holds: the file
+    would cut it, and every later build would find it changed and write again."""
+    if not items:
+        return None
+    text = ", ".join(items)
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    used = 0
+    for item in items:
+        rest = len(items) - len(kept) - 1
+        tail = f", … และอีก {rest:,} รายการ ({rest:,} more)"
+        if used + len(item) + 2 + len(tail) > limit:
+            break
+        kept.append(item)
+        used += len(item) + 2
+    rest = len(items) - len(kept)
+    return ", ".join(kept) + f", … และอีก {rest:,} รายการ ({rest:,} more)"
+
+
+def within_cell(value: Value, limit: int = CELL_LIMIT) -> Value:
+    """A text cut to what a cell holds, saying so; anything else as it is."""
+    if isinstance(value, str) and len(value) > limit:
+        note = " … (ตัดให้พอดีช่อง / cut to fit the cell)"
+        return value[: limit - len(note)] + note
+    return value

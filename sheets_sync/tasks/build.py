@@ -12,7 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from sheets_sync.config import config
-from sheets_sync.domain.certification import NOT_CERTIFIED_EN, NOT_CERTIFIED_TH, official_wording
+from sheets_sync.domain.cell import listed, within_cell
+from sheets_sync.domain.certification import (
+    NOT_CERTIFIED_EN,
+    NOT_CERTIFIED_TH,
+    official_wording,
+)
 from sheets_sync.domain.model import METHOD_TH
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.round_scores import (
@@ -155,17 +160,20 @@ def step_rows(compiled: Compiled) -> tuple[list[tuple[Value, ...]], list[tuple[i
 def owner_rows(compiled: Compiled) -> list[tuple[Value, ...]]:
     rows: list[tuple[Value, ...]] = [tuple(c.th for c in OWNER_SUMMARY.columns)]
     for load in compiled.owners:
-        rows.append((load.person_id, load.name, ", ".join(load.owned) or None, ", ".join(load.supervised) or None,
+        rows.append((load.person_id, load.name, listed(load.owned), listed(load.supervised),
                      load.missing.get(6), load.missing.get(9), load.missing.get(12), display(load.average_score)))
     return rows
 
 
 def generated_contents(compiled: Compiled) -> dict[str, tuple[list[tuple[Value, ...]], list[tuple[int, int, str]]]]:
-    return {
+    contents = {
         SCORE_SUMMARY.key: score_rows(compiled),
         STEP_SUMMARY.key: step_rows(compiled),
         OWNER_SUMMARY.key: (owner_rows(compiled), []),
     }
+    # no text longer than a cell holds: a cut cell would read back changed and every build would write again
+    return {key: ([tuple(within_cell(v) for v in row) for row in rows], fills)
+            for key, (rows, fills) in contents.items()}
 
 
 # --- comparing with what the workbook holds ---------------------------------------------------------
