@@ -184,19 +184,79 @@ def test_a_cell_typed_between_the_read_and_the_write_is_left_alone(emulator, she
     assert guard["method"] == "POST" and "numberFormat" in guard["query"]["fields"][0]
 
 
-def test_a_write_over_2_mb_is_split_by_tab_and_says_so(emulator, sheet, monkeypatch):
-    monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)
+def _visible_tabs(emulator, key: str) -> dict[str, dict]:
+    return {s["properties"]["title"]: s["properties"] for s in emulator.snapshot(key)["sheets"]
+            if not s["properties"].get("hidden")}
+
+
+def _rows(label: str) -> tuple:
+    return tuple(tuple(f"{label} แถว {r} คอลัมน์ {c}" for c in range(10)) for r in range(300))
+
+
+def test_a_rewrite_over_2_mb_goes_through_hidden_tabs_and_is_swapped_in_by_one_write(emulator, sheet, monkeypatch):
+    monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)  # ~140 KB of tabs: several bodies at this limit
     from sheets_sync.backends.target import open_backend, parse_target
 
     backend = open_backend(parse_target(sheet))
     backend.read()
-    rows = tuple(tuple(f"แถว {r} คอลัมน์ {c}" for c in range(10)) for r in range(300))
+    backend.apply([AddTab("ก"), ReplaceTab("ก", _rows("เก่า")), AddTab("ข"), ReplaceTab("ข", _rows("เก่า"))])
+    order = [t for t in _visible_tabs(emulator, sheet)]
+    gids = {t: p["sheetId"] for t, p in _visible_tabs(emulator, sheet).items()}
     emulator.clear_log()
-    outcome = backend.apply([AddTab("ก"), ReplaceTab("ก", rows), AddTab("ข"), ReplaceTab("ข", rows)])
+    backend.read()
+    outcome = backend.apply([ReplaceTab("ก", _rows("ใหม่")), ReplaceTab("ข", _rows("ใหม่"))])
     writes = [e for e in emulator.requests() if e["endpoint"] == "spreadsheets.batchUpdate"]
-    assert len(writes) >= 2 and all(w["status"] == 200 for w in writes)
+    assert len(writes) >= 3 and all(w["status"] == 200 for w in writes)
+    assert any("swapped them in" in en for _, en in outcome.notes)
+    assert emulator.cell(sheet, "ข", 300, 10) == "ใหม่ แถว 299 คอลัมน์ 9"
+    after = _visible_tabs(emulator, sheet)
+    assert list(after) == order  # same tabs, same places, and no staging tab left, hidden or not
+    assert len(emulator.snapshot(sheet)["sheets"]) == len(order)
+    assert after["ก"]["sheetId"] != gids["ก"] and after["ตัวชี้วัด"]["sheetId"] == gids["ตัวชี้วัด"]
+
+
+@pytest.mark.parametrize("failing_write", ["first", "middle", "last"])
+def test_a_large_rewrite_that_fails_at_any_write_shows_readers_nothing_and_the_next_run_cleans_up(
+        emulator, sheet, monkeypatch, failing_write):
+    monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)
+    from sheets_sync.backends.target import open_backend, parse_target
+    from sheets_sync.errors import SheetsSyncError
+
+    backend = open_backend(parse_target(sheet))
+    backend.read()
+    backend.apply([AddTab("ก"), ReplaceTab("ก", _rows("เก่า")), AddTab("ข"), ReplaceTab("ข", _rows("เก่า"))])
+    backend.read()
+    planned = backend.write_requests([ReplaceTab("ก", _rows("ใหม่")), ReplaceTab("ข", _rows("ใหม่"))])
+    assert planned >= 3
+    skip = {"first": 0, "middle": planned // 2, "last": planned - 1}[failing_write]
+    emulator.add_fault("400", count=1, match=":batchUpdate", skip=skip,
+                       body={"error": {"code": 400, "message": "Invalid requests[0]: injected", "status":
+                                       "INVALID_ARGUMENT"}})
+    with pytest.raises(SheetsSyncError):
+        backend.apply([ReplaceTab("ก", _rows("ใหม่")), ReplaceTab("ข", _rows("ใหม่"))])
+    for title in ("ก", "ข"):  # what people see is the whole old tab, row for row
+        assert emulator.cell(sheet, title, 1, 1) == "เก่า แถว 0 คอลัมน์ 0"
+        assert emulator.cell(sheet, title, 300, 10) == "เก่า แถว 299 คอลัมน์ 9"
+    assert not any(t.startswith("~") for t in _visible_tabs(emulator, sheet))
+
+    backend.read()
+    backend.apply([ReplaceTab("ก", _rows("ใหม่")), ReplaceTab("ข", _rows("ใหม่"))])
+    assert emulator.cell(sheet, "ก", 300, 10) == "ใหม่ แถว 299 คอลัมน์ 9"
+    assert not any(s["properties"]["title"].startswith("~") for s in emulator.snapshot(sheet)["sheets"])
+
+
+def test_a_large_write_into_staff_tabs_alone_is_split_by_tab_and_says_so(emulator, sheet, monkeypatch):
+    """Staff tabs are never swapped (people are typing in them): a large write there is split and said to be."""
+    monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)
+    from sheets_sync.backends.target import open_backend, parse_target
+    from sheets_sync.workbook.operations import WriteCells
+
+    backend = open_backend(parse_target(sheet))
+    backend.read()
+    values = tuple(tuple(f"หมายเหตุ {r}-{c}" for c in range(8)) for r in range(400))
+    outcome = backend.apply([WriteCells("ข้อตกลง", 2, 20, values), WriteCells("ตัวชี้วัด", 2, 30, values)])
     assert any("split by tab" in en for _, en in outcome.notes)
-    assert emulator.cell(sheet, "ข", 300, 10) == "แถว 299 คอลัมน์ 9"
+    assert emulator.cell(sheet, "ตัวชี้วัด", 401, 37) == "หมายเหตุ 399-7"
 
 
 def test_the_emulator_runs_as_its_own_process_and_prints_its_url(tmp_path: Path):

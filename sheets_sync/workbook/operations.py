@@ -137,6 +137,7 @@ class WorkbookData:
 class AddTab:
     title: str
     index: int | None = None  # position among the tabs; None appends
+    hidden: bool = False  # a tab people do not see (Google: a staging tab of a large build)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Control endpoints:
   GET  /_emulator/requests   the request log (method, path, endpoint, status, batch request kinds)
   POST /_emulator/faults     {"kind": "429"|"500"|"503"|"slow"|"drop", "count": N, "retry_after": s,
-                              "delay": s, "match": "substring of the path"} for the next N requests
+                              "delay": s, "match": "substring of the path", "skip": K} for the next N
+                              requests after the first K that match
   POST /_emulator/latency    {"seconds": 0.15}: every request waits this long
   POST /_emulator/quota      {"read": 60, "write": 60, "window": 60}: Google's per-user quota, answered with 429
   POST /_emulator/reset      forget every spreadsheet, fault and logged request
@@ -68,6 +69,7 @@ class Fault:
     delay: float = 0.0
     match: str | None = None
     body: dict | None = None  # Google's error body to answer with, for refusals the emulator cannot cause itself
+    skip: int = 0  # matching requests to let through first: "the third write fails"
 
 
 def _file_id(path: str) -> str | None:
@@ -458,6 +460,9 @@ class Handler(BaseHTTPRequestHandler):
         with state.lock:
             for fault in state.faults:
                 if fault.count > 0 and (fault.match is None or fault.match in path):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.count -= 1
                     return fault
         return None
@@ -470,7 +475,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, {"requests": state.log})
             elif path == "/_emulator/faults" and method == "POST":
                 state.faults.append(Fault(str(body["kind"]), int(body.get("count", 1)), body.get("retry_after"),
-                                          float(body.get("delay", 0)), body.get("match")))
+                                          float(body.get("delay", 0)), body.get("match"),
+                                          skip=int(body.get("skip", 0))))
                 self._send(200, {"faults": len(state.faults)})
             elif path == "/_emulator/latency" and method == "POST":
                 state.latency = float(body.get("seconds", 0))
@@ -785,9 +791,9 @@ class Emulator:
             self.state.log.clear()
 
     def add_fault(self, kind: str, count: int = 1, retry_after: float | None = None, delay: float = 0.0,
-                  match: str | None = None, body: dict | None = None) -> None:
+                  match: str | None = None, body: dict | None = None, skip: int = 0) -> None:
         with self.state.lock:
-            self.state.faults.append(Fault(kind, count, retry_after, delay, match, body))
+            self.state.faults.append(Fault(kind, count, retry_after, delay, match, body, skip))
 
     def create(self, title: str = "Untitled spreadsheet") -> str:
         with self.state.lock:

@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 
 from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, hex_colour
 from sheets_sync.backends.google.http import GoogleHttp
+from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import from_serial
 from sheets_sync.workbook.operations import (
@@ -30,6 +31,7 @@ from sheets_sync.workbook.operations import (
     Grid,
     Operation,
     Protection,
+    ReplaceTab,
     Value,
     WorkbookData,
     WriteCells,
@@ -164,7 +166,7 @@ class GoogleBackend:
             props = sheet["properties"]
             grid = props.get("gridProperties", {})
             info = SheetMeta(props.get("sheetId", 0), props["title"], grid.get("rowCount", 1000),
-                             grid.get("columnCount", 26))
+                             grid.get("columnCount", 26), index=props.get("index", 0))
             info.protected = [(p["protectedRangeId"], p.get("description", "")) for p in sheet.get("protectedRanges", [])]
             info.views = [(v["filterViewId"], v.get("title", "")) for v in sheet.get("filterViews", [])]
             info.rules = [_first_formula(rule) for rule in sheet.get("conditionalFormats", [])]
@@ -180,6 +182,8 @@ class GoogleBackend:
                             dates_as_text=True, protections=[], filter_views=[])
         for sheet in sorted(response.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
             title = sheet["properties"]["title"]
+            if title.startswith(STAGING_PREFIX):  # a failed large write's hidden leftover: the next write removes it
+                continue
             data.protections += [_protection(title, p) for p in sheet.get("protectedRanges", [])]  # type: ignore[operator]
             data.filter_views += [v for v in (_filter_view(title, v) for v in sheet.get("filterViews", [])) if v]  # type: ignore[operator]
             grid = Grid(title)
@@ -210,10 +214,9 @@ class GoogleBackend:
             return result
         if self.meta is None:
             self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
-        bodies = self._bodies(self._guard(list(operations), result))
-        if len(bodies) > 1:
-            result.notes.append((f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
-                                 f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates"))
+        bodies, note = self._planned_bodies(self._guard(list(operations), result))
+        if note:
+            result.notes.append(note)
         for body in bodies:
             self.http.batch_update(self.key, {"requests": body})
         self.meta = None  # layout changed: the next apply re-reads what it needs
@@ -222,7 +225,25 @@ class GoogleBackend:
 
     def write_requests(self, operations: Sequence[Operation]) -> int:
         """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""
-        return len(self._bodies(operations)) if operations else 0
+        return len(self._planned_bodies(operations)[0]) if operations else 0
+
+    def _planned_bodies(self, operations: Sequence[Operation]) -> tuple[list[list[dict]], tuple[str, str] | None]:
+        """The batchUpdate bodies of a write, and what to tell the person when it takes more than one."""
+        bodies = self._bodies(operations)
+        if len(bodies) == 1:
+            return bodies, None
+        if any(isinstance(op, ReplaceTab) for op in operations):
+            staged, final = staged_bodies(self.meta or {}, operations)
+            finals = _split(final)
+            bodies = staged + finals
+            if len(finals) == 1:
+                return bodies, (
+                    f"คำขอเขียนใหญ่เกิน 2 MB จึงเขียนลงแท็บซ่อน {len(staged)} ครั้ง แล้วสลับเข้าที่ในครั้งเดียว "
+                    "ผู้อ่านเห็นการเปลี่ยนแปลงทั้งหมดพร้อมกัน",
+                    f"the write was over 2 MB: it went into hidden tabs in {len(staged)} batchUpdates, then one "
+                    "more swapped them in, so readers saw all of it change at once")
+        return bodies, (f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
+                        f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates")
 
     def _bodies(self, operations: Sequence[Operation]) -> list[list[dict]]:
         planner = _Requests(self.meta or {})

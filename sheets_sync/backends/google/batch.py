@@ -126,6 +126,7 @@ class SheetMeta:
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # a cell's own background, RRGGBB
     rules: list[str] = field(default_factory=list)  # each conditional format rule's first formula, in order
     views: list[tuple[int, str]] = field(default_factory=list)  # (filter view id, title)
+    index: int = 0  # position among the tabs
 
 
 def _size(requests: list[dict]) -> int:
@@ -198,7 +199,7 @@ class _Requests:
 
     def __init__(self, meta: dict[str, SheetMeta]) -> None:
         self.meta = {title: SheetMeta(m.sheet_id, m.title, m.rows, m.cols, list(m.protected), dict(m.notes),
-                                          dict(m.fills), list(m.rules), list(m.views))
+                                          dict(m.fills), list(m.rules), list(m.views), m.index)
                      for title, m in meta.items()}
         self.requests: list[dict] = []
 
@@ -231,8 +232,11 @@ class _Requests:
                                  "gridProperties": {"rowCount": 1000, "columnCount": 26}}
         if op.index is not None:
             props["index"] = op.index
+        if op.hidden:
+            props["hidden"] = True
         self.requests.append({"addSheet": {"properties": props}})
-        self.meta[op.title] = SheetMeta(sheet_id, op.title, 1000, 26)
+        self.meta[op.title] = SheetMeta(sheet_id, op.title, 1000, 26,
+                                        index=op.index if op.index is not None else len(self.meta))
 
     def _DeleteTab(self, op: DeleteTab) -> None:
         if op.tab in self.meta and len(self.meta) > 1:
