@@ -29,15 +29,19 @@ from .render import render_init
 @click.option("--office-name", help="ชื่อหน่วยงาน / office name, e.g. 'สพป. ตัวอย่าง เขต 1'.")
 @click.option("--create", "create_title", metavar="TITLE",
               help="สร้าง Google Sheet ใหม่ชื่อนี้แล้วจัดวาง / create a new Google Sheet with this title and lay it out.")
+@click.option("--relayout", is_flag=True,
+              help="จัดวางรูปแบบแท็บใหม่แม้ไม่มีอะไรขาด / lay the tabs out again (header style, dropdowns, live "
+                   "checks, protection) even when nothing is missing, e.g. after someone removed a dropdown by hand.")
 @create_options
 def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date | None,
-                 office_name: str | None, create_title: str | None, folder: str | None,
+                 office_name: str | None, relayout: bool, create_title: str | None, folder: str | None,
                  share_with: tuple[str, ...]) -> None:
     """จัดวางหรือปรับรุ่นสมุดงาน / Lay out a new workbook or upgrade an existing one.
 
     Adds missing tabs and columns with Thai headers, dropdowns, BE date formats and protection, and seeds
     the settings and the ten standard steps with planned dates. Safe to run again: it never changes a cell
-    staff typed, and keeps staff's own columns and column order.
+    staff typed, and keeps staff's own columns and column order. When nothing is missing it writes nothing
+    (--relayout lays the tabs out again).
 
     \b
     Example:
@@ -45,7 +49,7 @@ def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date
       sheets-sync --credentials key.json init --create "คำรับรอง สพป. ตัวอย่าง เขต 1 ปี 2570" \\
           --folder SHARED_DRIVE_FOLDER_ID --share-with coordinator@example.go.th
     """
-    options = InitOptions(fiscal_year, start_date, office_name)
+    options = InitOptions(fiscal_year, start_date, office_name, relayout=relayout)
     if (folder or share_with) and not create_title:
         raise click.UsageError("--folder and --share-with go with --create / ใช้ --folder และ --share-with คู่กับ --create")
     if create_title:

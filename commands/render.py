@@ -80,8 +80,10 @@ def render_init(report: InitReport) -> None:
     render_notes(report.notes)
     for conflict in report.conflicts:
         say(f"ไม่ได้เขียน {conflict.cell}: มีผู้แก้ไขระหว่างทำงาน", f"left {conflict.cell} alone: someone edited it meanwhile")
-    if not report.changed_data and not report.created_workbook:
-        say("ไม่มีข้อมูลต้องเพิ่ม โครงสร้างเป็นปัจจุบันแล้ว", "nothing to add: the layout is up to date")
+    if report.layout_in_place:
+        say("ไม่มีอะไรต้องเพิ่มหรือจัดวาง จึงไม่ได้เขียนสมุดงาน", "nothing to add or lay out: the workbook was not written")
+    elif not report.changed_data and not report.created_workbook:
+        say("ไม่มีข้อมูลต้องเพิ่ม จัดวางรูปแบบแท็บให้เป็นปัจจุบันแล้ว", "nothing to add: the tabs' layout was brought up to date")
 
 
 def render_problems(problems: list[Problem]) -> None:

@@ -75,7 +75,9 @@ def test_the_request_budget_holds_whatever_the_size(workbook):
                                (["build", "--today", "2027-04-01"], (1, 0), 0),  # nothing changed: nothing written
                                # the office has no top-level agreement yet: an error, so exit 3
                                (["validate", "--write", "--today", "2027-04-01"], (1, 1), 3),
-                               (["init"], (1, 1), 0),
+                               # nothing missing: nothing written, unless someone set the sheet back to
+                               # en_US, which init puts back to th_TH
+                               (["init"], (1, 1 if workbook.locale == "en_US" else 0), 0),
                                (["export"], (1, 0), 0), (["status"], (1, 0), 0)):
         workbook.clear_log()
         outcome = run(workbook, *args)

@@ -227,3 +227,36 @@ def test_built_cells_read_in_a_thai_font_with_codes_centred_and_long_text_on_lin
     assert name == 2 and long_rows
     assert all((summary.row_dimensions[r].height or 0) >= 38 for r in long_rows)
     assert summary.row_dimensions[1].height >= 38  # two-line headers stay inside the header band
+
+
+def test_an_init_with_nothing_missing_writes_nothing_and_relayout_lays_the_tabs_out_again(tmp_path: Path):
+    """A rewrite of the whole file for nothing took 76 s at 20,000 KPIs; a dropdown removed by hand comes back
+    with --relayout (the layout mark cannot see a hand edit)."""
+    path = tmp_path / "w.xlsx"
+    assert cli("init", "--sheet", str(path), "--fiscal-year", "2570").exit_code == 0
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    again = cli("init", "--sheet", str(path))
+    assert again.exit_code == 0 and "the workbook was not written" in again.output
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+    wb = openpyxl.load_workbook(path)
+    wb["ผลการดำเนินงาน"].data_validations.dataValidation.clear()  # someone removed the dropdowns by hand
+    wb.save(path)
+    assert cli("init", "--sheet", str(path), "--relayout").exit_code == 0
+    assert openpyxl.load_workbook(path)["ผลการดำเนินงาน"].data_validations.dataValidation
+
+
+def test_a_second_init_on_google_reads_once_and_writes_nothing(google):
+    key = google.create("ทดสอบ")
+    assert cli("init", "--sheet", key, "--fiscal-year", "2570").exit_code == 0
+    google.clear_log()
+    outcome = cli("init", "--sheet", key)
+    assert outcome.exit_code == 0, outcome.output
+    assert [e["endpoint"] for e in google.requests()] == ["spreadsheets.get"]
+    google.clear_log()
+    assert cli("init", "--sheet", key, "--relayout").exit_code == 0
+    assert [e["endpoint"] for e in google.requests()] == ["spreadsheets.get", "spreadsheets.batchUpdate"]
+    google.clear_log()
+    assert cli("init", "--sheet", key).exit_code == 0  # the mark was updated in place, not added twice
+    assert [e["endpoint"] for e in google.requests()] == ["spreadsheets.get"]
+    assert len(google.snapshot(key)["developerMetadata"]) == 1

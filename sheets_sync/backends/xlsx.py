@@ -24,13 +24,14 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.backends.xlsx_parts import SheetScan, TooLarge, scan_sheets
+from sheets_sync.backends.xlsx_parts import SheetScan, TooLarge, custom_property, scan_sheets
 from sheets_sync.domain.cell import column_letter, xml_text
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -47,6 +48,7 @@ from sheets_sync.workbook.operations import (
     CHECK_MARK,
     INPUT_DATE_FORMAT,
     LAST_CHECKED_ROW,
+    LAYOUT_MARK_KEY,
     AddTab,
     ApplyResult,
     ColumnFormat,
@@ -60,6 +62,7 @@ from sheets_sync.workbook.operations import (
     Grid,
     Highlights,
     MarkCells,
+    MarkLayout,
     NumberRange,
     Operation,
     Protect,
@@ -263,8 +266,10 @@ class XlsxBackend:
         try:
             data = self._read_calamine()
         except _CalamineUnavailable:
-            return self._read_openpyxl()
-        _add_what_calamine_does_not_read(data, scans)
+            data = self._read_openpyxl()
+        else:
+            _add_what_calamine_does_not_read(data, scans)
+        data.layout_mark = custom_property(self.path, LAYOUT_MARK_KEY)
         return data
 
     def _scan(self) -> dict[str, SheetScan]:
@@ -355,6 +360,10 @@ class XlsxBackend:
             return
         if isinstance(op, FilterViews):
             return  # a Google feature; `protect`, which makes them, runs on Google only
+        if isinstance(op, MarkLayout):
+            kept = [p for p in wb.custom_doc_props.props if p.name != LAYOUT_MARK_KEY]
+            wb.custom_doc_props.props = [*kept, StringProperty(name=LAYOUT_MARK_KEY, value=op.mark)]
+            return
         if isinstance(op, EditRights):
             if op.areas and FILE_CANNOT_LOCK not in result.notes:
                 result.notes.append(FILE_CANNOT_LOCK)

@@ -149,3 +149,20 @@ def _rels(book: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         found[rel.get("Id", "")] = (rel.get("Type", ""), path)
     return found
+
+
+CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+
+def custom_property(path: Path, name: str) -> str | None:
+    """A custom document property's text (docProps/custom.xml, ECMA-376 Part 1 §22.3), None when the file or
+    the property is not there."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            root = _read(book, "docProps/custom.xml")
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, TooLarge):
+        return None
+    for prop in [] if root is None else root.iter(f"{CUSTOM}property"):
+        if prop.get("name") == name:
+            return "".join(prop.itertext()) or None
+    return None

@@ -10,6 +10,7 @@ blank when the write happens.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -45,6 +46,7 @@ from sheets_sync.workbook.operations import (
     DeleteTab,
     Dropdown,
     FreezeRows,
+    MarkLayout,
     Operation,
     Protect,
     SheetLocale,
@@ -68,6 +70,7 @@ class InitOptions:
     office_name: str | None = None
     today: dt.date = field(default_factory=lambda: config().today)
     drop_default_tab: bool = False  # a spreadsheet just created: its empty "Sheet1" goes once the tabs exist
+    relayout: bool = False  # lay the tabs out again even when the workbook's layout mark says they are
 
 
 @dataclass
@@ -84,11 +87,20 @@ class InitReport:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English)
     conflicts: list[Conflict] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
+    layout_in_place: bool = False  # nothing was missing and the layout mark matched: nothing was written
 
     @property
     def changed_data(self) -> bool:
         return bool(self.added_tabs or self.added_columns or self.added_settings or self.seeded_steps
                     or self.filled_cells)
+
+
+def layout_mark(layout: list[Operation]) -> str:
+    """A fingerprint of the layout init lays down (headers' style, widths, dropdowns, live checks, protection):
+    kept in the workbook, it lets an init with nothing missing write nothing. A column moved, or a new version
+    of the layout, changes it."""
+    kept = [op for op in layout if not isinstance(op, ColumnWidth)]  # widths go with new columns only
+    return hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
 
 
 def _used_width(data: WorkbookData, title: str) -> int:
@@ -135,7 +147,12 @@ class _Planner:
         for tab in INPUT_TABS:
             self._input_layout(tab)
         self.layout += live_check_operations(self.titles, self.columns)
-        return locale_operations(self.data) + self.ops + self.layout
+        changes = locale_operations(self.data) + self.ops
+        mark = layout_mark(self.layout)
+        if not changes and self.data.layout_mark == mark and not self.options.relayout:
+            self.report.layout_in_place = True
+            return []
+        return changes + self.layout + [MarkLayout(mark)]
 
     # tabs and headers
 

@@ -193,6 +193,8 @@ def spreadsheet_json(book: Spreadsheet, grid: bool = False, ranges: list[str] | 
     }
     if book.named_ranges:
         out["namedRanges"] = copy.deepcopy(book.named_ranges)
+    if book.developer_metadata:
+        out["developerMetadata"] = copy.deepcopy(book.developer_metadata)
     return out
 
 

@@ -107,6 +107,7 @@ class Spreadsheet:
     properties: dict
     sheets: list[Sheet]
     named_ranges: list[dict] = field(default_factory=list)
+    developer_metadata: list[dict] = field(default_factory=list)  # spreadsheet-level only (what the product uses)
     created: str = field(default_factory=_now)
     modified: str = field(default_factory=_now)
 
@@ -613,6 +614,34 @@ def _dimension_group(book: Spreadsheet, body: dict, where: str, add: bool) -> di
     return {("addDimensionGroup" if add else "deleteDimensionGroup"): {"dimensionGroups": copy.deepcopy(groups)}}
 
 
+def _create_developer_metadata(book: Spreadsheet, body: dict, where: str) -> dict:
+    metadata = copy.deepcopy(body.get("developerMetadata", {}))
+    if not metadata.get("visibility"):  # the reference: "Developer metadata must always have a visibility specified"
+        raise ApiError(400, f"Invalid {where}: developer metadata must always have a visibility specified")
+    if metadata.get("location", {}).get("spreadsheet") is not True:
+        raise ApiError(400, f"Invalid {where}: the emulator keeps spreadsheet-level metadata only")
+    taken = {m["metadataId"] for m in book.developer_metadata}
+    metadata_id = random.randint(1, 2**31 - 1)
+    while metadata_id in taken:
+        metadata_id = random.randint(1, 2**31 - 1)
+    metadata["metadataId"] = metadata_id
+    metadata["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
+    book.developer_metadata.append(metadata)
+    return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(metadata)}}
+
+
+def _update_developer_metadata(book: Spreadsheet, body: dict, where: str) -> dict:
+    wanted = {f.get("developerMetadataLookup", {}).get("metadataId") for f in body.get("dataFilters", [])}
+    if not body.get("fields"):
+        raise ApiError(400, f"Invalid {where}: At least one field must be updated, but none were specified.")
+    changed = []
+    for metadata in book.developer_metadata:
+        if metadata["metadataId"] in wanted:
+            apply_fields(metadata, body.get("developerMetadata", {}), body["fields"])
+            changed.append(copy.deepcopy(metadata))
+    return {"updateDeveloperMetadata": {"developerMetadata": changed}}
+
+
 def _nothing(book: Spreadsheet, body: dict, where: str) -> None:
     return None
 
@@ -645,6 +674,8 @@ HANDLERS = {
     "deleteNamedRange": _delete_named_range,
     "addDimensionGroup": lambda b, body, w: _dimension_group(b, body, w, True),
     "deleteDimensionGroup": lambda b, body, w: _dimension_group(b, body, w, False),
+    "createDeveloperMetadata": _create_developer_metadata,
+    "updateDeveloperMetadata": _update_developer_metadata,
     "updateBorders": _nothing,
     "autoResizeDimensions": _nothing,
 }

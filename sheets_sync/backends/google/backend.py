@@ -27,6 +27,7 @@ from sheets_sync.workbook.operations import (
     ApplyResult,
     Area,
     Conflict,
+    LAYOUT_MARK_KEY,
     FilterView,
     Grid,
     Operation,
@@ -41,7 +42,7 @@ from sheets_sync.workbook.operations import (
 )
 
 READ_FIELDS = (
-    "spreadsheetId,properties(title,locale,timeZone),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
+    "spreadsheetId,properties(title,locale,timeZone),developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
     "conditionalFormats(booleanRule.condition.values.userEnteredValue),filterViews(filterViewId,title,range,filterSpecs),"
     "data(rowData(values(effectiveValue,note,userEnteredFormat(numberFormat.type,backgroundColor)))))"
@@ -49,7 +50,7 @@ READ_FIELDS = (
 GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
                 "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type))))")
 META_FIELDS = (
-    "spreadsheetId,properties.title,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
+    "spreadsheetId,properties.title,developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
     "conditionalFormats(booleanRule.condition.values.userEnteredValue),filterViews(filterViewId,title,range,filterSpecs))"
 )
@@ -130,6 +131,7 @@ class GoogleBackend:
         self.name = key
         self.folder = None
         self.meta: dict[str, SheetMeta] | None = None
+        self.metadata: dict[str, tuple[int, str | None]] = {}  # developer metadata key → (id, value)
 
     @property
     def requests(self) -> int:
@@ -172,6 +174,8 @@ class GoogleBackend:
             info.rules = [_first_formula(rule) for rule in sheet.get("conditionalFormats", [])]
             meta[info.title] = info
         self.meta = meta
+        self.metadata = {m.get("metadataKey", ""): (int(m["metadataId"]), m.get("metadataValue"))
+                         for m in response.get("developerMetadata", []) if "metadataId" in m}
         return meta
 
     def read(self) -> WorkbookData:
@@ -179,7 +183,8 @@ class GoogleBackend:
         meta = self._remember(response)
         properties = response.get("properties", {})
         data = WorkbookData(locale=properties.get("locale"), time_zone=properties.get("timeZone"),
-                            dates_as_text=True, protections=[], filter_views=[])
+                            dates_as_text=True, protections=[], filter_views=[],
+                            layout_mark=self.metadata.get(LAYOUT_MARK_KEY, (0, None))[1])
         for sheet in sorted(response.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
             title = sheet["properties"]["title"]
             if title.startswith(STAGING_PREFIX):  # a failed large write's hidden leftover: the next write removes it
@@ -233,7 +238,7 @@ class GoogleBackend:
         if len(bodies) == 1:
             return bodies, None
         if any(isinstance(op, ReplaceTab) for op in operations):
-            staged, final = staged_bodies(self.meta or {}, operations)
+            staged, final = staged_bodies(self.meta or {}, operations, self.metadata)
             finals = _split(final)
             bodies = staged + finals
             if len(finals) == 1:
@@ -246,7 +251,7 @@ class GoogleBackend:
                         f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates")
 
     def _bodies(self, operations: Sequence[Operation]) -> list[list[dict]]:
-        planner = _Requests(self.meta or {})
+        planner = _Requests(self.meta or {}, self.metadata)
         for op in operations:
             planner.add(op)
         return _split(planner.requests)

@@ -29,6 +29,7 @@ from sheets_sync.workbook.operations import (
     CHECK_MARK,
     DATE_FORMAT,
     INPUT_DATE_FORMAT,
+    LAYOUT_MARK_KEY,
     AddTab,
     Area,
     ColumnFormat,
@@ -40,6 +41,7 @@ from sheets_sync.workbook.operations import (
     FreezeRows,
     Highlights,
     MarkCells,
+    MarkLayout,
     NumberRange,
     Operation,
     Protect,
@@ -197,7 +199,8 @@ def _sheet_of(request: dict) -> Any:
 class _Requests:
     """Turns operations into batchUpdate requests, growing the grid first wherever a write reaches past it."""
 
-    def __init__(self, meta: dict[str, SheetMeta]) -> None:
+    def __init__(self, meta: dict[str, SheetMeta], metadata: dict[str, tuple[int, str | None]] | None = None) -> None:
+        self.metadata = dict(metadata or {})  # the spreadsheet's developer metadata: key → (id, value)
         self.meta = {title: SheetMeta(m.sheet_id, m.title, m.rows, m.cols, list(m.protected), dict(m.notes),
                                           dict(m.fills), list(m.rules), list(m.views), m.index)
                      for title, m in meta.items()}
@@ -318,6 +321,17 @@ class _Requests:
                               "startColumnIndex": c - 1, "endColumnIndex": c},
                     "cell": {"userEnteredFormat": {"numberFormat": number_format(op.column_formats[c - 1])}},
                     "fields": "userEnteredFormat.numberFormat"}})
+
+    def _MarkLayout(self, op: MarkLayout) -> None:
+        if LAYOUT_MARK_KEY in self.metadata:
+            metadata_id = self.metadata[LAYOUT_MARK_KEY][0]
+            self.requests.append({"updateDeveloperMetadata": {
+                "dataFilters": [{"developerMetadataLookup": {"metadataId": metadata_id}}],
+                "developerMetadata": {"metadataValue": op.mark}, "fields": "metadataValue"}})
+        else:
+            self.requests.append({"createDeveloperMetadata": {"developerMetadata": {
+                "metadataKey": LAYOUT_MARK_KEY, "metadataValue": op.mark, "location": {"spreadsheet": True},
+                "visibility": "DOCUMENT"}}})
 
     def _SheetLocale(self, op: SheetLocale) -> None:
         # the font stays Google's own: Sheets draws Thai in it, and a theme change is not in any recorded answer

@@ -27,10 +27,11 @@ def staging_title(title: str) -> str:
     return STAGING_PREFIX + title
 
 
-def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation]) -> tuple[list[list[dict]], list[dict]]:
+def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
+                  metadata: dict[str, tuple[int, str | None]] | None = None) -> tuple[list[list[dict]], list[dict]]:
     """(the staging bodies, each at most 2 MB, then the one final request list that swaps the tabs in)."""
     rewritten = {op.tab for op in operations if isinstance(op, ReplaceTab)}
-    staging = _Requests(meta)
+    staging = _Requests(meta, metadata)
     for title in [t for t in staging.meta if t.startswith(STAGING_PREFIX)]:  # a failed run's leftovers
         staging.add(DeleteTab(title))
     old_tabs = {title: staging.meta.get(title) for title in rewritten}
@@ -45,7 +46,7 @@ def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation]) -
         elif not isinstance(op, AddTab):  # the staging tab stands for a tab this write would add
             staging.add(dataclasses.replace(op, tab=staging_title(tab)))  # type: ignore[arg-type]
 
-    final = _Requests(staging.meta)
+    final = _Requests(staging.meta, metadata)
     for title in sorted(rewritten):
         staged = final.meta.pop(staging_title(title))
         old = old_tabs[title]
