@@ -188,6 +188,7 @@ FILE_CANNOT_LOCK = ("ไฟล์ .xlsx ล็อกแถวให้แก้�
 class XlsxBackend:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        self._scanned: tuple[tuple[int, int], dict[str, SheetScan]] | None = None
         self.description = str(self.path)
         self.requests = 0
         self.name = self.path.stem
@@ -274,9 +275,15 @@ class XlsxBackend:
 
     def _scan(self) -> dict[str, SheetScan]:
         """The tabs' extent and value-less formulas, before anything is loaded: a tab beyond the bounds is
-        refused (exit 5) rather than allocated until the process aborts."""
+        refused (exit 5) rather than allocated until the process aborts. A read followed by a write scans the
+        file once: the scan is kept while the file's size and modification time stay the same."""
+        fingerprint = self._fingerprint()
+        if fingerprint is not None and self._scanned is not None and self._scanned[0] == fingerprint:
+            return self._scanned[1]
         try:
-            return scan_sheets(self.path)
+            scans = scan_sheets(self.path)
+            self._scanned = (fingerprint, scans) if fingerprint is not None else None
+            return scans
         except TooLarge as exc:
             raise SheetsSyncError(ExitCode.NOT_FOUND, f"ไม่เปิด {self.path.name}: {exc.th}",
                                   f"not opening {self.path.name}: {exc.en}") from None
