@@ -237,7 +237,7 @@ class GoogleBackend:
         bodies = self._bodies(operations)
         if len(bodies) == 1:
             return bodies, None
-        if any(isinstance(op, ReplaceTab) for op in operations):
+        if any(isinstance(op, ReplaceTab) and not op.input for op in operations):
             staged, final = staged_bodies(self.meta or {}, operations, self.metadata)
             finals = _split(final)
             bodies = staged + finals

@@ -30,7 +30,8 @@ def staging_title(title: str) -> str:
 def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
                   metadata: dict[str, tuple[int, str | None]] | None = None) -> tuple[list[list[dict]], list[dict]]:
     """(the staging bodies, each at most 2 MB, then the one final request list that swaps the tabs in)."""
-    rewritten = {op.tab for op in operations if isinstance(op, ReplaceTab)}
+    # tabs the tool owns; a staff tab (copy writes those too) keeps its sheet, its people's protections and views
+    rewritten = {op.tab for op in operations if isinstance(op, ReplaceTab) and not op.input}
     staging = _Requests(meta, metadata)
     for title in [t for t in staging.meta if t.startswith(STAGING_PREFIX)]:  # a failed run's leftovers
         staging.add(DeleteTab(title))
