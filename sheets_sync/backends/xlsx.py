@@ -32,7 +32,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.backends.xlsx_parts import SheetScan, TooLarge, custom_property, scan_sheets
+from sheets_sync.backends.xlsx_parts import (
+    SheetScan,
+    TooLarge,
+    custom_property,
+    scan_sheets,
+)
 from sheets_sync.domain.cell import column_letter, xml_text
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -44,9 +49,9 @@ from sheets_sync.workbook.marks import (
     mark_note,
 )
 from sheets_sync.workbook.operations import (
-    DATE_FORMAT,
     CHECK_COLOUR,
     CHECK_MARK,
+    DATE_FORMAT,
     INPUT_DATE_FORMAT,
     LAST_CHECKED_ROW,
     LAYOUT_MARK_KEY,
