@@ -122,6 +122,7 @@ def _as_read(value: Value) -> Value:
 
 
 LINE_HEIGHT = 19  # points a line of 14 pt TH Sarabun New takes
+THAI_PER_WIDTH = 1.2  # Thai letters of 14 pt TH Sarabun New per unit of column width (a digit's width), as printed
 
 
 def _fit_row_heights(ws: Worksheet, op: ReplaceTab) -> None:
@@ -141,7 +142,7 @@ def _lines(value: Value, width: float) -> int:
     if not isinstance(value, str):
         return 1
     return sum(max(1, math.ceil(sum(1 for ch in line if not unicodedata.combining(ch) and ch not in THAI_ABOVE_BELOW)
-                                / max(width - 1, 1))) for line in value.split("\n"))
+                                / max(width * THAI_PER_WIDTH, 1))) for line in value.split("\n"))
 
 
 THAI_ABOVE_BELOW = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
@@ -167,9 +168,10 @@ def _thai_default_font(workbook: openpyxl.Workbook) -> None:
 @functools.cache
 def _aligned(words: str) -> Alignment:
     """An openpyxl Alignment for Tab.alignments' words."""
-    wrap = "wrap" in words.split()
+    # vertical stays the file's default (bottom) for every cell, so in a row made taller for a wrapped name the
+    # numbers and the name's last line share a baseline
     return Alignment(horizontal="center" if "center" in words else "left" if "indent" in words else None,
-                     indent=int("indent" in words), wrap_text=wrap, vertical="top" if wrap else None)
+                     indent=int("indent" in words), wrap_text="wrap" in words.split())
 
 
 def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str | None = None) -> None:
