@@ -245,6 +245,25 @@ def test_a_large_rewrite_that_fails_at_any_write_shows_readers_nothing_and_the_n
     assert not any(s["properties"]["title"].startswith("~") for s in emulator.snapshot(sheet)["sheets"])
 
 
+def test_a_small_write_after_a_failed_large_one_removes_its_hidden_leftovers(emulator, sheet, monkeypatch):
+    monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)
+    from sheets_sync.backends.target import open_backend, parse_target
+    from sheets_sync.errors import SheetsSyncError
+
+    backend = open_backend(parse_target(sheet))
+    backend.read()
+    emulator.add_fault("400", count=1, match=":batchUpdate", skip=1,
+                       body={"error": {"code": 400, "message": "Invalid requests[0]: injected", "status":
+                                       "INVALID_ARGUMENT"}})
+    with pytest.raises(SheetsSyncError):
+        backend.apply([AddTab("ก"), ReplaceTab("ก", _rows("ใหม่")), AddTab("ข"), ReplaceTab("ข", _rows("ใหม่"))])
+    assert any(s["properties"]["title"].startswith("~") for s in emulator.snapshot(sheet)["sheets"])
+    assert "ก" not in _visible_tabs(emulator, sheet)
+    backend.read()
+    backend.apply([AddTab("ค"), ReplaceTab("ค", (("เล็ก",),))])  # one small body, no staging of its own
+    assert not any(s["properties"]["title"].startswith("~") for s in emulator.snapshot(sheet)["sheets"])
+
+
 def test_a_large_write_into_staff_tabs_alone_is_split_by_tab_and_says_so(emulator, sheet, monkeypatch):
     """Staff tabs are never swapped (people are typing in them): a large write there is split and said to be."""
     monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)

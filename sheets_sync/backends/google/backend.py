@@ -24,10 +24,11 @@ from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import from_serial
 from sheets_sync.workbook.operations import (
+    LAYOUT_MARK_KEY,
     ApplyResult,
     Area,
     Conflict,
-    LAYOUT_MARK_KEY,
+    DeleteTab,
     FilterView,
     Grid,
     Operation,
@@ -234,6 +235,8 @@ class GoogleBackend:
 
     def _planned_bodies(self, operations: Sequence[Operation]) -> tuple[list[list[dict]], tuple[str, str] | None]:
         """The batchUpdate bodies of a write, and what to tell the person when it takes more than one."""
+        leftovers = [DeleteTab(t) for t in (self.meta or {}) if t.startswith(STAGING_PREFIX)]  # a failed write's
+        operations = [*leftovers, *operations]
         bodies = self._bodies(operations)
         if len(bodies) == 1:
             return bodies, None
