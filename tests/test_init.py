@@ -260,3 +260,14 @@ def test_a_second_init_on_google_reads_once_and_writes_nothing(google):
     assert cli("init", "--sheet", key).exit_code == 0  # the mark was updated in place, not added twice
     assert [e["endpoint"] for e in google.requests()] == ["spreadsheets.get"]
     assert len(google.snapshot(key)["developerMetadata"]) == 1
+
+
+def test_a_rewritten_tab_keeps_no_row_height_from_its_previous_contents(tmp_path: Path):
+    from sheets_sync.workbook.operations import AddTab, ReplaceTab
+
+    backend = XlsxBackend(tmp_path / "w.xlsx")
+    long_text = "ข้อความยาวมากที่ต้องตัดขึ้นบรรทัดใหม่ " * 6
+    backend.apply([AddTab("แท็บ"), ReplaceTab("แท็บ", (("หัว",), (long_text,)), alignments=("wrap",))])
+    assert openpyxl.load_workbook(tmp_path / "w.xlsx")["แท็บ"].row_dimensions[2].height >= 38
+    backend.apply([ReplaceTab("แท็บ", (("หัว",), ("สั้น",)), alignments=("wrap",))])
+    assert openpyxl.load_workbook(tmp_path / "w.xlsx")["แท็บ"].row_dimensions[2].height is None

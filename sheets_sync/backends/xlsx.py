@@ -399,6 +399,7 @@ class XlsxBackend:
         elif isinstance(op, ReplaceTab):
             if ws.max_row:
                 ws.delete_rows(1, ws.max_row)
+            ws.row_dimensions.clear()  # the old rows' heights, which delete_rows leaves where they were
             for r, row_values in enumerate(op.rows, start=1):
                 for c, value in enumerate(row_values, start=1):
                     fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
