@@ -108,10 +108,10 @@ class Tab:
         return normalize(title) in (normalize(self.th), normalize(self.key))
 
     def alignments(self) -> tuple[str, ...]:
-        """How each column's cells sit in a file, as words from ALIGNMENTS: a short code (a round, a KPI id, a
-        weight) centred; long text wrapped inside its column rather than run over the next one; text right after a
-        number column indented, so a right-aligned 6 and a left-aligned 1 never read as 61. Google pads cells
-        itself; a file viewer (Excel, LibreOffice) hardly does."""
+        """How each column's cells sit in a file, in words ("center", "indent", "wrap"): a short code (a round, a
+        KPI id, a weight) centred; long text wrapped inside its column rather than run over the next one; text
+        right after a number column indented, so a right-aligned 6 and a left-aligned 1 never read as 61. Google
+        pads cells itself; a file viewer (Excel, LibreOffice) hardly does."""
         aligned: list[str] = []
         for before, col in zip((None, *self.columns), self.columns):
             words = []
