@@ -193,6 +193,7 @@ def test_doctor_reports_identity_access_locale_typed_forms_and_build_cost_and_ch
     report = outcome.output
     for line in (f"identity: service_account {SERVICE_ACCOUNT}", "reachable: yes", "editable: yes",
                  "locale / time zone: th_TH / Asia/Bangkok", "a build here: 1 read + 1 write request(s)",
+                 "swapping a staging tab in with one write: yes",
                  "พร้อมใช้งาน / ready"):
         assert line in report
     assert "typed '80%'" in report and "0.8 (PERCENT)" in report and "number 80" in report
@@ -202,7 +203,7 @@ def test_doctor_reports_identity_access_locale_typed_forms_and_build_cost_and_ch
     assert after == before  # the scratch tab is gone
     endpoints = [e["endpoint"] for e in google.requests() if e["endpoint"] != "oauth2.token"]
     assert endpoints == ["spreadsheets.get", "spreadsheets.batchUpdate", "values.update",
-                         "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate"]
+                         "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate", "spreadsheets.batchUpdate"]
 
 
 def test_doctor_on_a_sheet_shared_view_only_says_so_and_exits_with_the_access_code(google, office, tmp_path,

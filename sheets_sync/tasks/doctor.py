@@ -1,7 +1,8 @@
 """`doctor`: the live check a coordinator runs once against a real Google Sheet, before the first real run.
 
 It says who sheets-sync acts as, whether the sheet is reachable and editable, its locale and time zone, what
-Google stores for the forms staff type (in a scratch tab it adds and removes), and what a build would cost.
+Google stores for the forms staff type (in a scratch tab it adds and removes), whether Google takes the one-write
+tab swap a build over 2 MB ends with (on two hidden scratch tabs), and what a build would cost.
 It changes nothing else: the scratch tab is removed whatever happens, and no staff cell is written.
 """
 
@@ -50,6 +51,8 @@ class DoctorReport:
     editable: bool | None = None
     typed: list[TypedForm] = field(default_factory=list)
     build_requests: tuple[int, int] | None = None  # (reads, writes)
+    # a build over 2 MB swaps hidden staging tabs in: one batchUpdate deletes a tab and gives its title to another
+    swaps_in_one_write: bool | None = None
     findings: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) things to act on
     requests: int = 0
     code: ExitCode = ExitCode.OK  # what the check ends with: the read's failure, or AUTH when it cannot edit
@@ -102,11 +105,13 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
         report.findings.append((f"คำนวณคำขอของ build ไม่ได้: {exc.th}", f"could not plan a build: {exc.en}"))
     scratch = SCRATCH_PREFIX + secrets.token_hex(3)
     http, key = backend.http, backend.key
-    added, sheet_id = False, None
+    added, scratch_ids = False, []
     try:
-        reply = http.batch_update(key, {"requests": [{"addSheet": {"properties": {"title": scratch, "hidden": True}}}]})
+        reply = http.batch_update(key, {"requests": [
+            {"addSheet": {"properties": {"title": scratch, "hidden": True}}},
+            {"addSheet": {"properties": {"title": scratch + "-staged", "hidden": True}}}]})
         added = True
-        sheet_id = reply["replies"][0]["addSheet"]["properties"]["sheetId"]
+        scratch_ids = [r["addSheet"]["properties"]["sheetId"] for r in reply["replies"]]
         report.editable = True
         http.type_values(key, f"'{scratch}'!A1:A{len(TYPED_FORMS)}", [[form] for form in TYPED_FORMS])
         stored = http.get_by_data_filter(key, [f"'{scratch}'!A1:A{len(TYPED_FORMS)}"], GUARD_FIELDS)
@@ -119,14 +124,27 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
             raw = next(iter(effective.values()), None)
             report.typed.append(TypedForm(form, f"{raw!r}" + (f" ({kind})" if kind else ""),
                                           _read_as(cell_value(cell), kind)))
+        report.swaps_in_one_write = False
+        http.batch_update(key, {"requests": [  # what the last write of a build over 2 MB does (staging.py)
+            {"deleteSheet": {"sheetId": scratch_ids[0]}},
+            {"updateSheetProperties": {"properties": {"sheetId": scratch_ids[1], "title": scratch},
+                                       "fields": "title"}}]})
+        scratch_ids.pop(0)
+        report.swaps_in_one_write = True
     except SheetsSyncError as exc:
         if not added:
             report.editable, report.code = False, exc.code
+        if report.swaps_in_one_write is False:
+            report.findings.append((
+                "Google ไม่ยอมสลับแท็บในคำขอเดียว: build ที่ใหญ่เกิน 2 MB จะล้มเหลว (ข้อมูลที่ผู้อ่านเห็นไม่เปลี่ยน) "
+                "โปรดแจ้งผู้พัฒนา",
+                "Google refused to swap a tab in within one batchUpdate: a build over 2 MB will fail (what readers "
+                "see stays as it was); tell the developers"))
         report.findings.append((exc.th, exc.en))
     finally:
-        if sheet_id is not None:
+        if scratch_ids:
             try:
-                http.batch_update(key, {"requests": [{"deleteSheet": {"sheetId": sheet_id}}]})
+                http.batch_update(key, {"requests": [{"deleteSheet": {"sheetId": i}} for i in scratch_ids]})
             except SheetsSyncError as exc:
                 report.findings.append((f"ลบแท็บทดสอบ {scratch} ไม่ได้ โปรดลบเอง: {exc.th}",
                                         f"could not remove the scratch tab {scratch}; delete it by hand: {exc.en}"))
