@@ -7,6 +7,7 @@ import click
 
 from sheets_sync.tasks.export import to_csv, to_json
 from sheets_sync.workbook.office import compile_office
+from sheets_sync.workbook.operations import READ_ONLY
 
 from .common import as_private_as, backend_for, round_option, sheet_option, today_option
 
@@ -33,7 +34,7 @@ def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str
       sheets-sync export --format xlsx -o results.xlsx   # rounds, results, steps and owners on their own tabs
     """
     _, backend = backend_for(sheet)
-    compiled = compile_office(backend.read(), today, (int(round_),) if round_ else None)
+    compiled = compile_office(backend.read(READ_ONLY), today, (int(round_),) if round_ else None)
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs -o FILE.xlsx / ต้องระบุไฟล์ด้วย -o")

@@ -7,6 +7,7 @@ import click
 from sheets_sync.domain.calendar import rounds_ended
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.workbook.office import compile_office
+from sheets_sync.workbook.operations import READ_ONLY
 from sheets_sync.workbook.tables import blank_fields
 
 from .common import backend_for, be, say, sheet_option, today_option
@@ -26,7 +27,7 @@ def status_command(sheet: str | None, today: dt.date) -> None:
       sheets-sync status --sheet demo/workbook.xlsx --today 20/7/2570
     """
     _, backend = backend_for(sheet)
-    data = backend.read()
+    data = backend.read(READ_ONLY)
     compiled = compile_office(data, today)
     settings = compiled.office.settings
     click.secho(f"{settings.office_name}  ปีงบประมาณ {settings.fiscal_year}  ณ {be(compiled.today)}", bold=True)

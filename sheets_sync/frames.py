@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import parse_date
 from sheets_sync.workbook.office import Compiled, compile_office
-from sheets_sync.workbook.operations import Backend
+from sheets_sync.workbook.operations import READ_ONLY, Backend
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,4 +89,4 @@ def office_frames(target: str | Backend, today: str | dt.date | None = None, cre
 
     backend: Any = open_backend(resolve_target(target), credentials) if isinstance(target, str) else target
     day = parse_date(today) if isinstance(today, str) else (today or config().today)
-    return frames_of(compile_office(backend.read(), day))
+    return frames_of(compile_office(backend.read(READ_ONLY), day))

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from sheets_sync.domain.schema import AGREEMENTS
+from sheets_sync.domain.schema import AGREEMENTS, ALL_TABS, WRITE_ONLY_TABS
 from sheets_sync.domain.thai import parse_date
+from sheets_sync.workbook.operations import READ_ONLY
 
 from .conftest import cli, kpi, person_types, result, type_office
 
@@ -210,3 +211,22 @@ def test_validate_write_keeps_a_staff_note_and_colour_on_a_flagged_cell_and_give
     person_types(backend, [WriteCells("ตัวชี้วัด", 2, 17, (("P03",),))])
     run(workbook, "validate", "--write", "--today", "2026-10-05")
     assert note_and_colour(workbook, 2, 17) == ("รอยืนยันจากกลุ่มนโยบาย / waiting for the policy group", "C6EFCE")
+
+
+def test_a_command_that_writes_nothing_reads_the_summaries_by_their_header_alone(workbook):
+    typed(workbook)
+    assert run(workbook, "build", "--today", "2027-04-01").exit_code == 0
+    workbook.clear_log()
+    whole = workbook.backend().read()
+    whole_bytes = sum(e.get("sent", 0) for e in workbook.requests())
+    workbook.clear_log()
+    scoped = workbook.backend().read(READ_ONLY)
+    header_only = {t.th for t in WRITE_ONLY_TABS}
+    assert scoped.headers_only == header_only
+    for tab in ALL_TABS:
+        expected = whole.tabs[tab.th].rows[:1] if tab.th in header_only else whole.tabs[tab.th].rows
+        assert scoped.tabs[tab.th].rows == expected, tab.th
+    assert len(whole.tabs["สรุปคะแนน"].rows) > 1  # there was something to leave out
+    if workbook.kind == "google":
+        assert workbook.reads_and_writes() == (1, 0)
+        assert sum(e["sent"] for e in workbook.requests()) < whole_bytes

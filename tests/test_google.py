@@ -12,9 +12,10 @@ import pytest
 from sheets_sync.backends.google import batch as google_batch
 from sheets_sync.backends.google.throttle import Throttle
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.workbook.operations import AddTab, ReplaceTab
+from sheets_sync.backends.google.staging import STAGING_PREFIX
+from sheets_sync.workbook.operations import READ_ONLY, AddTab, ReplaceTab
 
-from .conftest import ROOT, cli, kpi, result, type_office
+from .conftest import ROOT, cli, google_post, kpi, result, type_office
 
 
 @pytest.fixture
@@ -322,3 +323,34 @@ def test_a_broken_or_future_throttle_file_never_blocks_a_command(tmp_path: Path,
     (tmp_path / "t.json").write_text(content)
     throttle = Throttle("t", tmp_path, reads=60, writes=60, window=60, sleep=lambda s: pytest.fail(f"slept {s}"))
     assert throttle.acquire("read") == 0
+
+
+def test_a_read_by_ranges_reads_everything_when_a_layout_tab_is_missing_or_titled_by_its_key(emulator, sheet):
+    from sheets_sync.backends.target import open_backend, parse_target
+    from sheets_sync.domain.schema import CHANGES, KPIS
+
+    backend = open_backend(parse_target(sheet))
+    tabs = {s["properties"]["title"]: s["properties"]["sheetId"] for s in emulator.snapshot(sheet)["sheets"]}
+    google_post(backend, ":batchUpdate", {"requests": [
+        {"deleteSheet": {"sheetId": tabs[CHANGES.th]}},
+        {"updateSheetProperties": {"properties": {"sheetId": tabs[KPIS.th], "title": KPIS.key}, "fields": "title"}}]})
+    emulator.clear_log()
+    data = open_backend(parse_target(sheet)).read(READ_ONLY)
+    assert statuses(emulator) == [("spreadsheets.get", 400), ("spreadsheets.get", 200)]
+    assert [r[0] for r in data.grid(KPIS).rows[1:]] == [1, 2]  # the KPIs, read from the tab titled by its key
+    assert data.title_of(CHANGES) is None
+    emulator.clear_log()
+    assert cli("status", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
+
+
+def test_a_write_after_a_read_by_ranges_first_learns_every_tab(emulator, sheet, monkeypatch):
+    """A failed large write's hidden staging tab lies outside the layout, so a read by ranges does not see it;
+    the next write must, to remove it."""
+    from sheets_sync.backends.target import open_backend, parse_target
+
+    backend = open_backend(parse_target(sheet))
+    google_post(backend, ":batchUpdate", {"requests": [{"addSheet": {"properties": {
+        "title": STAGING_PREFIX + "สรุปคะแนน", "hidden": True}}}]})
+    backend.read(READ_ONLY)
+    backend.apply([AddTab("ค"), ReplaceTab("ค", (("เล็ก",),))])
+    assert not any(s["properties"]["title"].startswith(STAGING_PREFIX) for s in emulator.snapshot(sheet)["sheets"])

@@ -77,7 +77,9 @@ from sheets_sync.workbook.operations import (
     StyleHeader,
     Value,
     WorkbookData,
+    ReadScope,
     WriteCells,
+    keep_headers_only,
     quote_title,
     same_value,
     trimmed,
@@ -265,21 +267,22 @@ class XlsxBackend:
                 f"cannot open {self.path}: not a valid .xlsx workbook ({exc})",
             ) from exc
 
-    def read(self) -> WorkbookData:
-        """Every tab's values as a person sees them (formulas as their last computed value).
+    def read(self, scope: ReadScope | None = None) -> WorkbookData:
+        """Every tab's values as a person sees them (formulas as their last computed value); with a scope, of its
+        header-only tabs the header row.
 
         python-calamine parses the file several times faster than openpyxl (docs/benchmarks.md); openpyxl
         reads when calamine is missing or cannot, and says precisely why a broken file cannot be opened.
         """
         scans = self._scan()
         try:
-            data = self._read_calamine()
+            data = self._read_calamine(scope)
         except _CalamineUnavailable:
             data = self._read_openpyxl()
         else:
             _add_what_calamine_does_not_read(data, scans)
         data.layout_mark = custom_property(self.path, LAYOUT_MARK_KEY)
-        return data
+        return keep_headers_only(data, scope)
 
     def _scan(self) -> dict[str, SheetScan]:
         """The tabs' extent and value-less formulas, before anything is loaded: a tab beyond the bounds is
@@ -298,7 +301,7 @@ class XlsxBackend:
         except (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError):
             return {}  # not a readable package: the reader below says precisely why
 
-    def _read_calamine(self) -> WorkbookData:
+    def _read_calamine(self, scope: ReadScope | None = None) -> WorkbookData:
         try:
             from python_calamine import CalamineWorkbook
         except ImportError as exc:
@@ -308,9 +311,11 @@ class XlsxBackend:
         try:
             book = CalamineWorkbook.from_path(str(self.path))
             data = WorkbookData()
+            short = scope.header_titles(book.sheet_names) if scope else frozenset()
             for name in book.sheet_names:
                 # skip_empty_area=False keeps every cell in its own column even when A1 is blank
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False,
+                                                              nrows=1 if name in short else None)
                 grid = Grid(name, [trimmed([_from_calamine(v) for v in row]) for row in rows])
                 del grid.rows[grid.last_row:]
                 data.tabs[name] = grid

@@ -518,6 +518,9 @@ GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, P
 ROLLUP_TABS: tuple[Tab, ...] = (ROLLUP, ROLLUP_FAILURES)
 ALL_TABS: tuple[Tab, ...] = INPUT_TABS + GENERATED_TABS
 """The tabs of an office's workbook; a rollup's target workbook holds ROLLUP_TABS instead."""
+WRITE_ONLY_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS, CHANGES)
+"""Tabs the tool writes and that a command which only reads never looks at below the header: such a command reads
+them header-only (`Backend.read(headers_only=…)`); at 5,000 KPIs they are two thirds of a Google read's bytes."""
 
 
 def tab_by_key(key: str) -> Tab:

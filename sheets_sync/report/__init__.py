@@ -12,7 +12,7 @@ from pathlib import Path
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.report.content import FORMATS, ReportData, report_data
-from sheets_sync.workbook.operations import Backend
+from sheets_sync.workbook.operations import READ_ONLY, Backend
 
 
 def write_report(backend: Backend, output: Path, today: dt.date, round_: int | None = None,
@@ -22,7 +22,8 @@ def write_report(backend: Backend, output: Path, today: dt.date, round_: int | N
     if suffix not in FORMATS:
         raise SheetsSyncError(ExitCode.USAGE, f"รายงานเขียนได้เป็น {', '.join(FORMATS)} เท่านั้น",
                               f"the report can be written as {', '.join(FORMATS)} only, not {output.suffix or output.name}")
-    data = report_data(backend.read(), today, round_, compare.read() if compare is not None else None)
+    data = report_data(backend.read(READ_ONLY), today, round_,
+                       compare.read(READ_ONLY) if compare is not None else None)
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".docx":
         from sheets_sync.report.docx import write_docx

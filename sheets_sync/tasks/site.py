@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sheets_sync.domain.schema import RESULTS
 from sheets_sync.site.pages import SiteReport, write_site
-from sheets_sync.workbook.operations import Backend
+from sheets_sync.workbook.operations import READ_ONLY, Backend
 
 
 def run_site(backend: Backend, out: Path, today: dt.date, public: bool = False, round_: int | None = None) -> SiteReport:
-    data = backend.read()
+    data = backend.read(READ_ONLY)
     title = data.title_of(RESULTS) or RESULTS.th
     return write_site(data, out, today, public, round_, lambda row: backend.link(title, row, 1))
 

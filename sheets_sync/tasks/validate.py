@@ -62,7 +62,7 @@ from sheets_sync.domain.thai import (
 )
 from sheets_sync.tasks.validate_write import plan_write
 from sheets_sync.workbook.office import load_office
-from sheets_sync.workbook.operations import Backend, Value, WorkbookData, a1
+from sheets_sync.workbook.operations import READ_ONLY, Backend, Value, WorkbookData, a1
 from sheets_sync.workbook.tables import (
     Record,
     Table,
@@ -589,7 +589,7 @@ class ValidateReport:
 
 
 def run_validate(backend: Backend, options: ValidateOptions, write: bool = False) -> ValidateReport:
-    data = backend.read()
+    data = backend.read() if write else backend.read(READ_ONLY)
     problems = validate(data, options)
     report = ValidateReport(backend.description, problems, today=options.today)
     if write:

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol, Sequence, Union
+from typing import Iterable, Protocol, Sequence, Union
 
 from sheets_sync.domain.cell import Value, a1
-from sheets_sync.domain.schema import Tab, find_title
+from sheets_sync.domain.schema import ALL_TABS, WRITE_ONLY_TABS, Tab, find_title
 from sheets_sync.domain.thai import to_serial
 
 # Number-format markers: each backend spells its own.  A date the tool shows (generated tabs): a BE date cell.
@@ -122,6 +122,7 @@ class WorkbookData:
     protections: list[Protection] | None = None  # None: the backend has no per-person protection (a file)
     filter_views: list[FilterView] | None = None
     layout_mark: str | None = None  # the fingerprint of the layout init last laid down (MarkLayout)
+    headers_only: frozenset[str] = frozenset()  # titles read for their header row only (read(headers_only=…))
 
     def title_of(self, tab: Tab) -> str | None:
         return find_title(tab, self.tabs)
@@ -129,6 +130,40 @@ class WorkbookData:
     def grid(self, tab: Tab) -> Grid | None:
         title = self.title_of(tab)
         return self.tabs[title] if title is not None else None
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What a command needs of a read: the layout's `tabs`, and of those in `headers_only` the header row alone
+    (a command that writes nothing never looks below a summary's header).  A backend saves by it what it can;
+    what a command sees is the same on every backend."""
+
+    tabs: tuple[Tab, ...]
+    headers_only: tuple[Tab, ...]
+
+    def ranges(self) -> list[str]:
+        """The A1 ranges a read by ranges names: each tab by its usual title, whole or its header row."""
+        return [quote_title(t.th) + ("!1:1" if t in self.headers_only else "") for t in self.tabs]
+
+    def header_titles(self, titles: Iterable[str]) -> frozenset[str]:
+        """Of `titles`, those read for their header row only (by Thai name or English key)."""
+        return frozenset(t for t in titles if any(tab.matches_title(t) for tab in self.headers_only))
+
+
+READ_ONLY = ReadScope(ALL_TABS, WRITE_ONLY_TABS)
+"""What a command that writes nothing reads: every tab, the tool's own summaries and logs by their header."""
+
+
+def keep_headers_only(data: WorkbookData, scope: ReadScope | None) -> WorkbookData:
+    """`data` with the cells of the scope's header-only tabs below the header row dropped, and marked so."""
+    if scope is None:
+        return data
+    data.headers_only = scope.header_titles(data.tabs)
+    for title in data.headers_only:
+        grid = data.tabs[title]
+        del grid.rows[1:]
+        grid.notes = {at: note for at, note in grid.notes.items() if at[0] == 1}
+    return data
 
 
 # --- operations: what a command asks a backend to do, as data ------------------------------------
@@ -372,7 +407,9 @@ class Backend(Protocol):
 
     def exists(self) -> bool: ...
 
-    def read(self) -> WorkbookData: ...
+    def read(self, scope: ReadScope | None = None) -> WorkbookData:
+        """Every tab's cells; with a scope, of its header-only tabs only the header row."""
+        ...
 
     def apply(self, operations: Sequence[Operation]) -> ApplyResult: ...
 

@@ -205,6 +205,9 @@ def _cell_mask(mask: dict | None) -> dict | None:
     return values or None
 
 
+def _encoded(body: Any) -> bytes:
+    return b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+
 def _resolve(book: Spreadsheet, a1: str) -> tuple[Sheet, tuple[int, int, int, int]]:
     title, cells = split_range(unquote(a1))
     sheet = book.sheets[0] if title is None else None
@@ -341,7 +344,9 @@ class Handler(BaseHTTPRequestHandler):
         self._handle("DELETE")
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self._send_encoded(status, _encoded(body), headers)
+
+    def _send_encoded(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
@@ -447,13 +452,14 @@ class Handler(BaseHTTPRequestHandler):
             except discovery.InvalidRequest as exc:
                 status, payload = 400, ApiError(400, str(exc)).body()
         entry["status"] = status
-        answer = proto_json(payload) if status < 400 else payload
+        answer = _encoded(proto_json(payload) if status < 400 else payload)
+        entry["sent"] = len(answer)  # the answer's bytes: what a read costs the client to download
         entry["served"] = time.monotonic() - serving  # the emulator's own work, beyond the simulated latency
         if not entry.get("stalled"):
             with state.lock:
                 state.log.append(entry)
         try:
-            self._send(status, answer)
+            self._send_encoded(status, answer)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (a timeout test): nothing to answer
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Iterator, Sequence
 
 from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, hex_colour
+from sheets_sync.backends.google.errors import RangeNotFound
 from sheets_sync.backends.google.http import GoogleHttp
 from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
 from sheets_sync.domain.cell import column_letter
@@ -33,10 +34,12 @@ from sheets_sync.workbook.operations import (
     Grid,
     Operation,
     Protection,
+    ReadScope,
     ReplaceTab,
     Value,
     WorkbookData,
     WriteCells,
+    keep_headers_only,
     quote_title,
     same_value,
     trimmed,
@@ -133,6 +136,7 @@ class GoogleBackend:
         self.folder = None
         self.meta: dict[str, SheetMeta] | None = None
         self.metadata: dict[str, tuple[int, str | None]] = {}  # developer metadata key → (id, value)
+        self.every_tab_read = True  # False after a read by ranges: a write first learns every tab's properties
 
     @property
     def requests(self) -> int:
@@ -179,8 +183,22 @@ class GoogleBackend:
                          for m in response.get("developerMetadata", []) if "metadataId" in m}
         return meta
 
-    def read(self) -> WorkbookData:
-        response = self.http.get_spreadsheet(self.key, {"includeGridData": "true", "fields": READ_FIELDS})
+    def read(self, scope: ReadScope | None = None) -> WorkbookData:
+        """One spreadsheets.get.  With a scope it names the ranges it wants: every tab of the layout by its usual
+        title, the header-only ones by their header row, so a command that writes nothing does not download the
+        summaries.  A tab missing or titled otherwise makes Google refuse the ranges (400), and then everything
+        is read, as without a scope.  Tabs outside the layout are not seen by such a read, and a write after it
+        first learns every tab's properties."""
+        params = {"includeGridData": "true", "fields": READ_FIELDS}
+        response = None
+        if scope is not None:
+            try:
+                response = self.http.get_spreadsheet(self.key, {**params, "ranges": scope.ranges()})
+            except RangeNotFound:
+                pass
+        self.every_tab_read = response is None
+        if response is None:
+            response = self.http.get_spreadsheet(self.key, params)
         meta = self._remember(response)
         properties = response.get("properties", {})
         data = WorkbookData(locale=properties.get("locale"), time_zone=properties.get("timeZone"),
@@ -210,7 +228,7 @@ class GoogleBackend:
             del grid.rows[grid.last_row:]
             meta[title].notes = dict(grid.notes)
             data.tabs[title] = grid
-        return data
+        return keep_headers_only(data, scope)
 
     # --- apply ------------------------------------------------------------------------------------
 
@@ -218,8 +236,9 @@ class GoogleBackend:
         result = ApplyResult()
         if not operations:
             return result
-        if self.meta is None:
+        if self.meta is None or not self.every_tab_read:
             self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
+            self.every_tab_read = True
         bodies, note = self._planned_bodies(self._guard(list(operations), result))
         if note:
             result.notes.append(note)

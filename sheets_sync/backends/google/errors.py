@@ -40,6 +40,11 @@ def _activation_url(error: dict) -> str | None:
     return m[0].rstrip(".") if m else None
 
 
+class RangeNotFound(SheetsSyncError):
+    """Google's 400 for an A1 range naming no tab there ("Unable to parse range: …"): a read by ranges falls
+    back to reading everything; anywhere else it is the refusal it says."""
+
+
 def explain(status: int, error: dict, kind: str, what: str, identity: Identity | None) -> SheetsSyncError:
     """The error a command stops with for Google's answer `status` / `error` to a `kind` ("read"/"write")."""
     message = str(error.get("message", ""))
@@ -100,6 +105,9 @@ def explain(status: int, error: dict, kind: str, what: str, identity: Identity |
             f"สเปรดชีตนี้ยังไม่ได้แชร์ให้ {account} โปรดกด แชร์ ในสเปรดชีต แล้วเพิ่ม {account} เป็นผู้แก้ไข",
             f"the spreadsheet is not shared with {account} ({what}): open it, click Share and add {account} "
             "as Editor")
+    if status == 400 and message.startswith("Unable to parse range"):
+        return RangeNotFound(ExitCode.FAILED, f"ไม่มีแท็บหรือช่วงที่ขอในสเปรดชีต ({message})",
+                             f"the spreadsheet has no such tab or range ({what}): {message}")
     return SheetsSyncError(ExitCode.FAILED, f"Google ตอบว่าคำขอไม่ถูกต้อง ({status}): {message}",
                            f"Google refused the request ({status}, {what}): {message}")
 
