@@ -66,11 +66,11 @@ def office(n: int) -> tuple[list[dict], list[dict], list[dict]]:
     return kpis, results, people
 
 
-def run_child(args: list[str], env: dict[str, str]) -> dict:
+def run_child(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         record = handle.name
     started = time.monotonic()
-    finished = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT,
+    finished = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=cwd,
                               env={**os.environ, **env, "BENCH_RECORD": record},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     text = Path(record).read_text()

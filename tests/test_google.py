@@ -13,6 +13,7 @@ from sheets_sync.backends.google import batch as google_batch
 from sheets_sync.backends.google.throttle import Throttle
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.backends.google.staging import STAGING_PREFIX
+from sheets_sync.tasks.build import BUILD_READ
 from sheets_sync.workbook.operations import READ_ONLY, AddTab, ReplaceTab
 
 from .conftest import ROOT, cli, google_post, kpi, result, type_office
@@ -343,14 +344,30 @@ def test_a_read_by_ranges_reads_everything_when_a_layout_tab_is_missing_or_title
     assert cli("status", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
 
 
-def test_a_write_after_a_read_by_ranges_first_learns_every_tab(emulator, sheet, monkeypatch):
-    """A failed large write's hidden staging tab lies outside the layout, so a read by ranges does not see it;
-    the next write must, to remove it."""
+def test_a_write_in_parts_after_a_read_by_ranges_first_learns_every_tab(emulator, sheet, monkeypatch):
+    """A failed large write's hidden staging tab lies outside the layout, so a read by ranges does not see it; a
+    large write after it would stage into that very title, so it must learn every tab and remove the leftover."""
+    monkeypatch.setattr(google_batch, "MAX_BODY", 50_000)
     from sheets_sync.backends.target import open_backend, parse_target
 
     backend = open_backend(parse_target(sheet))
+    backend.read()
+    backend.apply([AddTab("ก"), ReplaceTab("ก", _rows("เก่า"))])
     google_post(backend, ":batchUpdate", {"requests": [{"addSheet": {"properties": {
-        "title": STAGING_PREFIX + "สรุปคะแนน", "hidden": True}}}]})
-    backend.read(READ_ONLY)
-    backend.apply([AddTab("ค"), ReplaceTab("ค", (("เล็ก",),))])
+        "title": STAGING_PREFIX + "ก", "hidden": True}}}]})
+    emulator.clear_log()
+    backend.read(BUILD_READ)
+    backend.apply([ReplaceTab("ก", _rows("ใหม่")), AddTab("ข"), ReplaceTab("ข", _rows("ใหม่"))])
+    gets = [e for e in emulator.requests() if e["endpoint"] == "spreadsheets.get"]
+    assert len(gets) == 2 and "ranges" in gets[0]["query"] and "ranges" not in gets[1]["query"]
+    assert emulator.cell(sheet, "ก", 300, 10) == "ใหม่ แถว 299 คอลัมน์ 9"
     assert not any(s["properties"]["title"].startswith(STAGING_PREFIX) for s in emulator.snapshot(sheet)["sheets"])
+
+
+def test_a_write_in_one_part_after_a_read_by_ranges_reads_nothing_more(emulator, sheet):
+    from sheets_sync.backends.target import open_backend, parse_target
+
+    backend = open_backend(parse_target(sheet))
+    backend.read(BUILD_READ)
+    backend.apply([AddTab("ค"), ReplaceTab("ค", (("เล็ก",),))])
+    assert statuses(emulator) == [("spreadsheets.get", 200), ("spreadsheets.batchUpdate", 200)]

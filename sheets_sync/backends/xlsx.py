@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sheets_sync.backends.xlsx_parts import (
     SheetScan,
     TooLarge,
-    custom_property,
+    custom_properties,
     scan_sheets,
 )
 from sheets_sync.domain.cell import column_letter, xml_text
@@ -54,7 +54,7 @@ from sheets_sync.workbook.operations import (
     DATE_FORMAT,
     INPUT_DATE_FORMAT,
     LAST_CHECKED_ROW,
-    LAYOUT_MARK_KEY,
+    MARK_PREFIX,
     AddTab,
     ApplyResult,
     ColumnFormat,
@@ -68,7 +68,7 @@ from sheets_sync.workbook.operations import (
     Grid,
     Highlights,
     MarkCells,
-    MarkLayout,
+    Mark,
     NumberRange,
     Operation,
     Protect,
@@ -79,7 +79,6 @@ from sheets_sync.workbook.operations import (
     WorkbookData,
     ReadScope,
     WriteCells,
-    keep_headers_only,
     quote_title,
     same_value,
     trimmed,
@@ -268,21 +267,21 @@ class XlsxBackend:
             ) from exc
 
     def read(self, scope: ReadScope | None = None) -> WorkbookData:
-        """Every tab's values as a person sees them (formulas as their last computed value); with a scope, of its
-        header-only tabs the header row.
+        """Every tab's values as a person sees them (formulas as their last computed value).  A file is read
+        whole whatever the scope: its summaries cost no quota to read, and build then compares them cell by cell.
 
         python-calamine parses the file several times faster than openpyxl (docs/benchmarks.md); openpyxl
         reads when calamine is missing or cannot, and says precisely why a broken file cannot be opened.
         """
         scans = self._scan()
         try:
-            data = self._read_calamine(scope)
+            data = self._read_calamine()
         except _CalamineUnavailable:
             data = self._read_openpyxl()
         else:
             _add_what_calamine_does_not_read(data, scans)
-        data.layout_mark = custom_property(self.path, LAYOUT_MARK_KEY)
-        return keep_headers_only(data, scope)
+        data.marks = custom_properties(self.path, MARK_PREFIX)
+        return data
 
     def _scan(self) -> dict[str, SheetScan]:
         """The tabs' extent and value-less formulas, before anything is loaded: a tab beyond the bounds is
@@ -301,7 +300,7 @@ class XlsxBackend:
         except (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError):
             return {}  # not a readable package: the reader below says precisely why
 
-    def _read_calamine(self, scope: ReadScope | None = None) -> WorkbookData:
+    def _read_calamine(self) -> WorkbookData:
         try:
             from python_calamine import CalamineWorkbook
         except ImportError as exc:
@@ -311,11 +310,9 @@ class XlsxBackend:
         try:
             book = CalamineWorkbook.from_path(str(self.path))
             data = WorkbookData()
-            short = scope.header_titles(book.sheet_names) if scope else frozenset()
             for name in book.sheet_names:
                 # skip_empty_area=False keeps every cell in its own column even when A1 is blank
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False,
-                                                              nrows=1 if name in short else None)
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 grid = Grid(name, [trimmed([_from_calamine(v) for v in row]) for row in rows])
                 del grid.rows[grid.last_row:]
                 data.tabs[name] = grid
@@ -380,9 +377,9 @@ class XlsxBackend:
             return
         if isinstance(op, FilterViews):
             return  # a Google feature; `protect`, which makes them, runs on Google only
-        if isinstance(op, MarkLayout):
-            kept = [p for p in wb.custom_doc_props.props if p.name != LAYOUT_MARK_KEY]
-            wb.custom_doc_props.props = [*kept, StringProperty(name=LAYOUT_MARK_KEY, value=op.mark)]
+        if isinstance(op, Mark):
+            kept = [p for p in wb.custom_doc_props.props if p.name != op.key]
+            wb.custom_doc_props.props = [*kept, StringProperty(name=op.key, value=op.value)]
             return
         if isinstance(op, EditRights):
             if op.areas and FILE_CANNOT_LOCK not in result.notes:

@@ -154,15 +154,17 @@ def _rels(book: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
 
-def custom_property(path: Path, name: str) -> str | None:
-    """A custom document property's text (docProps/custom.xml, ECMA-376 Part 1 §22.3), None when the file or
-    the property is not there."""
+def custom_properties(path: Path, prefix: str) -> dict[str, str]:
+    """The custom document properties (docProps/custom.xml, ECMA-376 Part 1 §22.3) whose names start with
+    `prefix`, by name; none when the file or the part is not there."""
     try:
         with zipfile.ZipFile(path) as book:
             root = _read(book, "docProps/custom.xml")
     except (OSError, zipfile.BadZipFile, ElementTree.ParseError, TooLarge):
-        return None
+        return {}
+    found = {}
     for prop in [] if root is None else root.iter(f"{CUSTOM}property"):
-        if prop.get("name") == name:
-            return "".join(prop.itertext()) or None
-    return None
+        name, text = prop.get("name", ""), "".join(prop.itertext())
+        if name.startswith(prefix) and text:
+            found[name] = text
+    return found

@@ -24,6 +24,7 @@ from sheets_sync.domain.round_scores import (
     KpiScore,
 )
 from sheets_sync.domain.schema import (
+    ALL_TABS,
     OWNER_SUMMARY,
     SCORE_SUMMARY,
     STEP_SUMMARY,
@@ -36,14 +37,21 @@ from sheets_sync.tasks.snapshot import take_snapshot
 from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
 from sheets_sync.workbook.office import Compiled, compile_office
 from sheets_sync.workbook.operations import (
+    MARK_PREFIX,
     Backend,
     Conflict,
+    Mark,
     Operation,
+    ReadScope,
     Value,
     WorkbookData,
+    fingerprint,
 )
 
 BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY)
+BUILD_READ = ReadScope(ALL_TABS, BUILT_TABS)
+"""What build reads: the staff's tabs whole, its own summaries by their header (their content marks say whether
+they changed), so a build does not download what it is about to replace."""
 FAIL_COLOUR, PASS_COLOUR, GOOD_COLOURS = "FFC7CE", "FFEB9C", ("C6EFCE", "A9D08E", "70AD47")
 
 
@@ -203,30 +211,53 @@ def _norm_rows(rows: list) -> list[tuple]:
     return out
 
 
+def content_mark_key(tab: Tab) -> str:
+    return f"{MARK_PREFIX}content {tab.key}"
+
+
+def _rows_in(mark: str | None) -> int:
+    """The row count a content mark ends with ("<fingerprint> <rows>")."""
+    last = (mark or "").rpartition(" ")[2]
+    return int(last) if last.isdigit() else 0
+
+
 def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation], list[TabChange]]:
+    """The rewrites of the summaries that changed.  Each rewrite leaves a content mark (its fingerprint and row
+    count) in the workbook; a summary read by its header alone (Google) is changed when its mark differs, one read
+    whole (a file) when its cells or its mark differ."""
     operations: list[Operation] = []
     changes: list[TabChange] = []
     contents = generated_contents(compiled)  # once for all three tabs, not once per tab
     for tab in BUILT_TABS:
         rows, fills = contents[tab.key]
         title = data.title_of(tab)
-        before = data.tabs[title].rows if title else []
-        changed = title is None or _norm_rows(before) != _norm_rows(rows)
-        changes.append(TabChange(title or tab.th, max(len(before) - 1, 0), len(rows) - 1, changed))
+        rewrite = rewrite_generated_tab(tab, title, rows, column_formats(tab), tuple(fills))
+        key, mark = content_mark_key(tab), f"{fingerprint(rewrite)} {len(rows) - 1}"
+        stored = data.marks.get(key)
+        if title is not None and title in data.headers_only:
+            rows_before, changed = _rows_in(stored), stored != mark
+        else:
+            before = data.tabs[title].rows if title else []
+            rows_before = max(len(before) - 1, 0)
+            changed = title is None or stored != mark or _norm_rows(before) != _norm_rows(rows)
+        changes.append(TabChange(title or tab.th, rows_before, len(rows) - 1, changed))
         if changed:
-            operations += rewrite_generated_tab(tab, title, rows, column_formats(tab), tuple(fills))
+            operations += [*rewrite, Mark(key, mark)]
     return operations, changes
 
 
 def run_build(backend: Backend, options: BuildOptions) -> BuildReport:
-    data = backend.read()
+    # a snapshot keeps every tab whole; otherwise the summaries are read by their header and their marks
+    data = backend.read(None if options.snapshot else BUILD_READ)
     compiled = compile_office(data, options.today, options.rounds)
+    keep = options.snapshot if options.snapshot is not None else compiled.office.settings.snapshot_on_build
+    if keep and data.headers_only:  # the setting asks for a snapshot: one more read, whole, for it
+        data = backend.read()
     operations, changes = plan_build(data, compiled)
     if compiled.office.settings.protect_rows and data.protections is not None:
         # rows staff added since the last run get their people's protection, in the same one write
         operations += plan_protection(data, compiled.office, backend.account).operations()
     report = BuildReport(backend.description, compiled, changes, written=False)
-    keep = options.snapshot if options.snapshot is not None else compiled.office.settings.snapshot_on_build
     if keep and not options.dry_run:  # from the data already read: a history at no extra read
         report.snapshot = take_snapshot(backend, data, "build")
     if operations and not options.dry_run:

@@ -10,7 +10,6 @@ blank when the write happens.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -38,6 +37,7 @@ from sheets_sync.domain.thai import ParseError, is_yes, parse_date, parse_intege
 from sheets_sync.tasks.live_checks import live_check_operations
 from sheets_sync.workbook.operations import (
     INPUT_DATE_FORMAT,
+    LAYOUT_MARK_KEY,
     AddTab,
     Backend,
     ColumnFormat,
@@ -46,7 +46,7 @@ from sheets_sync.workbook.operations import (
     DeleteTab,
     Dropdown,
     FreezeRows,
-    MarkLayout,
+    Mark,
     Operation,
     Protect,
     SheetLocale,
@@ -54,6 +54,7 @@ from sheets_sync.workbook.operations import (
     Value,
     WorkbookData,
     WriteCells,
+    fingerprint,
 )
 from sheets_sync.workbook.tables import (
     SettingEntry,
@@ -99,8 +100,7 @@ def layout_mark(layout: list[Operation]) -> str:
     """A fingerprint of the layout init lays down (headers' style, widths, dropdowns, live checks, protection):
     kept in the workbook, it lets an init with nothing missing write nothing. A column moved, or a new version
     of the layout, changes it."""
-    kept = [op for op in layout if not isinstance(op, ColumnWidth)]  # widths go with new columns only
-    return hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
+    return fingerprint([op for op in layout if not isinstance(op, ColumnWidth)])  # widths go with new columns only
 
 
 def _used_width(data: WorkbookData, title: str) -> int:
@@ -152,7 +152,7 @@ class _Planner:
         if not changes and self.data.layout_mark == mark and not self.options.relayout:
             self.report.layout_in_place = True
             return []
-        return changes + self.layout + [MarkLayout(mark)]
+        return changes + self.layout + [Mark(LAYOUT_MARK_KEY, mark)]
 
     # tabs and headers
 

@@ -8,6 +8,7 @@ hands the whole list to `Backend.apply`, which carries it out as one atomic writ
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -121,11 +122,16 @@ class WorkbookData:
     dates_as_text: bool = False
     protections: list[Protection] | None = None  # None: the backend has no per-person protection (a file)
     filter_views: list[FilterView] | None = None
-    layout_mark: str | None = None  # the fingerprint of the layout init last laid down (MarkLayout)
+    marks: dict[str, str] = field(default_factory=dict)  # fingerprints the tool keeps in the workbook (Mark)
     headers_only: frozenset[str] = frozenset()  # titles read for their header row only (read(headers_only=…))
 
     def title_of(self, tab: Tab) -> str | None:
         return find_title(tab, self.tabs)
+
+    @property
+    def layout_mark(self) -> str | None:
+        """The fingerprint of the layout init last laid down."""
+        return self.marks.get(LAYOUT_MARK_KEY)
 
     def grid(self, tab: Tab) -> Grid | None:
         title = self.title_of(tab)
@@ -135,8 +141,8 @@ class WorkbookData:
 @dataclass(frozen=True)
 class ReadScope:
     """What a command needs of a read: the layout's `tabs`, and of those in `headers_only` the header row alone
-    (a command that writes nothing never looks below a summary's header).  A backend saves by it what it can;
-    what a command sees is the same on every backend."""
+    (a command that writes nothing never looks below a summary's header).  A backend saves by it where a read
+    costs (Google) and then says so in WorkbookData.headers_only; a file is read whole."""
 
     tabs: tuple[Tab, ...]
     headers_only: tuple[Tab, ...]
@@ -155,7 +161,8 @@ READ_ONLY = ReadScope(ALL_TABS, WRITE_ONLY_TABS)
 
 
 def keep_headers_only(data: WorkbookData, scope: ReadScope | None) -> WorkbookData:
-    """`data` with the cells of the scope's header-only tabs below the header row dropped, and marked so."""
+    """`data` with the cells of the scope's header-only tabs below the header row dropped, and marked so (a
+    full read that stood in for a read by ranges gives the command what it asked for, no more)."""
     if scope is None:
         return data
     data.headers_only = scope.header_titles(data.tabs)
@@ -169,15 +176,23 @@ def keep_headers_only(data: WorkbookData, scope: ReadScope | None) -> WorkbookDa
 # --- operations: what a command asks a backend to do, as data ------------------------------------
 
 
-LAYOUT_MARK_KEY = "sheets-sync layout"  # a file's custom property, a Google Sheet's developer metadata
+MARK_PREFIX = "sheets-sync "  # the names of the tool's marks: a file's custom properties, a Google Sheet's
+LAYOUT_MARK_KEY = MARK_PREFIX + "layout"  # developer metadata
 
 
 @dataclass(frozen=True)
-class MarkLayout:
-    """Keep in the workbook a fingerprint of the layout init laid down, so an init that finds nothing missing
-    writes nothing (a rewrite of a large file for nothing took 76 s at 20,000 KPIs)."""
+class Mark:
+    """Keep a fingerprint in the workbook under `key` (a name starting with MARK_PREFIX): the layout init laid
+    down, so an init that finds nothing missing writes nothing (a rewrite of a large file for nothing took 76 s at
+    20,000 KPIs); what build last wrote into a summary, so a build need not read the summary back."""
 
-    mark: str
+    key: str
+    value: str
+
+
+def fingerprint(operations: Sequence[Operation]) -> str:
+    """What a list of operations would lay down, in 32 hex digits: equal for equal operations, run after run."""
+    return hashlib.sha256(repr(list(operations)).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -346,7 +361,7 @@ class MarkCells:
 
 
 Operation = Union[SheetLocale, DeleteTab, MarkCells, AddTab, WriteCells, ReplaceTab, StyleHeader, FreezeRows, ColumnWidth,
-                  ColumnFormat, Dropdown, Protect, EditRights, NumberRange, Highlights, FilterViews, MarkLayout]
+                  ColumnFormat, Dropdown, Protect, EditRights, NumberRange, Highlights, FilterViews, Mark]
 
 
 @dataclass(frozen=True)
@@ -408,7 +423,7 @@ class Backend(Protocol):
     def exists(self) -> bool: ...
 
     def read(self, scope: ReadScope | None = None) -> WorkbookData:
-        """Every tab's cells; with a scope, of its header-only tabs only the header row."""
+        """Every tab's cells; with a scope, of its header-only tabs perhaps only the header row (headers_only)."""
         ...
 
     def apply(self, operations: Sequence[Operation]) -> ApplyResult: ...

@@ -24,8 +24,9 @@ from sheets_sync.backends.google.http import GoogleHttp
 from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import from_serial
+from sheets_sync.errors import SheetsSyncError
 from sheets_sync.workbook.operations import (
-    LAYOUT_MARK_KEY,
+    MARK_PREFIX,
     ApplyResult,
     Area,
     Conflict,
@@ -136,7 +137,7 @@ class GoogleBackend:
         self.folder = None
         self.meta: dict[str, SheetMeta] | None = None
         self.metadata: dict[str, tuple[int, str | None]] = {}  # developer metadata key → (id, value)
-        self.every_tab_read = True  # False after a read by ranges: a write first learns every tab's properties
+        self.every_tab_read = True  # False after a read by ranges: a write in parts first learns every tab
 
     @property
     def requests(self) -> int:
@@ -187,8 +188,8 @@ class GoogleBackend:
         """One spreadsheets.get.  With a scope it names the ranges it wants: every tab of the layout by its usual
         title, the header-only ones by their header row, so a command that writes nothing does not download the
         summaries.  A tab missing or titled otherwise makes Google refuse the ranges (400), and then everything
-        is read, as without a scope.  Tabs outside the layout are not seen by such a read, and a write after it
-        first learns every tab's properties."""
+        is read, as without a scope.  Tabs outside the layout are not seen by such a read: a write after it that
+        names one, or comes in parts, first learns every tab."""
         params = {"includeGridData": "true", "fields": READ_FIELDS}
         response = None
         if scope is not None:
@@ -203,7 +204,7 @@ class GoogleBackend:
         properties = response.get("properties", {})
         data = WorkbookData(locale=properties.get("locale"), time_zone=properties.get("timeZone"),
                             dates_as_text=True, protections=[], filter_views=[],
-                            layout_mark=self.metadata.get(LAYOUT_MARK_KEY, (0, None))[1])
+                            marks={k: v for k, (_, v) in self.metadata.items() if k.startswith(MARK_PREFIX) and v})
         for sheet in sorted(response.get("sheets", []), key=lambda s: s["properties"].get("index", 0)):
             title = sheet["properties"]["title"]
             if title.startswith(STAGING_PREFIX):  # a failed large write's hidden leftover: the next write removes it
@@ -236,10 +237,19 @@ class GoogleBackend:
         result = ApplyResult()
         if not operations:
             return result
-        if self.meta is None or not self.every_tab_read:
-            self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
-            self.every_tab_read = True
-        bodies, note = self._planned_bodies(self._guard(list(operations), result))
+        if self.meta is None:
+            self._learn_every_tab()
+        operations = self._guard(list(operations), result)
+        try:
+            bodies, note = self._planned_bodies(operations)
+            unseen = len(bodies) > 1  # a write in parts makes and removes hidden tabs outside the layout
+        except SheetsSyncError:  # a tab outside the layout
+            if self.every_tab_read:
+                raise
+            unseen = True
+        if unseen and not self.every_tab_read:  # which a read by ranges did not see
+            self._learn_every_tab()
+            bodies, note = self._planned_bodies(operations)
         if note:
             result.notes.append(note)
         for body in bodies:
@@ -247,6 +257,10 @@ class GoogleBackend:
         self.meta = None  # layout changed: the next apply re-reads what it needs
         result.requests = self.requests
         return result
+
+    def _learn_every_tab(self) -> None:
+        self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
+        self.every_tab_read = True
 
     def write_requests(self, operations: Sequence[Operation]) -> int:
         """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""

@@ -29,7 +29,6 @@ from sheets_sync.workbook.operations import (
     CHECK_MARK,
     DATE_FORMAT,
     INPUT_DATE_FORMAT,
-    LAYOUT_MARK_KEY,
     AddTab,
     Area,
     ColumnFormat,
@@ -41,7 +40,7 @@ from sheets_sync.workbook.operations import (
     FreezeRows,
     Highlights,
     MarkCells,
-    MarkLayout,
+    Mark,
     NumberRange,
     Operation,
     Protect,
@@ -322,15 +321,15 @@ class _Requests:
                     "cell": {"userEnteredFormat": {"numberFormat": number_format(op.column_formats[c - 1])}},
                     "fields": "userEnteredFormat.numberFormat"}})
 
-    def _MarkLayout(self, op: MarkLayout) -> None:
-        if LAYOUT_MARK_KEY in self.metadata:
-            metadata_id = self.metadata[LAYOUT_MARK_KEY][0]
+    def _Mark(self, op: Mark) -> None:
+        if op.key in self.metadata:
+            metadata_id = self.metadata[op.key][0]
             self.requests.append({"updateDeveloperMetadata": {
                 "dataFilters": [{"developerMetadataLookup": {"metadataId": metadata_id}}],
-                "developerMetadata": {"metadataValue": op.mark}, "fields": "metadataValue"}})
+                "developerMetadata": {"metadataValue": op.value}, "fields": "metadataValue"}})
         else:
             self.requests.append({"createDeveloperMetadata": {"developerMetadata": {
-                "metadataKey": LAYOUT_MARK_KEY, "metadataValue": op.mark, "location": {"spreadsheet": True},
+                "metadataKey": op.key, "metadataValue": op.value, "location": {"spreadsheet": True},
                 "visibility": "DOCUMENT"}}})
 
     def _SheetLocale(self, op: SheetLocale) -> None:
