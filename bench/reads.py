@@ -1,6 +1,8 @@
 #!/usr/bin/env python
 """What the commands that write nothing download from Google: `python -m bench.reads [--kpis 5000] [--before REV]`.
 
+A build that finds nothing changed is among them: it reads and compares, and writes nothing.
+
 An office of `--kpis` KPIs with three rounds of results is put into the emulator, built (so its summary tabs are
 full) and validated with `--write` (so its problems tab is full). Then each read-only command runs as its own
 process and the bytes of the emulator's answers are summed, with the process's peak memory. With `--before REV`
@@ -23,7 +25,7 @@ from bench.run import TODAY, run_child, seed  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
 
 COMMANDS = (("validate", ["validate", "--today", TODAY]), ("status", ["status", "--today", TODAY]),
-            ("export", ["export", "--today", TODAY]))
+            ("export", ["export", "--today", TODAY]), ("build (nothing changed)", ["build", "--today", TODAY]))
 
 
 def measure(emulator: Emulator, key: str, env: dict[str, str], code: Path = ROOT) -> dict[str, tuple[int, int, float]]:
@@ -56,12 +58,13 @@ def run(kpis: int, before: str | None) -> str:
             finally:
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
     lines = [f"{kpis:,} KPIs, each command its own process:", "",
-             "| command | requests | MB received | peak MB |" + (f" before ({before}): MB received | peak MB |" if old else ""),
-             "|---|---|---|---|" + ("---|---|" if old else "")]
+             "| command | requests | MB received | peak MB |"
+             + (f" before ({before}): requests | MB received | peak MB |" if old else ""),
+             "|---|---|---|---|" + ("---|---|---|" if old else "")]
     for name, (requests, received, peak) in now.items():
         line = f"| {name} | {requests} | {received / 1e6:.1f} | {peak:.0f} |"
         if old:
-            line += f" {old[name][1] / 1e6:.1f} | {old[name][2]:.0f} |"
+            line += f" {old[name][0]} | {old[name][1] / 1e6:.1f} | {old[name][2]:.0f} |"
         lines.append(line)
     return "\n".join(lines)
 

@@ -45,8 +45,8 @@ def test_a_save_between_the_read_and_the_write_is_kept_beside_the_commands_own_w
     """The write starts from the file as it is then, and guards every staff cell it writes: both survive."""
     read = XlsxBackend.read
 
-    def read_then_a_person_saves(self):
-        data = read(self)
+    def read_then_a_person_saves(self, scope=None):
+        data = read(self, scope)
         person_saves(self.path)
         return data
 
