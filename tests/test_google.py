@@ -162,8 +162,8 @@ def test_a_cell_typed_between_the_read_and_the_write_is_left_alone(emulator, she
 
     backend_read = GoogleBackend.read
 
-    def read_then_someone_types(self):
-        data = backend_read(self)
+    def read_then_someone_types(self, scope=None):
+        data = backend_read(self, scope)
         # after our read, a person types their own header into I1, where init is about to put หมายเหตุ back
         emulator.type(sheet, "ข้อตกลง", 1, 9, "คอลัมน์ของเขต")
         return data
