@@ -59,10 +59,12 @@ def run(kpis: int) -> str:
         started, cpu = time.monotonic(), time.process_time()
         assert runner.invoke(main, ["build", "--sheet", key, "--today", TODAY]).exit_code == 0
         clean_seconds, clean_cpu = time.monotonic() - started, time.process_time() - cpu
-        writes = [e for e in emulator.requests() if e["endpoint"] == "spreadsheets.batchUpdate"]
+        requests = emulator.requests()
+        writes = [e for e in requests if e["endpoint"] == "spreadsheets.batchUpdate"]
+        reads = len(requests) - len(writes)
         new = seen(emulator, key)
         assert new != old
-        lines = [f"{kpis:,} KPIs: the build makes {len(writes)} writes (1 read first); without a fault it takes "
+        lines = [f"{kpis:,} KPIs: the build makes {reads} reads and {len(writes)} writes; without a fault it takes "
                  f"{clean_seconds:.1f} s, {clean_cpu:.1f} s of it client CPU.", "",
                  "| write that fails | exit code | readers see | re-run | staging tabs left after re-run |",
                  "|---|---|---|---|---|"]
