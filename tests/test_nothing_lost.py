@@ -14,9 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheets_sync.backends import xlsx
 from sheets_sync.backends.locking import workbook_lock
 from sheets_sync.backends.target import parse_target
 from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.backends.xlsx_changed_tabs import load_tabs
 from sheets_sync.exit_codes import ExitCode
 
 from .conftest import cli, kpi, office_workbook, result
@@ -68,7 +70,13 @@ def test_a_save_during_the_write_is_kept_too(office: Path, monkeypatch):
             person_saves(self.path)
         return book
 
+    def load_tabs_then_a_person_saves(package, tabs):  # the write that loads only the tabs it changes
+        book = load_tabs(package, tabs)
+        person_saves(office)
+        return book
+
     monkeypatch.setattr(XlsxBackend, "_load", load_then_a_person_saves)
+    monkeypatch.setattr(xlsx, "load_tabs", load_tabs_then_a_person_saves)
     outcome = cli("build", "--sheet", str(office), "--today", "2027-04-01")
     assert outcome.exit_code == ExitCode.LOCKED, outcome.output
     assert typed_result(office) == 99

@@ -2,7 +2,8 @@
 
 `read` opens the file read-only (values as a person sees them).  `apply` opens it afresh, so edits saved by
 someone else since the read are kept, carries out every operation, and saves to a temporary file beside
-the workbook that then replaces it in one rename: a crash leaves either the old file or the new one.
+the workbook that then replaces it in one rename: a crash leaves either the old file or the new one.  A write
+that changes only some generated tabs opens and rewrites only those (xlsx_changed_tabs).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import IO, Any, Callable, Sequence
 from xml.etree import ElementTree
 
 import openpyxl
@@ -32,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.backends.xlsx_changed_tabs import NotInPlace, changed_tabs, check_in_place, load_tabs, write_in_place
 from sheets_sync.backends.xlsx_parts import (
     SheetScan,
     TooLarge,
@@ -348,13 +350,10 @@ class XlsxBackend:
                 f"sheets-sync does not write macro workbooks ({self.path.name}): saving would drop the macros; save "
                 "a copy as .xlsx and use that (read-only commands work on the .xlsm)")
         self.loaded_as = self._fingerprint()
-        wb = openpyxl.Workbook() if fresh else self._load()
-        placeholder = wb.active if fresh else None
-        for op in operations:
-            self._apply_one(wb, op, result)
-        if placeholder is not None and len(wb.worksheets) > 1:
-            wb.remove(placeholder)
-        written = self._save_atomically(wb)
+        tabs = None if fresh else changed_tabs(operations)
+        written = self._apply_to_tabs(operations, tabs, result) if tabs else None
+        if written is None:
+            written = self._apply_to_workbook(operations, fresh, result)
         self.loaded_as = None
         for lock in self.editor_lock_files() if written else []:
             result.notes.append((
@@ -363,6 +362,37 @@ class XlsxBackend:
                 f"{self.path.name} is open in an editor ({lock.name}): what was written is in the file, but if that "
                 "person saves, their copy replaces it; ask them to close and reopen the file"))
         return result
+
+    def _apply_to_workbook(self, operations: Sequence[Operation], fresh: bool, result: ApplyResult) -> bool:
+        """Load the whole workbook, carry out every operation, save it whole; False when nothing changed."""
+        wb = openpyxl.Workbook() if fresh else self._load()
+        placeholder = wb.active if fresh else None
+        for op in operations:
+            self._apply_one(wb, op, result)
+        if placeholder is not None and len(wb.worksheets) > 1:
+            wb.remove(placeholder)
+        return self._save_atomically(wb.save)
+
+    def _apply_to_tabs(self, operations: Sequence[Operation], tabs: set[str], result: ApplyResult) -> bool | None:
+        """Load and rewrite only the tabs the operations change (xlsx_changed_tabs); None when this write
+        cannot be done so, and the whole workbook is written instead."""
+        self._scan()
+        try:
+            package = self.path.read_bytes()
+            check_in_place(package, tabs, operations)
+            wb = load_tabs(package, tabs)
+        except (NotInPlace, zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError, OSError):
+            return None  # the whole-workbook path opens the file again and says precisely what is wrong
+        attempt = ApplyResult()
+        for op in operations:
+            self._apply_one(wb, op, attempt)
+        try:
+            written = self._save_atomically(lambda handle: write_in_place(package, wb, tabs, handle))
+        except NotInPlace:
+            return None
+        result.conflicts += attempt.conflicts
+        result.notes += attempt.notes
+        return written
 
     def _apply_one(self, wb: openpyxl.Workbook, op: Operation, result: ApplyResult) -> None:
         if isinstance(op, SheetLocale):
@@ -549,8 +579,9 @@ class XlsxBackend:
                    f"{column_letter(area.last_col or area.first_col or 1)}{area.last_row or LAST_ROW}")
             ws.conditional_formatting.add(ref, FormulaRule(formula=[formula.removeprefix("=")], fill=fill))
 
-    def _save_atomically(self, wb: openpyxl.Workbook) -> bool:
-        """Write the workbook by renaming a complete copy over it; False when it would not change."""
+    def _save_atomically(self, write: Callable[[IO[bytes]], None]) -> bool:
+        """Write the workbook by renaming a complete copy (`write` makes it) over it; False when it would not
+        change."""
         # a symlinked workbook is written where the link points, so the link stays a link
         real = self.path.resolve() if self.path.is_symlink() else self.path
         real.parent.mkdir(parents=True, exist_ok=True)
@@ -561,7 +592,7 @@ class XlsxBackend:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
-                wb.save(handle)
+                write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             if mode is not None:

@@ -59,7 +59,7 @@ def _read(book: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
     return None if data is None else ElementTree.fromstring(data)
 
 
-def _sheet_parts(book: zipfile.ZipFile) -> list[tuple[str, str]]:
+def sheet_parts(book: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(tab title, worksheet part name) in the workbook's order."""
     workbook = _read(book, "xl/workbook.xml")
     if workbook is None:
@@ -110,7 +110,7 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
         total = sum(info.file_size for info in book.infolist())
         if total > 4 * MAX_PART:
             raise TooLarge(f"ไฟล์คลายออกแล้วใหญ่ถึง {total // 2**20} MB", f"the file unpacks to {total // 2**20} MB")
-        for title, part in _sheet_parts(book):
+        for title, part in sheet_parts(book):
             data = _bytes(book, part) or b""
             scan = SheetScan()
             scan.rows = max((int(m) for m in _ROW_REF.findall(data)), default=0)
@@ -137,10 +137,16 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
     return scans
 
 
+def relationships_part(part: str) -> str:
+    """The name of the part that holds a part's relationships (ECMA-376 Part 2 §9.3.3)."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
 def _rels(book: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """A part's relationships: id → (type, target part name)."""
-    folder, name = posixpath.split(part)
-    root = _read(book, posixpath.join(folder, "_rels", name + ".rels"))
+    folder = posixpath.dirname(part)
+    root = _read(book, relationships_part(part))
     if root is None:
         return {}
     found = {}
