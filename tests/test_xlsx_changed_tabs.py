@@ -14,6 +14,7 @@ import pytest
 
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.backends.xlsx_changed_tabs import NotInPlace, changed_tabs, check_in_place
+from sheets_sync.backends.xlsx_parts import sheet_parts
 from sheets_sync.tasks.build import BuildOptions, run_build
 from sheets_sync.workbook.operations import (
     AddTab,
@@ -36,8 +37,6 @@ def parts(path: Path) -> dict[str, bytes]:
 
 
 def worksheet_parts(path: Path) -> dict[str, str]:
-    from sheets_sync.backends.xlsx_parts import sheet_parts
-
     with zipfile.ZipFile(path) as book:
         return dict(sheet_parts(book))
 

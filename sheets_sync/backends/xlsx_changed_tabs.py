@@ -62,35 +62,33 @@ def changed_tabs(operations: Sequence[Operation]) -> set[str] | None:
     return tabs or None
 
 
-def _print_titles(workbook_xml: bytes) -> set[int]:
-    """The positions of the tabs whose print titles workbook.xml defines."""
-    root = ElementTree.fromstring(workbook_xml)
-    return {int(name.get("localSheetId", "-1")) for name in root.iter(f"{MAIN}definedName")
-            if name.get("name") == "_xlnm.Print_Titles"}
-
-
 def check_in_place(package: bytes, tabs: set[str], operations: Sequence[Operation]) -> None:
     """NotInPlace unless the file can take this write by swapping parts: every tab is a worksheet of its own
-    with no related parts (notes, drawings, tables), the print titles a header sets are already defined, and
-    a fingerprint has its document-properties part to go into."""
+    with no related parts (notes, drawings, tables), at least one of them is visible (openpyxl saves no workbook
+    without one), the print titles a header sets are already defined, and a fingerprint has its
+    document-properties part to go into."""
     with zipfile.ZipFile(io.BytesIO(package)) as book:
         names = set(book.namelist())
-        parts = sheet_parts(book)
-        positions = {title: i for i, (title, _) in enumerate(parts)}
-        by_title = dict(parts)
+        parts = dict(sheet_parts(book))
         for tab in tabs:
-            part = by_title.get(tab)
+            part = parts.get(tab)
             if part is None or part not in names or "/worksheets/" not in part:
                 raise NotInPlace(tab)
             if relationships_part(part) in names:
                 raise NotInPlace(f"{tab} has related parts")
-        headed = {op.tab for op in operations if isinstance(op, StyleHeader)}
-        if headed and not {positions[t] for t in headed} <= _print_titles(book.read("xl/workbook.xml")):
-            raise NotInPlace("print titles")
-        if any(isinstance(op, Mark) for op in operations) and CUSTOM not in names:
-            raise NotInPlace("no custom properties part")
-        if STYLES not in names:
-            raise NotInPlace("no styles")
+        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    sheets = list(workbook.iter(f"{MAIN}sheet"))
+    if all(sheet.get("state", "visible") != "visible" for sheet in sheets if sheet.get("name") in tabs):
+        raise NotInPlace("only hidden tabs")
+    titled = {int(name.get("localSheetId", "-1")) for name in workbook.iter(f"{MAIN}definedName")
+              if name.get("name") == "_xlnm.Print_Titles"}
+    positions = {sheet.get("name"): i for i, sheet in enumerate(sheets)}
+    if not {positions[op.tab] for op in operations if isinstance(op, StyleHeader)} <= titled:
+        raise NotInPlace("print titles")
+    if any(isinstance(op, Mark) for op in operations) and CUSTOM not in names:
+        raise NotInPlace("no custom properties part")
+    if STYLES not in names:
+        raise NotInPlace("no styles")
 
 
 class _TabsReader(ExcelReader):
@@ -101,13 +99,10 @@ class _TabsReader(ExcelReader):
         super().__init__(io.BytesIO(package))
         self.tabs = tabs
 
-    def read_worksheets(self) -> None:
-        every = self.parser.find_sheets
-        self.parser.find_sheets = lambda: ((s, rel) for s, rel in every() if s.name in self.tabs)
-        super().read_worksheets()
-
     def read_workbook(self) -> None:
         super().read_workbook()
+        every = self.parser.find_sheets
+        self.parser.find_sheets = lambda: ((s, rel) for s, rel in every() if s.name in self.tabs)
         self.parser.assign_names = lambda: None
 
 
@@ -122,8 +117,6 @@ def write_in_place(package: bytes, wb: openpyxl.Workbook, tabs: set[str], handle
     """Write `package` into `handle` with `tabs` (as `wb` now holds them), the styles and the document
     properties swapped in; every other part is copied as it was.  NotInPlace when openpyxl wrote a changed tab
     with related parts after all (a link leaving the workbook)."""
-    if all(ws.sheet_state != "visible" for ws in wb.worksheets):
-        raise NotInPlace("only hidden tabs")  # openpyxl refuses to save a workbook with no visible tab
     saved = io.BytesIO()
     wb.save(saved)
     with zipfile.ZipFile(io.BytesIO(package)) as old, zipfile.ZipFile(saved) as new:
