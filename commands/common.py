@@ -89,6 +89,11 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a scheduled run
+            from sheets_sync.outputs import no_room
+
+            said = no_room(exc, exc.filename or "ไฟล์ / a file") if isinstance(exc, OSError) else None
+            if said is not None:  # a full disk or a file-size limit anywhere (the workbook's save too), in words
+                fail(said.th, said.en, said.code)
             if config().debug:
                 raise
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -150,14 +155,6 @@ def writing(target: Target, wait: float | None = None) -> Any:
     from sheets_sync.backends.locking import workbook_lock
 
     return workbook_lock(target, wait if wait is not None else config().number("SHEETS_SYNC_LOCK_WAIT", LOCK_WAIT))
-
-
-def as_private_as(path: Path, backend: Backend) -> None:
-    """A file made from a local workbook (an export, a report) gets the workbook's permissions: a 0600 office
-    file's results are not left world-readable beside it."""
-    mode = backend.file_mode()
-    if mode is not None and path.exists():
-        os.chmod(path, mode)
 
 
 def report_requests(backend: Backend) -> None:

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import click
 
+from sheets_sync.outputs import replacing, write_output
 from sheets_sync.tasks.export import to_csv, to_json
 from sheets_sync.workbook.office import compile_office
 from sheets_sync.workbook.operations import READ_ONLY
 
-from .common import as_private_as, backend_for, round_option, sheet_option, today_option
+from .common import backend_for, round_option, sheet_option, today_option
 
 
 @click.command("export")
@@ -40,12 +41,11 @@ def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str
             raise click.UsageError("--format xlsx needs -o FILE.xlsx / ต้องระบุไฟล์ด้วย -o")
         from sheets_sync.frames import frames_of  # pandas: loaded only for this
 
-        frames_of(compiled).to_excel(output)
-        as_private_as(output, backend)
+        with replacing(output, backend.file_mode()) as temporary:  # whole or not at all
+            frames_of(compiled).to_excel(temporary)
         return
     text = to_json(compiled) if fmt == "json" else to_csv(compiled)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        as_private_as(output, backend)
+        write_output(output, text, backend.file_mode())

@@ -7,6 +7,7 @@ import click
 
 from sheets_sync.domain.thai import format_date_be
 from sheets_sync.exit_codes import ExitCode
+from sheets_sync.outputs import file_in, safe_file_name, unique_name, write_output
 from sheets_sync.tasks.remind import EMAIL, PRINT, RemindOptions, run_remind
 
 from .common import RunRecord, alert_option, backend_for, log_json_option, sheet_option, today_option, writing
@@ -66,10 +67,11 @@ def remind_command(sheet: str | None, round_: str | None, today: dt.date, dry_ru
             say(f"วันนี้ไม่ใช่วันแจ้งเตือนของรอบ {report.round} (กำหนดส่ง {format_date_be(report.due)})",
                 f"today is not a reminder day for round {report.round} (due {report.due})")
             return
+        taken: set[str] = set()
         for reminder, text in report.texts:
-            if out_dir is not None:
-                out_dir.mkdir(parents=True, exist_ok=True)
-                (out_dir / f"{reminder.person_id or reminder.email}.txt").write_text(text, encoding="utf-8")
+            if out_dir is not None:  # named from a cell: cleaned, inside out_dir, never one file over another
+                name = unique_name(safe_file_name(reminder.person_id or reminder.email or reminder.name), taken)
+                write_output(file_in(out_dir, f"{name}.txt"), text, backend.file_mode())
             else:
                 click.echo(f"===== {reminder.name} <{reminder.email or '-'}> =====\n{text}")
         if out_dir is not None and report.texts:

@@ -9,7 +9,7 @@ from sheets_sync.report import write_report
 
 from sheets_sync.backends.target import open_backend, parse_target
 
-from .common import as_private_as, backend_for, say, session, sheet_option, today_option
+from .common import backend_for, say, session, sheet_option, today_option
 
 
 @click.command("report")
@@ -35,5 +35,4 @@ def report_command(sheet: str | None, round_: str | None, output: Path, compare:
     _, backend = backend_for(sheet)
     last_year = open_backend(parse_target(compare), session().credentials) if compare else None
     data = write_report(backend, output, today, int(round_) if round_ else None, last_year)
-    as_private_as(output, backend)
     say(f"เขียนรายงานรอบ {data.round} เดือนแล้ว: {output}", f"wrote the round-{data.round} report: {output}")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import parse_date
+from sheets_sync.templating import xml_safe
 from sheets_sync.workbook.office import Compiled, compile_office
 from sheets_sync.workbook.operations import READ_ONLY, Backend
 
@@ -40,7 +41,15 @@ class OfficeFrames:
 
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             for name in ("rounds", "results", "steps", "owners"):
-                getattr(self, name).to_excel(writer, sheet_name=name, index=False)
+                frame: pd.DataFrame = getattr(self, name)
+                # a cell's text may hold control characters an .xlsx cannot: dropped, as in every output
+                frame.map(lambda v: xml_safe(v) if isinstance(v, str) else v).to_excel(writer, sheet_name=name,
+                                                                                      index=False)
+            for sheet in writer.book.worksheets:  # staff text is text: `=HYPERLINK(…)` typed in a cell stays words
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":
+                            cell.data_type = "s"
 
 
 def _number(value: Decimal | None) -> float | None:

@@ -19,6 +19,7 @@ from sheets_sync.domain.schema import (
 )
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, is_yes, parse_date
+from sheets_sync.outputs import safe_file_name
 from sheets_sync.workbook.operations import WorkbookData
 from sheets_sync.workbook.tables import read_table
 
@@ -86,10 +87,7 @@ class Agreement:
         }
 
 
-def safe_name(text: str) -> str:
-    """A file name a person finds and every system accepts: Thai kept, separators and the unsafe dropped."""
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", text).strip()
-    return re.sub(r"\s+", "", cleaned)[:80] or "ไม่มีชื่อ"
+safe_name = safe_file_name  # a file name made from a cell: one rule for every output (sheets_sync/outputs.py)
 
 
 def _parties(names: object, positions: object) -> list[Party]:

@@ -20,7 +20,6 @@ from sheets_sync.documents.wording import (
     ANNEX_CELLS,
     ANNEX_HEADER,
     ANNEX_TITLE,
-    ENV,
     KPI_ROWS,
     KPI_TITLE,
     RESULT_ROWS,
@@ -29,6 +28,7 @@ from sheets_sync.documents.wording import (
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.report.docx import thai_font
+from sheets_sync.templating import sandboxed
 
 
 def _a4(document: Any) -> None:
@@ -115,15 +115,35 @@ def default_kpi_template() -> bytes:
     return buffer.getvalue()
 
 
+def _field_naming(template: bytes | Path, error: str) -> str:
+    """The template's field that the sandbox refused, found by the attribute Jinja2 names in its message."""
+    attribute = re.search(r"attribute '([^']+)'|^(.+?) is not safely callable", error)
+    wanted = next((g for g in attribute.groups() if g), "") if attribute else ""
+    document = Document(str(template) if isinstance(template, Path) else io.BytesIO(template))
+    texts = [p.text for p in document.paragraphs]
+    texts += [p.text for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    fields = [f for text in texts for f in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text)]
+    return next((f for f in fields if wanted and wanted in f), wanted or error)
+
+
 def render_docx(template: bytes | Path, context: dict[str, object], out: Path) -> None:
-    """Fill a Word template; a field the template names that the tool does not have is a clear error."""
+    """Fill a Word template in a sandbox, every value escaped for the XML it enters; a field the template names
+    that the tool does not have, or one the sandbox refuses, is a clear error naming it."""
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
 
     name = template.name if isinstance(template, Path) else "แม่แบบเริ่มต้น"
     try:
         document = DocxTemplate(template if isinstance(template, Path) else io.BytesIO(template))
-        document.render(context, jinja_env=ENV)
+        # a new environment each time: docxtpl sets `autoescape` on the one it is given
+        document.render(context, jinja_env=sandboxed(autoescape=True), autoescape=True)
+    except SecurityError as exc:
+        field = _field_naming(template, str(exc))
+        raise SheetsSyncError(
+            ExitCode.USAGE, f"แม่แบบ {name} มีช่อง {field} ที่ขอสิ่งที่ไม่อนุญาต ช่องในแม่แบบอ่านได้เฉพาะข้อมูลของเอกสาร ({exc})",
+            f"the template {name} has a field the sandbox refuses: {field}; a field may only read the document's "
+            f"data ({exc})") from None
     except UndefinedError as exc:
         field = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
         missing = (field.group(1) or field.group(2)) if field else str(exc)

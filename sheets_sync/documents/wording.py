@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from jinja2 import Environment, StrictUndefined
+from sheets_sync.templating import sandboxed
 
 AGREEMENT_TITLE = "คำรับรองการปฏิบัติราชการ"
 AGREEMENT_HEAD = ("{{ unit }}", "ประจำปีงบประมาณ พ.ศ. {{ fiscal_year }}")
@@ -61,7 +61,7 @@ RESULT_ROWS = (
     ("ลงชื่อผู้รายงาน", ".................................................. วันที่ ........................"),
 )
 
-ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+ENV = sandboxed()  # plain text for the PDF writer: no markup to escape, nothing outside the context to reach
 
 
 def render(text: str, context: Mapping[str, object]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Iterable, Sequence
 
 FIVE = Decimal(5)
@@ -43,7 +43,11 @@ def _all_levels() -> ScoringError:
 
 def display(value: Decimal | None) -> Decimal | None:
     """4 decimals, half-up: for showing and exporting only, never before weighting."""
-    return None if value is None else value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+    if value is None:
+        return None
+    # enough digits for any figure a cell can hold: a 25-digit result is shown, not refused
+    room = Context(prec=max(28, value.adjusted() + 6))
+    return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=room)
 
 
 def check_criteria(criteria: Sequence[Decimal], direction: Direction) -> None:

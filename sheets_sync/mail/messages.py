@@ -8,11 +8,12 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, Callable
 
-from jinja2 import DictLoader, Environment, StrictUndefined, select_autoescape
+from jinja2 import DictLoader, select_autoescape
 
 from sheets_sync.domain.certification import STATE_TH
 from sheets_sync.domain.reminders import KIND_TH, Digest, Reminder
 from sheets_sync.domain.thai import format_date_be
+from sheets_sync.templating import sandboxed
 
 _TEXT = """\
 เรียน {{ name }}
@@ -71,9 +72,9 @@ sheets-sync {{ command }} ended with exit code {{ code }} ({{ name }}), which ne
 The run record is attached (run.json).
 """
 
-_ENV = Environment(loader=DictLoader({"reminder.txt": _TEXT, "reminder.html": _HTML, "alert.txt": _ALERT}),
-                   autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-                   undefined=StrictUndefined, keep_trailing_newline=True)
+_ENV = sandboxed(loader=DictLoader({"reminder.txt": _TEXT, "reminder.html": _HTML, "alert.txt": _ALERT}),
+                 autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+                 keep_trailing_newline=True)
 
 Link = Callable[[Any], "str | None"]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
+from sheets_sync.outputs import replacing
 from sheets_sync.report.content import FORMATS, ReportData, report_data
 from sheets_sync.workbook.operations import READ_ONLY, Backend
 
@@ -24,17 +25,17 @@ def write_report(backend: Backend, output: Path, today: dt.date, round_: int | N
                               f"the report can be written as {', '.join(FORMATS)} only, not {output.suffix or output.name}")
     data = report_data(backend.read(READ_ONLY), today, round_,
                        compare.read(READ_ONLY) if compare is not None else None)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".docx":
-        from sheets_sync.report.docx import write_docx
+    with replacing(output, backend.file_mode()) as temporary:  # whole, and as private as the workbook
+        if suffix == ".docx":
+            from sheets_sync.report.docx import write_docx
 
-        write_docx(data, output)
-    elif suffix == ".pdf":
-        from sheets_sync.report.pdf import write_pdf
+            write_docx(data, temporary)
+        elif suffix == ".pdf":
+            from sheets_sync.report.pdf import write_pdf
 
-        write_pdf(data, output)
-    else:
-        from sheets_sync.report.html import write_html
+            write_pdf(data, temporary)
+        else:
+            from sheets_sync.report.html import write_html
 
-        write_html(data, output)
+            write_html(data, temporary)
     return data

@@ -5,14 +5,13 @@ every name, e-mail and phone of staff and the per-person pages, and marks what i
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
 import fontpkg_sarabun
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader, select_autoescape
 
 from sheets_sync.documents.content import kpi_pages, plain, safe_name
 from sheets_sync.documents.wording import KPI_ROWS, render
@@ -24,6 +23,8 @@ from sheets_sync.domain.schema import ROUND_NUMBERS
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.domain.thai import format_date_be
+from sheets_sync.outputs import claim_folder, record_folder, write_output
+from sheets_sync.templating import sandboxed
 from sheets_sync.report.charts import gantt_chart, kpi_rounds_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import STEP_HEADER, report_data, step_rows
 from sheets_sync.workbook.operations import WorkbookData
@@ -75,27 +76,32 @@ def _scores(rounds: list[RoundSummary], rows: RowIndex, kpi_id: str) -> list[str
 
 
 def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = False, round_: int | None = None,
-               link: Link = lambda row: None) -> SiteReport:
+               link: Link = lambda row: None, mode: int | None = None) -> SiteReport:
+    """The whole site in `out`: what an earlier build wrote there is removed first (a public build never keeps
+    the staff pages of a private one), a folder holding anything else is refused; every file gets `mode`."""
     report = report_data(data, today)
     compiled, office = report.compiled, report.compiled.office
     round_ = round_ or next_round(office, today)
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(("html",)),
-                      undefined=StrictUndefined)
+    env = sandboxed(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(("html",)))
+    claim_folder(out)
     assets = out / "assets"
-    for folder in (assets, out / "kpi", out / "people"):
-        folder.mkdir(parents=True, exist_ok=True)
+    every: list[Path] = []
+
+    def asset(path: Path, content: bytes) -> None:
+        every.append(write_output(path, content, mode))
+
     for name in ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf"):
-        shutil.copyfile(fontpkg_sarabun.ROOT / "files" / name, assets / name)
-    shutil.copyfile(TEMPLATES / "site.css", assets / "site.css")
+        asset(assets / name, (fontpkg_sarabun.ROOT / "files" / name).read_bytes())
+    asset(assets / "site.css", (TEMPLATES / "site.css").read_bytes())
     for name, chart in (("office_result", office_result_chart), ("kpi_scores", kpi_score_chart), ("gantt", gantt_chart)):
-        (assets / f"{name}.png").write_bytes(chart(report))
+        asset(assets / f"{name}.png", chart(report))
 
     base = {"office": office.settings.office_name, "fiscal_year": office.settings.fiscal_year,
             "as_of": format_date_be(today), "public": public, "not_certified": NOT_CERTIFIED_TH}
     written: list[Path] = []
 
     def page(path: Path, template: str, root: str, **context: object) -> None:
-        path.write_text(env.get_template(template).render(**base, root=root, **context), encoding="utf-8")
+        write_output(path, env.get_template(template).render(**base, root=root, **context), mode)
         written.append(path)
 
     kpis = sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id))
@@ -131,7 +137,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
                            "state": "รับรองและผนึกแล้ว" if sealed else
                            (NOT_CERTIFIED_TH if public else state_th(entry.certification if entry else ""))})
         stem = safe_name(kpi.kpi_id)
-        (assets / f"kpi_{stem}.png").write_bytes(kpi_rounds_chart(kpi.kpi_id, scored))
+        asset(assets / f"kpi_{stem}.png", kpi_rounds_chart(kpi.kpi_id, scored))
         page(out / "kpi" / files[kpi.kpi_id], "kpi.html", "../", fields=fields, rounds=rounds,
              k={"kpi_id": kpi.kpi_id, "name": kpi.name, "file_stem": stem})
 
@@ -152,5 +158,6 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
                  kpis=[{"kpi_id": k.kpi_id, "name": k.name, "role": role, "file": files[k.kpi_id],
                         "scores": _scores(compiled.rounds, rows, k.kpi_id)} for k, role in related])
     page(out / "steps.html", "steps.html", "", header=STEP_HEADER, rows=step_rows(compiled))
+    record_folder(out, every + written, mode)
     return SiteReport(out, written, public)
 

@@ -5,6 +5,7 @@ cell with its file, in one guarded write."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,6 +17,7 @@ from sheets_sync.documents.word import default_agreement_template, default_kpi_t
 from sheets_sync.domain.schema import AGREEMENT_LEVELS, AGREEMENTS
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
+from sheets_sync.outputs import file_in, replacing, unique_name
 from sheets_sync.workbook.office import compile_office, load_office
 from sheets_sync.workbook.operations import Backend, WriteCells
 from sheets_sync.workbook.tables import read_table
@@ -27,14 +29,6 @@ def _formats(fmt: str) -> tuple[str, ...]:
     return ("docx", "pdf") if fmt == "both" else (fmt,)
 
 
-def _unique(stem: str, taken: set[str]) -> str:
-    name, n = stem, 2
-    while name in taken:
-        name, n = f"{stem}_{n}", n + 1
-    taken.add(name)
-    return name
-
-
 @dataclass
 class DocumentsReport:
     files: list[Path] = field(default_factory=list)
@@ -43,11 +37,12 @@ class DocumentsReport:
 
 
 def _write(stem: str, formats: tuple[str, ...], out: Path, template: bytes | Path, context: dict[str, object],
-           pdf: Callable[[Path], None], own_template: bool, report: DocumentsReport) -> Path:
+           pdf: Callable[[Path], None], own_template: bool, report: DocumentsReport, mode: int | None) -> Path:
     first: Path | None = None
     if "docx" in formats or own_template and "pdf" in formats:
-        docx = out / f"{stem}.docx"
-        render_docx(template, context, docx)
+        docx = file_in(out, f"{stem}.docx")
+        with replacing(docx, mode) as temporary:
+            render_docx(template, context, temporary)
         first = docx
         if "docx" in formats:
             report.files.append(docx)
@@ -55,12 +50,15 @@ def _write(stem: str, formats: tuple[str, ...], out: Path, template: bytes | Pat
         if own_template:  # only LibreOffice knows the office's own layout
             assert first is not None
             converted = docx_to_pdf(first)
+            if mode is not None:
+                os.chmod(converted, mode)
             if "docx" not in formats:
                 first.unlink()
             first = converted
         else:
-            first = out / f"{stem}.pdf"
-            pdf(first)
+            first = file_in(out, f"{stem}.pdf")
+            with replacing(first, mode) as temporary:
+                pdf(temporary)
         report.files.append(first)
     assert first is not None
     return first
@@ -94,12 +92,13 @@ def run_agreements(backend: Backend, out: Path, fmt: str = "docx", levels: tuple
     taken: set[str] = set()
     made: dict[int, Path] = {}
     for done, agreement in enumerate(chosen, start=1):
-        stem = _unique(agreement.file_stem, taken)
+        stem = unique_name(agreement.file_stem, taken)
         made[agreement.row] = _write(stem, _formats(fmt), out, source, agreement.context(),
-                                     _pdf_of_agreement(agreement), template is not None, report)
+                                     _pdf_of_agreement(agreement), template is not None, report, backend.file_mode())
         progress(done, len(chosen), stem)
     if combine is not None:
-        write_agreements_pdf(chosen, combine)
+        with replacing(combine, backend.file_mode()) as temporary:
+            write_agreements_pdf(chosen, temporary)
         report.files.append(combine)
     if link:
         table = read_table(data, AGREEMENTS)
@@ -137,6 +136,6 @@ def run_templates(backend: Backend, out: Path, fmt: str = "docx", kpi_id: str | 
     template = default_kpi_template()
     for done, (stem, group) in enumerate(groups, start=1):
         _write(stem, _formats(fmt), out, template, {"pages": [p.context() for p in group]}, _pdf_of_pages(group),
-               False, report)
+               False, report, backend.file_mode())
         progress(done, len(groups), stem)
     return report

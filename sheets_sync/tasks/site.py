@@ -15,7 +15,7 @@ from sheets_sync.workbook.operations import READ_ONLY, Backend
 def run_site(backend: Backend, out: Path, today: dt.date, public: bool = False, round_: int | None = None) -> SiteReport:
     data = backend.read(READ_ONLY)
     title = data.title_of(RESULTS) or RESULTS.th
-    return write_site(data, out, today, public, round_, lambda row: backend.link(title, row, 1))
+    return write_site(data, out, today, public, round_, lambda row: backend.link(title, row, 1), backend.file_mode())
 
 
 def server(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
