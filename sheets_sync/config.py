@@ -72,6 +72,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("SHEETS_SYNC_LOCK_WAIT", _positive_float, "30", "seconds a writing command other than build waits "
              "for another one on the same workbook (build: `--wait`)"),
     Variable("SHEETS_EMULATOR_HOST", str, "—", "`host:port` of a local Sheets emulator: plain HTTP (testing)"),
+    Variable("SHEETS_SYNC_SEAL_KEY", Path, "~/.config/sheets-sync/seal.key", "the secret seals are signed with: "
+             "made on the first `certify --seal`, never in the workbook; back it up with the credentials"),
     Variable("SHEETS_SYNC_DEBUG", _flag, "—", "show the traceback of an unexpected error"),
     Variable("SHEETS_SYNC_SMTP_HOST", str, "the sheet's `smtp_host`", "the mail server for reminders and alerts "
              "(`--smtp HOST:PORT` wins)"),

@@ -20,8 +20,9 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(autouse=True)
 def _work_in_tmp_path(tmp_path: Path, monkeypatch) -> None:
     """Every test runs in its own folder: what a command writes beside the working directory (a Google Sheet's
-    snapshots, a demo) never piles up in the repository."""
+    snapshots, a demo) never piles up in the repository; its seal key is its own, never the machine's."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHEETS_SYNC_SEAL_KEY", str(tmp_path / "config" / "seal.key"))
 
 
 @pytest.fixture

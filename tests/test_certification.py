@@ -106,7 +106,7 @@ def test_round_9_is_not_certified_while_round_6_is_open_unless_the_office_allows
 def test_a_seal_is_refused_with_every_row_in_the_way_and_nothing_is_written(tmp_path):
     sheet = local(tmp_path, [result("1", 6, 78.5, certification=SUPERVISOR), result("2", 6, None)])
     before = (tmp_path / "workbook.xlsx").read_bytes()
-    outcome = cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--today", TODAY)
+    outcome = cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY)
     assert outcome.exit_code == ExitCode.INVALID_DATA
     assert "ผลการดำเนินงาน!J2 [1/6]" in outcome.output and "ผู้กำกับรับรอง (ต้องเป็น รับรองแล้ว)" in outcome.output
     assert "ผลการดำเนินงาน!J3 [2/6]" in outcome.output
@@ -138,9 +138,9 @@ def test_a_sealed_round_keeps_its_official_result_when_a_certified_figure_is_cha
 
 def test_sealing_again_with_the_same_values_is_nothing_to_do(tmp_path):
     sheet = local(tmp_path, ROUND6)
-    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--today", TODAY).exit_code == 0
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY).exit_code == 0
     before = (tmp_path / "workbook.xlsx").read_bytes()
-    again = cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--today", TODAY)
+    again = cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY)
     assert again.exit_code == 0 and "nothing to do" in again.output
     assert (tmp_path / "workbook.xlsx").read_bytes() == before
 
@@ -149,21 +149,21 @@ def test_unsealing_needs_a_reason_and_the_history_keeps_every_seal_and_unseal(tm
     from .conftest import tab_records
 
     sheet = local(tmp_path, ROUND6)
-    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01").exit_code == 0
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY).exit_code == 0
     no_reason = cli("certify", "--sheet", sheet, "--round", "6", "--unseal", "--yes")
     assert no_reason.exit_code == ExitCode.USAGE and "--reason" in no_reason.output
     unsealed = cli("certify", "--sheet", sheet, "--round", "6", "--unseal", "--yes", "--by", "C01",
                    "--reason", "แก้ผลตัวชี้วัด 1 ตามหนังสือ สพฐ.")
     assert unsealed.exit_code == 0, unsealed.output
     assert export(sheet)["rounds"][0]["certified"] is False
-    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01").exit_code == 0
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY).exit_code == 0
 
     history = tab_records(tmp_path / "workbook.xlsx", SEALS.th)
     assert [(r["รายการ"], r["รหัสตัวชี้วัด"]) for r in history] == [
         ("ผนึก", "1"), ("ผนึก", "2"), ("ผนึก", "รวม"), ("ยกเลิกผนึก", None),
         ("ผนึก", "1"), ("ผนึก", "2"), ("ผนึก", "รวม")]
     assert history[3]["เหตุผล"] == "แก้ผลตัวชี้วัด 1 ตามหนังสือ สพฐ." and history[3]["ผู้ดำเนินการ"] == "C01"
-    assert all(len(r["SHA-256"]) == 64 for r in history)
+    assert all(r["SHA-256"].startswith("hmac:") and len(r["SHA-256"]) == 5 + 64 for r in history)
     assert export(sheet)["rounds"][0]["certified"] is True
 
 
@@ -171,7 +171,7 @@ def test_a_hand_edit_in_the_seal_tab_is_reported_at_its_row(tmp_path):
     import openpyxl
 
     sheet = local(tmp_path, ROUND6)
-    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes").exit_code == 0
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY).exit_code == 0
     wb = openpyxl.load_workbook(sheet)
     wb[SEALS.th]["H4"] = 4.9  # the total row's official result, "improved" by hand
     wb.save(sheet)
@@ -179,7 +179,7 @@ def test_a_hand_edit_in_the_seal_tab_is_reported_at_its_row(tmp_path):
 
 
 def test_on_a_local_file_the_seal_says_row_locks_are_for_google_only(tmp_path):
-    outcome = cli("certify", "--sheet", local(tmp_path, ROUND6), "--round", "6", "--seal", "--yes")
+    outcome = cli("certify", "--sheet", local(tmp_path, ROUND6), "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY)
     assert outcome.exit_code == 0 and "Google Sheets only" in outcome.output
 
 
@@ -192,7 +192,7 @@ def sealed_by_the_tool(google, tmp_path, private_key) -> str:
     for person in (SERVICE_ACCOUNT, OWNER, COORDINATOR):
         google.share(key, person, "writer")
     office(Workbook("google", key, google), ROUND6 + [result("1", 9, 85)], {"coordinator_emails": COORDINATOR})
-    outcome = cli("--credentials", str(key_file(tmp_path, private_key)), "certify", "--sheet", key, "--round", "6",
+    outcome = cli("--credentials", str(key_file(tmp_path, private_key)), "certify", "--by", COORDINATOR, "--sheet", key, "--round", "6",
                   "--seal", "--yes", "--today", TODAY)
     assert outcome.exit_code == 0, outcome.output
     return key
@@ -212,7 +212,7 @@ def test_on_google_only_coordinators_and_the_tool_may_edit_a_sealed_row(sealed_b
 
 
 def test_on_google_an_unseal_by_the_tool_opens_the_rows_again(sealed_by_the_tool, google, tmp_path, private_key):
-    outcome = cli("--credentials", str(key_file(tmp_path, private_key)), "certify", "--sheet", sealed_by_the_tool,
+    outcome = cli("--credentials", str(key_file(tmp_path, private_key)), "certify", "--by", COORDINATOR, "--sheet", sealed_by_the_tool,
                   "--round", "6", "--unseal", "--yes", "--reason", "ทดสอบ")
     assert outcome.exit_code == 0, outcome.output
     backend = open_backend(parse_target(sealed_by_the_tool))
@@ -224,7 +224,7 @@ def test_on_google_an_unseal_by_the_tool_opens_the_rows_again(sealed_by_the_tool
 
 def test_the_report_states_the_official_figure_and_marks_an_unsealed_round(tmp_path):
     sheet = local(tmp_path, ROUND6 + [result("1", 9, 85), result("2", 9, 96)])
-    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes").exit_code == 0
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY).exit_code == 0
     out = tmp_path / "report.html"
     assert cli("report", "--sheet", sheet, "--today", TODAY, "-o", str(out)).exit_code == 0
     page = out.read_text(encoding="utf-8")
@@ -238,7 +238,7 @@ def test_rollup_shows_the_official_figure_and_which_rounds_are_sealed(tmp_path):
     from .test_rollup import write_offices
 
     sheet = local(tmp_path, ROUND6)
-    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes").exit_code == 0
+    assert cli("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--today", TODAY).exit_code == 0
     type_into_results(sheet, 2, "result", 99)  # after the seal: provisional 4.74, official stays 3.51
     offices = write_offices(tmp_path / "offices.csv", [("1001", "สพป. ก เขต 1", sheet)])
     target = tmp_path / "province.xlsx"

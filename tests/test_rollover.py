@@ -24,7 +24,7 @@ RESULTS = [result("1", 6, 75, certification="รับรองแล้ว"), r
            result("2", 6, "ระดับ 3"), result("2", 9, "ระดับ 4")]
 AGREEMENT = {"level": "สพฐ./จังหวัด ↔ เขต", "maker": "นายหนึ่ง ทดสอบ", "receiver": "เลขาธิการ กพฐ.",
              "signed_on": "3/12/2569", "document": "https://example.go.th/a.pdf"}
-SETTINGS = {"round6_due": "30/4/2570", "round12_due": "31/10/2570"}
+SETTINGS = {"round6_due": "30/4/2570", "round12_due": "31/10/2570", "coordinator_emails": "p01@example.go.th"}
 
 
 def this_year(tmp_path: Path) -> Path:
@@ -36,7 +36,8 @@ def this_year(tmp_path: Path) -> Path:
 
 def test_rollover_carries_the_year_over_and_shifts_the_baselines(tmp_path):
     source = this_year(tmp_path)
-    assert cli("certify", "--sheet", str(source), "--round", "12", "--seal", "--yes").exit_code == 0
+    assert cli("certify", "--sheet", str(source), "--round", "12", "--seal", "--yes", "--early",
+               "--by", "p01@example.go.th").exit_code == 0
     book = open_backend(parse_target(str(source)))  # after the seal someone changes round 12: the sealed one counts
     person_types(book, [WriteCells("ผลการดำเนินงาน", 3, 3, ((99,),))])
     target = tmp_path / "office-2571.xlsx"

@@ -139,10 +139,10 @@ def render_docx(template: bytes | Path, context: dict[str, object], out: Path) -
         # a new environment each time: docxtpl sets `autoescape` on the one it is given
         document.render(context, jinja_env=sandboxed(autoescape=True), autoescape=True)
     except SecurityError as exc:
-        field = _field_naming(template, str(exc))
+        refused = _field_naming(template, str(exc))
         raise SheetsSyncError(
-            ExitCode.USAGE, f"แม่แบบ {name} มีช่อง {field} ที่ขอสิ่งที่ไม่อนุญาต ช่องในแม่แบบอ่านได้เฉพาะข้อมูลของเอกสาร ({exc})",
-            f"the template {name} has a field the sandbox refuses: {field}; a field may only read the document's "
+            ExitCode.USAGE, f"แม่แบบ {name} มีช่อง {refused} ที่ขอสิ่งที่ไม่อนุญาต ช่องในแม่แบบอ่านได้เฉพาะข้อมูลของเอกสาร ({exc})",
+            f"the template {name} has a field the sandbox refuses: {refused}; a field may only read the document's "
             f"data ({exc})") from None
     except UndefinedError as exc:
         field = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sheets_sync.domain.calendar import round_end
 from sheets_sync.domain.cell import a1
 from sheets_sync.domain.model import Kpi, Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
@@ -26,7 +27,7 @@ from sheets_sync.domain.schema import (
     SEALS,
 )
 from sheets_sync.domain.scoring import display
-from sheets_sync.domain.seals import SEAL, TOTAL_KEY, Seal, SealEntry, canonical
+from sheets_sync.domain.seals import SEAL, TOTAL_KEY, Seal, SealEntry, SealFault, canonical
 from sheets_sync.domain.thai import format_date_be
 
 PENDING, SUPERVISOR_CERTIFIED, CERTIFIED, MORE_DATA = (c.key for c in CERTIFICATION)
@@ -48,6 +49,22 @@ def coordinators(office: Office) -> set[str]:
     """The person ids of the certifying unit: the role ผู้ประสานงานคำรับรอง, or an e-mail in coordinator_emails."""
     emails = set(office.settings.coordinator_emails)
     return {p.person_id for p in office.people if p.has_role("coordinator") or p.email.lower() in emails}
+
+
+def due_date(office: Office, round_: int) -> dt.date:
+    """The round's report deadline: the setting, else the round's last day."""
+    return office.settings.due.get(round_) or round_end(office.settings.fiscal_year, round_)
+
+
+def is_coordinator(office: Office, who: str) -> bool:
+    """`who` (a person id, or an e-mail: a Google account or a typed one) is of the certifying unit."""
+    wanted = who.strip().lower()
+    if not wanted:
+        return False
+    if wanted in {e.lower() for e in office.settings.coordinator_emails}:
+        return True
+    ids = coordinators(office)
+    return any(wanted in (p.person_id.lower(), p.email.lower()) for p in office.people if p.person_id in ids)
 
 
 def state_th(state: str) -> str:
@@ -166,14 +183,45 @@ def certification_problems(office: Office, today: dt.date) -> list[Problem]:
     for seal in sealed.values():
         found += _changed(office, seal, index.by_key, cells)
     title = office.seals.title or SEALS.th
-    for bad in office.seals.tampered():
-        found.append(Problem(Severity.ERROR, "certification.seal_tampered", title, a1(title, bad.row, 1),
-                             f"{bad.kpi_id}/{bad.round}",
-                             "แถวนี้ในแท็บผนึกรอบถูกแก้ไขด้วยมือ (SHA-256 ไม่ตรงกับค่าในแถว) ค่าที่ผนึกไว้เชื่อถือไม่ได้ "
-                             "โปรดกู้คืนจากสำเนา (snapshot) หรือยกเลิกผนึกแล้วผนึกใหม่",
-                             "this seal row was edited by hand (its SHA-256 does not match its values); restore it "
-                             "from a snapshot, or unseal and seal the round again"))
+    for fault in office.seals.faults:
+        found.append(seal_fault_problem(fault, title))
     return found
+
+
+def seal_fault_problem(fault: SealFault, title: str) -> Problem:
+    key = f"{fault.kpi_id}/{fault.round}" if fault.round else title
+    return Problem(Severity.ERROR, "certification.seal_tampered", title, a1(title, fault.row, 1), key,
+                   f"{fault.th} รอบที่ผนึกไว้ก่อนแถวนี้จึงแสดงเป็นผลเบื้องต้น (ยังไม่เป็นทางการ) โปรดกู้แท็บผนึกรอบจากสำเนา "
+                   "(restore) หรือผนึกรอบนั้นอีกครั้ง",
+                   f"{fault.en}; the rounds sealed before this row are shown as provisional (not official): restore "
+                   "the seal tab from a snapshot, or seal those rounds again")
+
+
+def sealer_problems(office: Office, by: str) -> list[Problem]:
+    """Only a coordinator seals or unseals: the one named by `--by` or the credentials' account."""
+    if is_coordinator(office, by):
+        return []
+    title = office.tables[SEALS.key].title if SEALS.key in office.tables else SEALS.th
+    who = by or "(ไม่ระบุ)"
+    return [Problem(Severity.ERROR, "certification.sealer", title or SEALS.th, f"{title or SEALS.th}!A1", who,
+                    f"{who} ไม่ใช่ผู้ประสานงานคำรับรอง ผนึกหรือยกเลิกผนึกได้เฉพาะผู้ประสานงาน: ระบุ --by รหัสหรืออีเมลของผู้ประสานงาน "
+                    "(บทบาท ผู้ประสานงานคำรับรอง ในแท็บบุคลากร หรืออีเมลใน coordinator_emails)",
+                    f"{who} is not a coordinator; only a coordinator seals or unseals: give --by with a "
+                    "coordinator's person id or e-mail (the role ผู้ประสานงานคำรับรอง in the people tab, or an "
+                    "address in coordinator_emails)")]
+
+
+def early_problems(office: Office, round_: int, today: dt.date, early: bool) -> list[Problem]:
+    """A round sealed before its report deadline is sealed on purpose only (`--early`)."""
+    due = due_date(office, round_)
+    if early or today > due:
+        return []
+    title = office.tables[RESULTS.key].title if RESULTS.key in office.tables else RESULTS.th
+    return [Problem(Severity.ERROR, "certification.early", title or RESULTS.th, f"{title or RESULTS.th}!A1",
+                    str(round_),
+                    f"รอบ {round_} ยังไม่ถึงกำหนดส่ง ({format_date_be(due)}) ผลอาจยังมาไม่ครบ ถ้าตั้งใจผนึกก่อนกำหนด ให้เพิ่ม --early",
+                    f"round {round_} is not due yet ({due.isoformat()}); results may still arrive. To seal it "
+                    "before its deadline on purpose, add --early")]
 
 
 # --- sealing ----------------------------------------------------------------------------------------------
@@ -182,7 +230,7 @@ def certification_problems(office: Office, today: dt.date) -> list[Problem]:
 @dataclass(frozen=True)
 class SealPlan:
     round: int
-    entries: list[SealEntry]  # the KPI rows and the total row, signed
+    entries: list[SealEntry]  # the KPI rows and the total row, to be signed in the chain by the one who writes them
     blockers: list[Problem]  # rows that keep the round from being sealed; the seal is refused while any remain
 
 
@@ -215,14 +263,14 @@ def plan_seal(office: Office, summary: RoundSummary, by: str, at: str) -> SealPl
         result = entry.result.strip() if isinstance(entry.result, str) else entry.result
         entries.append(SealEntry(SEAL, summary.round, row.kpi.kpi_id, row.kpi.name, result, display(row.score),
                                  display(row.committee_score), display(row.score_used), row.weight, entry.evidence,
-                                 by, at).signed())
+                                 by, at))
     if summary.office_result is None and not blockers:
         blockers.append(_problem(cells, "certification.not_certified", RESULTS.key, 1, "round", str(summary.round),
                                  f"รอบ {summary.round} ยังไม่มีผลที่นับได้", f"round {summary.round} has no countable result"))
     if not blockers:
         entries.append(SealEntry(SEAL, summary.round, TOTAL_KEY, f"ผลอย่างเป็นทางการ รอบ {summary.round} เดือน",
                                  None, None, None, display(summary.office_result), summary.total_weight, "", by,
-                                 at).signed())
+                                 at))
     return SealPlan(summary.round, entries if not blockers else [], blockers)
 
 
@@ -239,6 +287,9 @@ NOT_CERTIFIED_TH, NOT_CERTIFIED_EN = "ยังไม่ผ่านการร
 def official_wording(summary: RoundSummary) -> tuple[str, str]:
     """What to say beside a round's result: the official (sealed) figure, and the provisional one where it
     differs; or that the round is not certified yet."""
+    if summary.seal is None and summary.seal_fault is not None:
+        return (f"{NOT_CERTIFIED_TH} (ผลเบื้องต้น: การผนึกของรอบนี้ตรวจไม่ผ่าน {summary.seal_fault.th})",
+                f"{NOT_CERTIFIED_EN} (provisional: this round's seal does not check: {summary.seal_fault.en})")
     if summary.seal is None:
         return NOT_CERTIFIED_TH, NOT_CERTIFIED_EN
     official = display(summary.official_result)

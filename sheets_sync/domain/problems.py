@@ -107,7 +107,10 @@ CODES: tuple[Code, ...] = (
     Code("certification.round_order", "a round certified while the round before is not sealed (certify_in_order)"),
     Code("certification.changed_after_seal", "a sealed value (result, committee score, evidence, certification, "
                                              "weight) changed after the round was sealed"),
-    Code("certification.seal_tampered", "a row of the seal tab edited by hand (its SHA-256 does not match)"),
+    Code("certification.seal_tampered", "a row of the seal tab that does not check against its keyed signature and "
+         "the chain (edited, removed, inserted, moved, cut off the end), or seals that cannot be checked here"),
+    Code("certification.sealer", "a seal or unseal by someone who is not a coordinator"),
+    Code("certification.early", "a seal before the round's report deadline without --early"),
     Code("certification.not_certified", "certify --seal: a KPI of the round that is not รับรองแล้ว or not scorable"),
     Code("score.unscorable", "a KPI that cannot be scored in a round: left out of the total"),
 )

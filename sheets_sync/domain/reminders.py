@@ -10,8 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sheets_sync.domain.calendar import round_end
-from sheets_sync.domain.certification import MORE_DATA, PENDING, SUPERVISOR_CERTIFIED, coordinators, is_email
+from sheets_sync.domain.certification import (
+    MORE_DATA,
+    PENDING,
+    SUPERVISOR_CERTIFIED,
+    coordinators,
+    due_date,
+    is_email,
+)
 from sheets_sync.domain.model import Kpi, Office, RoundResult
 from sheets_sync.domain.round_scores import kpi_sort_key, leaves_of
 from sheets_sync.domain.rules import index_results
@@ -24,11 +30,6 @@ KIND_TH = {
     TO_CERTIFY: ("ผลที่รอท่านรับรอง (ผู้กำกับดูแล)", "results waiting for your certification as supervisor"),
     TO_CONFIRM: ("ผลที่ผู้กำกับรับรองแล้ว รอหน่วยรับรอง", "results the supervisor certified, waiting for the unit"),
 }
-
-
-def due_date(office: Office, round_: int) -> dt.date:
-    """The round's report deadline: the setting, else the round's last day."""
-    return office.settings.due.get(round_) or round_end(office.settings.fiscal_year, round_)
 
 
 def next_round(office: Office, today: dt.date) -> int:

@@ -26,7 +26,7 @@ from sheets_sync.domain.scoring import (
     weighted,
     weighted_mean,
 )
-from sheets_sync.domain.seals import Seal
+from sheets_sync.domain.seals import Seal, SealFault
 from sheets_sync.domain.thai import ParseError, parse_level, parse_number
 
 
@@ -63,6 +63,7 @@ class RoundSummary:
     band: Band | None = None
     passed: bool = False
     seal: Seal | None = None  # the seal in force: the round's official result
+    seal_fault: SealFault | None = None  # why a seal the tab shows for the round is not official (does not check)
     official_band: Band | None = None
     official_passed: bool = False
 
@@ -169,9 +170,10 @@ def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> t
     scale = weight_scale(k.weight for k in leaves if k.weight is not None)
     summaries: list[RoundSummary] = []
     seals = office.seals.current()
+    voided = office.seals.voided()
     ordered = sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id))
     for round_ in rounds:
-        summary = RoundSummary(round_, seal=seals.get(round_))
+        summary = RoundSummary(round_, seal=seals.get(round_), seal_fault=voided.get(round_))
         if summary.official_result is not None:
             summary.official_band = band_for(summary.official_result, office.settings.bands)
             summary.official_passed = display(summary.official_result) >= office.settings.pass_score  # type: ignore[operator]

@@ -224,3 +224,10 @@ def format_date_be(day: dt.date, long: bool = False) -> str:
 
 def be_year(day: dt.date) -> int:
     return day.year + BE_OFFSET
+
+
+def is_a_reason(text: str) -> bool:
+    """A reason is words: at least two letters or digits of any script (Thai vowels and tone marks are marks,
+    not letters, so `ก็` alone is one letter), not only dots, dashes or invisible characters."""
+    letters = [c for c in text if unicodedata.category(c)[0] in ("L", "N")]
+    return len(letters) >= 2

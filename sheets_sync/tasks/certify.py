@@ -10,21 +10,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Callable
 
 from sheets_sync.domain.cell import consecutive_runs
-from sheets_sync.domain.certification import changes_since_seal, plan_seal, state_th
+from sheets_sync.domain.certification import (
+    changes_since_seal,
+    early_problems,
+    plan_seal,
+    sealer_problems,
+    state_th,
+)
 from sheets_sync.domain.model import Office
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.rights import always_editors, coordinator_emails
 from sheets_sync.domain.round_scores import RoundSummary
 from sheets_sync.domain.rules import index_results
 from sheets_sync.domain.schema import RESULTS, SEALS
-from sheets_sync.domain.seals import UNSEAL, Seal, SealBook, SealEntry
+from sheets_sync.domain.seals import HEAD_MARK, UNSEAL, Seal, SealBook, SealEntry, head_text
 from sheets_sync.domain.thai import format_date_be
 from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
 from sheets_sync.workbook.office import compile_office
-from sheets_sync.workbook.operations import Area, Backend, EditRights, Operation
+from sheets_sync.seal_key import key_for_sealing
+from sheets_sync.workbook.operations import Area, Backend, EditRights, Mark, Operation
 from sheets_sync.workbook.seal_tab import seal_tab_rows
 
 STATUS, SEAL_ACTION, UNSEAL_ACTION = "status", "seal", "unseal"
@@ -39,6 +47,7 @@ class CertifyOptions:
     today: dt.date = field(default_factory=dt.date.today)
     now: dt.time = field(default_factory=lambda: dt.datetime.now().time())
     dry_run: bool = False
+    early: bool = False  # seal before the round's deadline, on purpose
 
 
 @dataclass
@@ -56,6 +65,7 @@ class CertifyReport:
     locked_rows: int = 0
     requests: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
+    key_made: Path | None = None  # the seal key file this command made (the first seal on this computer)
 
     @property
     def refused(self) -> bool:
@@ -111,44 +121,55 @@ def run_certify(backend: Backend, options: CertifyOptions,
         report.blockers = [replace(p, severity=Severity.INFO) for p in blockers]
         return report
     at = f"{format_date_be(options.today)} {options.now:%H:%M:%S}"
-    book = SealBook(list(office.seals.entries), office.seals.title)
-    operations: list[Operation] = []
+    book = SealBook(list(office.seals.entries), office.seals.title, faults=list(office.seals.faults), checked=True)
     title = office.seals.title or SEALS.th
+    new_entries: list[SealEntry] = []
+    report.blockers = sealer_problems(office, options.by)
     if options.action == SEAL_ACTION:
         if current is not None:
             report.blockers = changes_since_seal(office, current)
             report.nothing_to_do = not report.blockers
             return report
+        report.blockers += early_problems(office, options.round, options.today, options.early)
         plan = plan_seal(office, summary, options.by, at)
-        if plan.blockers:
-            report.blockers = plan.blockers
-            return report
-        book.entries += plan.entries
-        rights, report.locked_rows = _protect_seal(office, plan.entries, options.round, backend, title)
-        operations.append(rights)
-        report.seal = book.current().get(options.round)
+        report.blockers += plan.blockers
+        new_entries = plan.entries
     else:
         if current is None:
-            report.nothing_to_do = True
+            report.blockers, report.nothing_to_do = [], True
             return report
-        book.entries.append(SealEntry(UNSEAL, options.round, by=options.by, at=at, reason=options.reason).signed())
-        operations.append(EditRights(seal_scope(options.round)))  # the round's rows are open again
-        report.seal = None
+        new_entries = [SealEntry(UNSEAL, options.round, by=options.by, at=at, reason=options.reason)]
+    if report.blockers:
+        return report
+    book.entries += new_entries
+    report.seal = book.current().get(options.round) if options.action == SEAL_ACTION else None
     if not coordinator_emails(office) and backend.url is not None:
         report.notes.append(("ยังไม่ได้ตั้งค่า coordinator_emails แถวที่ผนึกจึงแก้ได้เฉพาะเจ้าของไฟล์และบัญชีของเครื่องมือ",
                              "coordinator_emails is not set: only the sheet's owner and the tool's account can edit "
                              "the sealed rows"))
-    operations = rewrite_generated_tab(SEALS, office.seals.title, seal_tab_rows(book), column_formats(SEALS)) \
-        + [_seal_tab_rights(office, backend, title)] + operations
     if options.dry_run:
         return report
     if not confirm(report):
         report.cancelled = True
         return report
-    if operations:
-        result = backend.apply(operations)
-        report.notes += result.notes
-        report.written = True
+    key, report.key_made = key_for_sealing()  # made on the first seal on this computer, never for a dry run
+    del book.entries[-len(new_entries):]
+    previous = book.last_signature
+    for entry in new_entries:  # each row signed over the one before it: the chain
+        book.entries.append(entry.signed(key, previous))
+        previous = book.entries[-1].sha256
+    operations: list[Operation] = rewrite_generated_tab(SEALS, office.seals.title, seal_tab_rows(book),
+                                                        column_formats(SEALS))
+    operations.append(_seal_tab_rights(office, backend, title))
+    if options.action == SEAL_ACTION:
+        rights, report.locked_rows = _protect_seal(office, new_entries, options.round, backend, title)
+        operations.append(rights)
+    else:
+        operations.append(EditRights(seal_scope(options.round)))  # the round's rows are open again
+    operations.append(Mark(HEAD_MARK, head_text(key, len(book.entries), book.last_signature)))
+    result = backend.apply(operations)
+    report.notes += result.notes
+    report.written = True
     report.requests = backend.requests
     return report
 

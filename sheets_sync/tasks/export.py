@@ -60,6 +60,7 @@ def as_dict(compiled: Compiled) -> dict[str, Any]:
             "official_result": _number(s.official_result),
             "official_band": s.official_band.name if s.official_band else None,
             "sealed_at": s.seal.at if s.seal is not None else None,
+            "seal_problem": {"th": s.seal_fault.th, "en": s.seal_fault.en} if s.seal_fault is not None else None,
             "kpis": [_kpi(r) for r in s.rows],
         } for s in compiled.rounds],
     }

@@ -21,7 +21,7 @@ from sheets_sync.domain.calendar import (
     parse_fiscal_year,
     rounds_ended,
 )
-from sheets_sync.domain.certification import email_list
+from sheets_sync.domain.certification import email_list, seal_fault_problem
 from sheets_sync.domain.model import (
     Kpi,
     Office,
@@ -45,6 +45,7 @@ from sheets_sync.domain.schema import (
     PEOPLE,
     RESULTS,
     ROUND_NUMBERS,
+    SEALS,
     STEPS,
 )
 from sheets_sync.domain.scoring import (
@@ -63,6 +64,7 @@ from sheets_sync.domain.thai import (
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import Value, WorkbookData, a1
+from sheets_sync.seal_key import load_key
 from sheets_sync.workbook.seal_tab import read_seal_book
 from sheets_sync.workbook.tables import (
     Record,
@@ -292,7 +294,7 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             note=_text(r.get("note")),
             row=r.row,
         ))
-    return Office(settings, people, kpis, results, steps, tables, problems, read_seal_book(data))
+    return Office(settings, people, kpis, results, steps, tables, problems, read_seal_book(data, load_key()))
 
 
 
@@ -313,6 +315,8 @@ def compile_office(data: WorkbookData, today: dt.date, rounds: tuple[int, ...] |
         ended = rounds_ended(office.settings.fiscal_year, today)
         rounds = tuple(r for r in ROUND_NUMBERS if r in rounds_with_results(office) or r in ended)
     summaries, problems = compile_rounds(office, rounds)
+    title = office.seals.title or SEALS.th
+    problems += [seal_fault_problem(fault, title) for fault in office.seals.faults]  # a seal that does not check
     return Compiled(office, summaries, track_steps(office, today), owner_loads(office, summaries, today), problems, today)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sheets_sync.domain.model import _text, kpi_id_text
 from sheets_sync.domain.schema import SEAL_EVENTS, SEALS
-from sheets_sync.domain.seals import SealBook, SealEntry, as_decimal
+from sheets_sync.domain.seals import HEAD_MARK, SealBook, SealEntry, as_decimal
 from sheets_sync.domain.thai import ParseError, parse_integer
 from sheets_sync.workbook.operations import Value, WorkbookData
 from sheets_sync.workbook.tables import read_table
@@ -12,10 +12,11 @@ from sheets_sync.workbook.tables import read_table
 _EVENT_TH = {c.key: c.th for c in SEAL_EVENTS}
 
 
-def read_seal_book(data: WorkbookData) -> SealBook:
-    """Every row of the seal tab; a workbook without one has an empty book."""
+def read_seal_book(data: WorkbookData, key: bytes | None) -> SealBook:
+    """Every row of the seal tab, checked with the tool's key against their chain and the head the workbook
+    keeps; a workbook without a seal tab has an empty book."""
     table = read_table(data, SEALS)
-    book = SealBook(title=table.title)
+    book = SealBook(title=table.title, head=data.marks.get(HEAD_MARK))
     event_column = SEALS.column("event")
     for record in table.records:
         event = event_column.choice_for(_text(record.get("event")))
@@ -41,6 +42,7 @@ def read_seal_book(data: WorkbookData) -> SealBook:
             sha256=_text(record.get("sha256")),
             row=record.row,
         ))
+    book.check(key)
     return book
 
 
