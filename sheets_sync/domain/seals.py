@@ -195,6 +195,9 @@ class SealBook:
             self.faults.append(SealFault(after, 0, "", "หัวของสายการผนึกในสมุดงานถูกแก้ไข", "the seal chain's head was edited"))
             return
         rows, last = _int(parts[0]), parts[1]
+        faulty = {f.row for f in self.faults}
+        if len(self.entries) >= rows and rows and self.entries[rows - 1].row in faulty:
+            return  # the head's row itself was edited: said at that row already
         if len(self.entries) < rows or (rows and self.entries[rows - 1].sha256 != last):
             gone = rows - len(self.entries) if len(self.entries) < rows else 0
             self.faults.append(SealFault(
