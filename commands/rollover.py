@@ -53,6 +53,9 @@ def rollover_command(source: str, sheet: str | None, fiscal_year: int, start_dat
         with writing(where):
             report = run_rollover(source_backend, target, options)
     render_notes(report.notes)
+    if report.safety_snapshot is not None:
+        say(f"บันทึกสำเนาปลายทางก่อนเขียนทับแล้ว: {report.safety_snapshot}",
+            f"the target as it was is saved in {report.safety_snapshot} (sheets-sync restore puts it back)")
     say(f"ปีงบประมาณ {report.fiscal_year} เริ่มขั้นตอนที่ 1 วันที่ {format_date_be(report.start_date)}",
         f"fiscal year {report.fiscal_year}, step 1 from {report.start_date}")
     for title, rows in report.carried:

@@ -33,10 +33,13 @@ def snapshot_command(sheet: str | None, folder: Path | None) -> None:
 @click.argument("snapshot_file", metavar="SNAPSHOT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tabs", help="เฉพาะแท็บเหล่านี้ คั่นด้วยจุลภาค / only these tabs, comma-separated (default: every input tab).")
 @click.option("--yes", is_flag=True, help="ไม่ต้องถามยืนยัน / do not ask for confirmation.")
-def restore_command(sheet: str | None, snapshot_file: Path, tabs: str | None, yes: bool) -> None:
+@click.option("--no-verify", is_flag=True, help="นำกลับแม้ไม่มีบันทึกกำกับ / restore a snapshot that has no manifest "
+              "to check it against (it may have been changed).")
+def restore_command(sheet: str | None, snapshot_file: Path, tabs: str | None, yes: bool, no_verify: bool) -> None:
     """นำข้อมูลจากสำเนากลับมา / Put input tabs back from a snapshot, after showing what would change.
 
-    The current state is saved as a snapshot first, so a restore can itself be undone.
+    The current state is saved as a snapshot first, so a restore can itself be undone. A snapshot is checked
+    against its manifest (the .json beside it); one without a manifest is refused unless --no-verify.
 
     \b
     Example:
@@ -50,8 +53,12 @@ def restore_command(sheet: str | None, snapshot_file: Path, tabs: str | None, ye
                 f"{diff.title}: {diff.cells_changed} cells would change ({diff.rows_now} rows now → {diff.rows_then})")
         return yes or click.confirm("นำกลับมาหรือไม่ / restore these tabs?", default=False)
 
+    if no_verify and not snapshot_file.with_suffix(".json").is_file():
+        say("คำเตือน: สำเนานี้ไม่มีบันทึกกำกับ จึงตรวจไม่ได้ว่าถูกแก้ไขหลังบันทึกหรือไม่",
+            "warning: this snapshot has no manifest; nothing shows it was not changed after it was taken")
     with writing(target):
-        report = run_restore(backend, snapshot_file, [t.strip() for t in tabs.split(",")] if tabs else None, confirm)
+        report = run_restore(backend, snapshot_file, [t.strip() for t in tabs.split(",")] if tabs else None, confirm,
+                             not no_verify)
     if not report.plan.differences:
         say("ข้อมูลตรงกับสำเนาอยู่แล้ว", "the tabs already match the snapshot; nothing to do")
         return

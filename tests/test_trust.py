@@ -208,3 +208,47 @@ def test_a_file_size_limit_during_the_workbook_save_is_said_and_the_workbook_kep
     assert done.returncode == 5, done.stderr
     assert "file-size limit" in done.stderr and "Traceback" not in done.stderr
     assert office.read_bytes() == before
+
+
+# --- restore and rollover never lose typed work -------------------------------------------------------------
+
+
+def test_restore_refuses_a_snapshot_whose_manifest_was_deleted(tmp_path):
+    office = _private_office(tmp_path)
+    taken = cli("snapshot", "--sheet", str(office))
+    assert taken.exit_code == 0, taken.output
+    (snapshot,) = tmp_path.rglob("*/snapshots/*.xlsx") or tmp_path.rglob("snapshots/*.xlsx")
+    snapshot.with_suffix(".json").unlink()
+    refused = cli("restore", "--sheet", str(office), str(snapshot), "--yes")
+    assert refused.exit_code == 5 and "no manifest" in refused.output, refused.output
+    forced = cli("restore", "--sheet", str(office), str(snapshot), "--yes", "--no-verify")
+    assert forced.exit_code == 0 and "warning" in forced.output, forced.output
+
+
+def test_rollover_keeps_a_targets_typed_step_progress_and_settings_unless_forced_then_snapshots_first(tmp_path):
+    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.tasks.init import InitOptions, run_init
+    from sheets_sync.workbook.tables import set_settings
+
+    from .conftest import person_types
+
+    source = _private_office(tmp_path)
+    target = tmp_path / "office-2571.xlsx"
+    backend = XlsxBackend(target)
+    run_init(backend, InitOptions(2571, None, "สพป. ทดสอบ เขต 1"))
+    person_types(backend, set_settings(backend.read(), {"coordinator_emails": "boss@example.go.th"}))
+    before = target.read_bytes()
+    refused = cli("rollover", "--from", str(source), "--sheet", str(target), "--fiscal-year", "2571")
+    assert refused.exit_code == 2 and "coordinator_emails" in refused.output, refused.output
+    assert target.read_bytes() == before
+    forced = cli("rollover", "--from", str(source), "--sheet", str(target), "--fiscal-year", "2571", "--force")
+    assert forced.exit_code == 0 and "sheets-sync restore" in forced.output, forced.output
+    assert list(tmp_path.rglob("snapshots/office-2571-*.xlsx"))
+
+
+def test_rollover_into_this_years_own_workbook_is_refused(tmp_path):
+    source = _private_office(tmp_path)
+    before = source.read_bytes()
+    outcome = cli("rollover", "--from", str(source), "--sheet", str(source), "--fiscal-year", "2571", "--force")
+    assert outcome.exit_code == 2 and "this year's workbook" in outcome.output
+    assert source.read_bytes() == before

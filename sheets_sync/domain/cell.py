@@ -107,3 +107,8 @@ def within_cell(value: Value, limit: int = CELL_LIMIT) -> Value:
         note = " … (ตัดให้พอดีช่อง / cut to fit the cell)"
         return value[: limit - len(note)] + note
     return value
+
+
+def is_blank(value: object) -> bool:
+    """Nothing typed: no value, or only white space."""
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from sheets_sync.domain.calendar import fiscal_year_bounds
 from sheets_sync.domain.model import Office, _text
@@ -26,6 +27,7 @@ from sheets_sync.domain.schema import (
     RESULTS,
     ROUND_NUMBERS,
     SETTINGS,
+    SETTINGS_DECLARED,
     STEPS,
     Tab,
     setting_by_key,
@@ -35,10 +37,13 @@ from sheets_sync.domain.standard_steps import planned_dates
 from sheets_sync.domain.thai import ParseError, parse_date, parse_integer, parse_level, parse_number
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
+from sheets_sync.domain.cell import is_blank
+from sheets_sync.domain.seals import canonical
 from sheets_sync.tasks.copy import plan_copy
+from sheets_sync.tasks.snapshot import take_snapshot
 from sheets_sync.workbook.office import load_office
 from sheets_sync.workbook.operations import Backend, Grid, Value, WorkbookData
-from sheets_sync.workbook.tables import read_table
+from sheets_sync.workbook.tables import read_settings, read_table
 
 CRITERIA_NOTE = "ตรวจเกณฑ์ของปีงบประมาณใหม่ก่อนใช้ / check the new year's criteria before use"
 NOT_STARTED = next(c.th for c in STEPS.column("status").choices if c.key == "not_started")
@@ -62,6 +67,31 @@ class RolloverReport:
     baselines: list[tuple[str, Decimal | None, str]] = field(default_factory=list)  # (KPI, new baseline_1, from)
     written: bool = False
     notes: list[tuple[str, str]] = field(default_factory=list)
+    safety_snapshot: Path | None = None  # the target as it was, before a forced rollover wrote over it
+
+
+_LAID_BY_INIT = ("fiscal_year", "start_date", "office_name")  # what init itself types into the settings
+_TYPED_STEP_COLUMNS = ("actual_start", "actual_end", "evidence", "note")
+
+
+def typed_data(data: WorkbookData) -> list[str]:
+    """The tabs of a workbook that hold what a person typed: any row of people, KPIs, results or agreements; a
+    step with progress; a setting other than its default (e.g. coordinator_emails)."""
+    held = [t.th for t in (PEOPLE, KPIS, RESULTS, AGREEMENTS) if read_table(data, t).records]
+    steps = read_table(data, STEPS)
+    if any(not is_blank(r.get(k)) for r in steps.records for k in _TYPED_STEP_COLUMNS) or \
+            any(not is_blank(r.get("status")) and _text(r.get("status")) != NOT_STARTED for r in steps.records):
+        held.append(steps.title or STEPS.th)
+    defaults = {s.key: s.default for s in SETTINGS_DECLARED}
+    for key, entry in read_settings(data).items():
+        if key in _LAID_BY_INIT or is_blank(entry.value):
+            continue
+        default = defaults.get(key)
+        shown = {"yes": "ใช่", "no": "ไม่ใช่"}.get(str(default), default)
+        if canonical(entry.value) not in (canonical(default), canonical(shown)):
+            held.append(f"{data.title_of(SETTINGS) or SETTINGS.th} ({key})")
+            break
+    return held
 
 
 def _next_year(value: Value) -> Value:
@@ -222,12 +252,19 @@ def run_rollover(source: Backend, target: Backend, options: RolloverOptions) -> 
         title = destination.title_of(tab)
         if title is not None:
             new.tabs[title] = Grid(title, [[c.th for c in tab.columns]])
-    held = [t.th for t in (PEOPLE, KPIS, RESULTS, AGREEMENTS) if read_table(destination, t).records]
-    if held and not options.force:  # settings and steps alone are what init lays out: an empty workbook
+    if target.description == source.description:
+        raise SheetsSyncError(ExitCode.USAGE, "ปลายทางคือสมุดงานปีนี้เอง ปีใหม่ต้องเป็นสมุดงานอีกเล่ม",
+                              "the target is this year's workbook itself; next year goes into another workbook")
+    held = typed_data(destination)
+    if held and not options.force:  # what init alone lays out is an empty workbook; anything typed is kept
         raise SheetsSyncError(
-            ExitCode.USAGE, f"ปลายทางมีข้อมูลในแท็บ {', '.join(held)} อยู่แล้ว ใช้ --force ถ้าต้องการเขียนทับ",
-            f"the target already holds data in {', '.join(held)}; pass --force to overwrite it")
+            ExitCode.USAGE, f"ปลายทางมีข้อมูลที่พิมพ์ไว้ในแท็บ {', '.join(held)} อยู่แล้ว ใช้ --force ถ้าต้องการเขียนทับ "
+            "(จะบันทึกสำเนาไว้ก่อน)",
+            f"the target already holds typed data in {', '.join(held)}; pass --force to overwrite it (a snapshot "
+            "is taken first)")
     operations = plan_copy(new, destination, force=True)
+    if held and not options.dry_run:  # forced over typed data: what was there can be restored
+        report.safety_snapshot = take_snapshot(target, destination, "before a forced rollover")
     if not options.dry_run:
         report.notes += target.apply(operations).notes
         report.written = True

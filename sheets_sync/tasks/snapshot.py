@@ -125,14 +125,22 @@ class RestorePlan:
     operations: list = field(default_factory=list)
 
 
-def read_snapshot(path: Path) -> WorkbookData:
-    """A snapshot's content, after checking each tab against the manifest's checksum."""
+def read_snapshot(path: Path, verify: bool = True) -> WorkbookData:
+    """A snapshot's content, after checking each tab against the manifest's checksum; without a manifest there is
+    nothing to check it against, so it is refused unless `verify` is off."""
     from sheets_sync.backends.target import local_workbook
 
     manifest_path = path.with_suffix(".json")
-    data = local_workbook(path).read()
     if not manifest_path.is_file():
-        return data  # a snapshot copied by hand without its manifest: nothing to check it against
+        if verify:
+            raise SheetsSyncError(
+                ExitCode.NOT_FOUND,
+                f"ไม่พบบันทึกกำกับ {manifest_path.name} ของสำเนา {path.name} จึงตรวจไม่ได้ว่าถูกแก้ไขหรือไม่ และไม่นำกลับ "
+                "(ถ้าแน่ใจ ใช้ --no-verify)",
+                f"the snapshot {path.name} has no manifest ({manifest_path.name}), so nothing shows it was not changed "
+                "after it was taken; it is not restored (use --no-verify if you are sure)")
+        return local_workbook(path).read()
+    data = local_workbook(path).read()
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     mismatch = None
     if manifest.get("file_sha256") and hashlib.sha256(path.read_bytes()).hexdigest() != manifest["file_sha256"]:
@@ -189,10 +197,10 @@ class RestoreReport:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
 
 
-def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm) -> RestoreReport:
+def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm, verify: bool = True) -> RestoreReport:
     """Put input tabs back from a snapshot, after `confirm(plan)` agrees; the current state is saved first."""
     current = backend.read()
-    plan = plan_restore(current, read_snapshot(path), path, tabs)
+    plan = plan_restore(current, read_snapshot(path, verify), path, tabs)
     report = RestoreReport(plan)
     if plan.operations and confirm(plan):
         report.safety_snapshot = take_snapshot(backend, current, f"before restore of {path.name}")
