@@ -194,3 +194,73 @@ def test_on_google_each_item_links_to_its_row(google, smtp):
     link = f"https://docs.google.com/spreadsheets/d/{key}/edit#gid="
     assert link in body(supervisor) and "&range=C2" in body(supervisor)  # KPI 1's round-6 result, row 2
     assert f'<a href="{link}' in supervisor.get_body(("html",)).get_content()
+
+
+# --- at most once, whatever stops the run (issue 30) ----------------------------------------------------------
+
+
+def _sent_per_address(smtp: Inbox) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message in smtp.messages:
+        counts[message["To"]] = counts.get(message["To"], 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("kill_at", [1, 2])
+def test_a_run_killed_while_sending_never_sends_anyone_twice_and_says_who_may_not_have_it(tmp_path, smtp, kill_at):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    sheet = office(tmp_path, smtp)
+    killed = threading.Event()
+    receive = Inbox.handle_DATA
+
+    async def kill_on_the_nth(self, server, session, envelope):
+        answer = await receive(self, server, session, envelope)
+        if len(self.messages) == kill_at and not killed.is_set():
+            os.kill(process.pid, signal.SIGKILL)  # the message is taken; the sender dies before it hears so
+            killed.set()
+        return answer
+
+    Inbox.handle_DATA = kill_on_the_nth  # type: ignore[method-assign]
+    try:
+        process = subprocess.Popen([sys.executable, "-c", "from commands.cli import main; main()", "remind", "--sheet", sheet, "--today", TODAY],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+        process.communicate(timeout=300)
+    finally:
+        Inbox.handle_DATA = receive  # type: ignore[method-assign]
+    assert killed.is_set() and process.returncode == -signal.SIGKILL
+    again = cli("remind", "--sheet", sheet, "--today", TODAY)
+    assert again.exit_code == ExitCode.BUILT_WITH_PROBLEMS, again.output  # someone may not have it: a person looks
+    assert "may or may not have arrived" in again.output
+    assert max(_sent_per_address(smtp).values()) == 1, _sent_per_address(smtp)
+    assert len(smtp.messages) == 3  # P02 (digest), P03, P04: each exactly once
+    log = tab_records(Path(sheet), "การแจ้งเตือน")
+    assert len(log) == 3  # one row each, the unsure one with what happened
+    third = cli("remind", "--sheet", sheet, "--today", TODAY)
+    assert len(smtp.messages) == 3 and len(tab_records(Path(sheet), "การแจ้งเตือน")) == 3, third.output
+
+
+def test_a_log_write_that_fails_after_sending_is_said_and_a_rerun_sends_nobody_twice(tmp_path, smtp, monkeypatch):
+    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.errors import SheetsSyncError
+
+    sheet = office(tmp_path, smtp)
+    real_apply = XlsxBackend.apply
+
+    def refused(self, operations):
+        raise SheetsSyncError(ExitCode.NETWORK, "Google ตอบ 500", "Google answered 500")
+
+    monkeypatch.setattr(XlsxBackend, "apply", refused)
+    failed = cli("remind", "--sheet", sheet, "--today", TODAY)
+    assert failed.exit_code == ExitCode.NETWORK
+    assert "3 e-mails were sent but the log" in failed.output and "sends none of them twice" in failed.output
+    monkeypatch.setattr(XlsxBackend, "apply", real_apply)
+    again = cli("remind", "--sheet", sheet, "--today", TODAY)
+    assert again.exit_code == 0, again.output
+    assert len(smtp.messages) == 3 and max(_sent_per_address(smtp).values()) == 1
+    log = tab_records(Path(sheet), "การแจ้งเตือน")
+    assert len(log) == 3 and {r["ผล"] for r in log} == {"ส่งแล้ว"}
