@@ -28,7 +28,9 @@ _MEANINGS = {
         "สรุปผลแล้ว แต่บางแถวคำนวณไม่ได้",
         "build finished, but some rows could not be scored and were left out of the totals",
     ),
-    ExitCode.NOT_FOUND: ("ไม่พบหรือเปิดสมุดงานไม่ได้", "the workbook could not be found or opened"),
+    ExitCode.NOT_FOUND: ("ไม่พบหรือเปิดสมุดงานไม่ได้ หรือเขียนไฟล์ไม่ได้เพราะดิสก์เต็ม/เกินขีดจำกัดขนาดไฟล์",
+                         "the workbook (or a snapshot) could not be found, opened or trusted, or a file could not be "
+                         "written for a full disk or a file-size limit (the workbook as it was is kept)"),
     ExitCode.LOCKED: (
         "สมุดงานกำลังถูกเขียนหรือถูกบันทึกระหว่างทำงาน",
         "another command holds this workbook's lock, or someone saved it while the command ran; nothing was "

@@ -252,3 +252,31 @@ def test_rollover_into_this_years_own_workbook_is_refused(tmp_path):
     outcome = cli("rollover", "--from", str(source), "--sheet", str(source), "--fiscal-year", "2571", "--force")
     assert outcome.exit_code == 2 and "this year's workbook" in outcome.output
     assert source.read_bytes() == before
+
+
+def test_changes_reports_rows_under_a_repeated_key_and_says_the_key_is_repeated(tmp_path):
+    import json as _json
+
+    from .conftest import office_workbook
+
+    sheet = str(office_workbook(tmp_path / "w.xlsx", [kpi("1", 100)], [result("1", 6, 75)]))
+    assert cli("snapshot", "--sheet", sheet).exit_code == 0
+    book = openpyxl_book(sheet)
+    tab = book["ผลการดำเนินงาน"]
+    tab["A3"], tab["B3"], tab["C3"] = "1", 6, 90  # 1/6 typed a second time
+    book.save(sheet)
+    added = _json.loads(cli("changes", "--sheet", sheet, "--since-last", "--format", "json").output)["changes"]
+    assert [(c["kind"], c["key"]) for c in added] == [("added", "1/6 (รหัสซ้ำ ครั้งที่ 2 / repeated key, occurrence 2)")]
+    assert cli("snapshot", "--sheet", sheet).exit_code == 0
+    book = openpyxl_book(sheet)
+    book["ผลการดำเนินงาน"]["C3"] = 95  # the repeated row edited
+    book.save(sheet)
+    edited = _json.loads(cli("changes", "--sheet", sheet, "--since-last", "--format", "json").output)["changes"]
+    assert [(c["kind"], c["before"], c["after"]) for c in edited] == [("changed", "90", "95")]
+    assert "repeated key" in edited[0]["key"]
+
+
+def openpyxl_book(path):
+    import openpyxl
+
+    return openpyxl.load_workbook(path)

@@ -74,10 +74,19 @@ def _key(table: Table, record: Record) -> str:
     return "/".join(_meaning(table.tab.column(k), record.get(k)) for k in table.tab.key_columns)
 
 
+def repeated(key: str, occurrence: int) -> str:
+    return f"{key} (รหัสซ้ำ ครั้งที่ {occurrence} / repeated key, occurrence {occurrence})"
+
+
 def _keyed(table: Table) -> dict[str, Record]:
+    """Rows by key; a key typed on several rows is told apart by its occurrence, so a row added or edited under a
+    repeated key is reported (and says that the key is repeated) rather than hidden behind the first."""
     found: dict[str, Record] = {}
+    seen: dict[str, int] = {}
     for record in table.records:
-        found.setdefault(_key(table, record), record)  # a repeated key: the first row, as validate says
+        key = _key(table, record)
+        seen[key] = seen.get(key, 0) + 1
+        found[key if seen[key] == 1 else repeated(key, seen[key])] = record
     return found
 
 
