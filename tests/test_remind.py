@@ -264,3 +264,17 @@ def test_a_log_write_that_fails_after_sending_is_said_and_a_rerun_sends_nobody_t
     assert len(smtp.messages) == 3 and max(_sent_per_address(smtp).values()) == 1
     log = tab_records(Path(sheet), "การแจ้งเตือน")
     assert len(log) == 3 and {r["ผล"] for r in log} == {"ส่งแล้ว"}
+
+
+def test_an_office_name_on_two_lines_is_one_line_in_the_subject_and_validate_warns(tmp_path, smtp):
+    import json
+
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_from": "kpi@example.go.th",  # type: ignore[attr-defined]
+                "smtp_security": "none", "coordinator_emails": COORDINATOR, "round6_due": "30/4/2570",
+                "office_name": "สพป. ทดสอบ\nเขต 1"}
+    sheet = str(office_workbook(tmp_path / "workbook.xlsx", KPIS, RESULTS, settings, people=PEOPLE))
+    outcome = cli("remind", "--sheet", sheet, "--today", TODAY)
+    assert outcome.exit_code == 0, outcome.output
+    assert smtp.messages and all(m["Subject"].startswith("[สพป. ทดสอบ เขต 1]") for m in smtp.messages)
+    problems = json.loads(cli("validate", "--sheet", sheet, "--today", TODAY, "--format", "json").output)["problems"]
+    assert "settings.office_name_lines" in {p["code"] for p in problems}

@@ -99,6 +99,7 @@ CODES: tuple[Code, ...] = (
     Code("people.email", "an e-mail that is not an address (an error while protect_rows is on)"),
     Code("people.email_missing", "protect_rows is on and a KPI's owner or supervisor has no usable e-mail"),
     Code("settings.coordinator_emails", "an entry of coordinator_emails that is not an e-mail address"),
+    Code("settings.office_name_lines", "the office name typed on several lines (joined into one in subjects)"),
     Code("agreements.top_level_missing", "no agreement between the office and OBEC or the province"),
     Code("certification.comment_missing", "ขอข้อมูลเพิ่ม (more data) without a reviewer comment"),
     Code("certification.without_result", "certified (by the supervisor or the unit) on a row with no result"),

@@ -80,6 +80,7 @@ Link = Callable[[Any], "str | None"]
 
 
 def subject(reminder: Reminder, office: str) -> str:
+    office = " ".join(office.split())  # a name typed on two lines is one line in a header (no header injection)
     if reminder.digest:
         return f"[{office}] สรุปรอบ {reminder.round} เดือน / Round {reminder.round} digest"
     n = len(reminder.items)

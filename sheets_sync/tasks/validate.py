@@ -507,12 +507,21 @@ def _people(office: Office, tables: dict[str, Table], out: _Collector) -> None:
     settings = tables[SETTINGS.key]
     for record in settings.records:
         setting = setting_by_key(str(record.get("key") or ""))
+        if setting is not None and setting.key == "office_name" and _lines(record.get("value")) > 1:
+            out.at(Severity.WARNING, "settings.office_name_lines", settings, record, "value", "office_name",
+                   "ชื่อสำนักงานพิมพ์ไว้หลายบรรทัด ในหัวเรื่องอีเมลและเอกสารจะต่อเป็นบรรทัดเดียว โปรดพิมพ์ในบรรทัดเดียว",
+                   "the office name is typed on several lines; e-mail subjects and documents join it into one line: "
+                   "type it on one line")
         if setting is not None and setting.key == "coordinator_emails":
             for address in email_list(record.get("value")):
                 if not is_email(address):
                     out.at(Severity.ERROR, "settings.coordinator_emails", settings, record, "value", "coordinator_emails",
                            f"{address!r} ในรายการอีเมลผู้ประสานงานไม่ใช่ที่อยู่อีเมล",
                            f"{address!r} in coordinator_emails is not an e-mail address")
+
+
+def _lines(value: object) -> int:
+    return len([line for line in str(value or "").splitlines() if line.strip()])
 
 
 def validate(data: WorkbookData, options: ValidateOptions, office: Office | None = None) -> list[Problem]:
