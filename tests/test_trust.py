@@ -280,3 +280,20 @@ def openpyxl_book(path):
     import openpyxl
 
     return openpyxl.load_workbook(path)
+
+
+def test_a_workbook_whose_file_name_is_not_utf8_builds_snapshots_and_is_marked(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    office = _private_office(tmp_path)
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xff\xfeoffice.xlsx")  # a name from an old Windows share
+    os.rename(office, odd)
+    for command in (["build"], ["snapshot"], ["validate", "--write"]):
+        done = subprocess.run([sys.executable, "-c", "from commands.cli import main; main()", *command, "--sheet", odd,
+                               "--today", "1/5/2570"] if command[0] != "snapshot" else
+                              [sys.executable, "-c", "from commands.cli import main; main()", *command, "--sheet", odd],
+                              capture_output=True, text=True, errors="replace", cwd=tmp_path, timeout=300)
+        assert done.returncode in (0, 3, 4), (command, done.stderr)
+        assert "unexpected error" not in done.stderr

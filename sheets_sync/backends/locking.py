@@ -25,7 +25,7 @@ def lock_path(target: Target) -> Path:
     its resolved path, so a link and its target share one lock; a save from another computer is caught by the
     write itself (backends/xlsx.py refuses when the file changed under it)."""
     key = str(Path(target.location).resolve()) if target.kind is TargetKind.XLSX else target.location
-    return config().cache_dir / "locks" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock"
+    return config().cache_dir / "locks" / f"{hashlib.sha256(key.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.lock"
 
 
 @contextmanager

@@ -39,7 +39,7 @@ class Entry:
 
 
 def journal_path(target: str) -> Path:
-    name = hashlib.sha256(target.encode()).hexdigest()[:16]
+    name = hashlib.sha256(target.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return config().cache_dir / "remind" / f"{name}.jsonl"
 
 

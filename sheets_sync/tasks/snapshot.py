@@ -57,7 +57,7 @@ def _stem(backend: Backend) -> str:
     """A file-name-safe stem that tells workbooks apart: Thai names all once became dashes, and one workbook's
     retention deleted another's snapshots."""
     slug = re.sub(r"[^A-Za-z0-9_.-]", "-", backend.name)[:40]
-    return f"{slug}-{hashlib.sha256(backend.description.encode()).hexdigest()[:8]}"
+    return f"{slug}-{hashlib.sha256(backend.description.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
 
 
 def snapshots_of(backend: Backend, folder: Path | None = None) -> list[Path]:
@@ -92,7 +92,7 @@ def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int |
     saved.apply(plan_copy(data, WorkbookData(), layout=False, as_typed=True))
     held = saved.read()  # the checksums are of what the file holds, so restore can check the very same thing
     manifest = {
-        "workbook": backend.description,
+        "workbook": backend.description.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
         "taken": stamp,
         "reason": reason,
         "file_sha256": hashlib.sha256(target.read_bytes()).hexdigest(),

@@ -192,7 +192,7 @@ class Mark:
 
 def fingerprint(operations: Sequence[Operation]) -> str:
     """What a list of operations would lay down, in 32 hex digits: equal for equal operations, run after run."""
-    return hashlib.sha256(repr(list(operations)).encode()).hexdigest()[:32]
+    return hashlib.sha256(repr(list(operations)).encode("utf-8", "backslashreplace")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
