@@ -297,3 +297,31 @@ def test_a_workbook_whose_file_name_is_not_utf8_builds_snapshots_and_is_marked(t
                               capture_output=True, text=True, errors="replace", cwd=tmp_path, timeout=300)
         assert done.returncode in (0, 3, 4), (command, done.stderr)
         assert "unexpected error" not in done.stderr
+
+
+def test_a_formatted_but_empty_last_row_is_accepted_and_a_far_value_is_refused_naming_its_cell(tmp_path):
+    import subprocess
+    import sys
+
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    office = _private_office(tmp_path)
+    book = openpyxl.load_workbook(office)
+    results = book["ผลการดำเนินงาน"]
+    results["A1048576"].fill = PatternFill("solid", fgColor="FFFF00")  # a whole-column format reaches the last row
+    results.row_dimensions[1048576].height = 30
+    book.save(office)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", "from commands.cli import main; main()", *args, "--sheet",
+                               str(office)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+    for command in (["validate"], ["build", "--today", "1/5/2570"], ["validate", "--write", "--today", "1/5/2570"]):
+        done = run(*command)
+        assert done.returncode in (0, 3, 4), (command, done.stderr)
+    book = openpyxl.load_workbook(office)
+    book["ผลการดำเนินงาน"]["A1048576"] = "หลงมา"  # a real value down there: refused, with the cell named
+    book.save(office)
+    refused = run("validate")
+    assert refused.returncode == 5 and "ผลการดำเนินงาน!A1048576" in refused.stderr, refused.stderr

@@ -29,9 +29,9 @@ COMMENTS_TYPE = "/comments"
 MAX_PART = 256 * 1024 * 1024  # a part larger than this unpacked is not a workbook anyone typed (a zip bomb)
 MAX_CELLS = 10_000_000  # Google's own limit per spreadsheet: a tab reaching further is refused, not allocated
 _CELL = re.compile(r"([A-Z]+)(\d+)")
-_ROW_REF = re.compile(rb"<row\b[^>]*?\br=\"([0-9]+)\"")
-_CELL_REF = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]+)\"")
 _CELL_XML = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_CELL_REF_ATTR = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_HOLDS = re.compile(rb"<(?:v|is|f)\b")  # a value, inline text or a formula: what a cell holds, not its format
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)  # a shared formula's followers are <f … />
 
 
@@ -113,16 +113,25 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
         for title, part in sheet_parts(book):
             data = _bytes(book, part) or b""
             scan = SheetScan()
-            scan.rows = max((int(m) for m in _ROW_REF.findall(data)), default=0)
-            for letters, row in _CELL_REF.findall(data):
-                scan.rows = max(scan.rows, int(row))
-                scan.cols = max(scan.cols, _letters(letters))
+            # how far the tab's values reach: a row or cell that is only formatted (a fill or height given to the
+            # sheet's last row, as Excel does for a whole-column format) holds nothing and reaches nowhere
+            farthest = ("", 0)
+            for attributes, inner in _CELL_XML.findall(data):
+                if not inner or not _HOLDS.search(inner):
+                    continue
+                ref = _CELL_REF_ATTR.search(attributes)
+                if ref is None:
+                    continue
+                row, col = int(ref[2]), _letters(ref[1])
+                if row > scan.rows or col > scan.cols:
+                    farthest = (ref[1].decode() + ref[2].decode(), max(row, col))
+                scan.rows, scan.cols = max(scan.rows, row), max(scan.cols, col)
             if scan.rows * max(scan.cols, 1) > MAX_CELLS:
                 raise TooLarge(
-                    f"แท็บ {title} ยาวถึงแถว {scan.rows:,} คอลัมน์ {scan.cols:,} เกิน {MAX_CELLS:,} เซลล์ "
-                    "(อาจมีค่าหลงอยู่ที่เซลล์ท้ายแผ่น) โปรดลบแถวหรือคอลัมน์ที่ว่างเกินแล้วบันทึกใหม่",
-                    f"the tab {title} reaches row {scan.rows:,} and column {scan.cols:,}: more than {MAX_CELLS:,} "
-                    "cells (a stray value far down or right?); delete the extra rows or columns and save again")
+                    f"แท็บ {title} มีค่าไกลถึงเซลล์ {title}!{farthest[0]} (แถว {scan.rows:,} คอลัมน์ {scan.cols:,} เกิน "
+                    f"{MAX_CELLS:,} เซลล์) อาจเป็นค่าที่หลงอยู่ โปรดลบค่านั้นแล้วบันทึกใหม่",
+                    f"the tab {title} has a value as far as {title}!{farthest[0]}: it reaches row {scan.rows:,} and "
+                    f"column {scan.cols:,}, more than {MAX_CELLS:,} cells (a stray value?); delete it and save again")
             if b"<f" in data:
                 for attributes, inner in _CELL_XML.findall(data):
                     formula = _FORMULA.search(inner or b"")
