@@ -220,3 +220,55 @@ def test_the_results_checks_mark_an_unknown_kpi_and_a_committee_score_out_of_ran
         "AD2": "=" + rules["E2:E5000"], "AE2": "=" + rules["A2:A5000"],
         "AD3": "=" + row3["E2:E5000"], "AE3": "=" + row3["A2:A5000"]})
     assert computed == {"AD2": False, "AE2": False, "AD3": True, "AE3": True}
+
+
+def test_a_coordinators_own_whole_tab_protection_is_kept_and_build_protect_and_seal_still_land(google, tool):
+    """Google allows one protection over a whole sheet (docs/conformance.md): a person who protected a tab as a
+    whole keeps theirs, and the tool's writes, which used to be refused whole, go through and say so."""
+    key = google.create("สพป. ทดสอบ")
+    for person in (SERVICE_ACCOUNT, COORDINATOR, OWNER_1, OWNER_2, SUPERVISOR):
+        google.share(key, person, "writer")
+    rows = [result("1", 6, 78.5, certification="รับรองแล้ว"), result("2", 6, 95, certification="รับรองแล้ว")]
+    type_office(open_backend(parse_target(key)), KPIS, rows, {"coordinator_emails": COORDINATOR}, people=PEOPLE)
+    assert tool("build", "--sheet", key, "--today", "1/5/2570").exit_code == 0
+    sheets = {s["properties"]["title"]: s["properties"]["sheetId"] for s in google.snapshot(key)["sheets"]}
+    theirs = [{"addProtectedRange": {"protectedRange": {"range": {"sheetId": sheets[title]}, "warningOnly": False,
+                                                          "description": f"ของผู้ประสานงาน {title}",
+                                                          "editors": {"users": [COORDINATOR, SERVICE_ACCOUNT]}}}}
+              for title in ("ตัวชี้วัด", "ผนึกรอบ")]
+    built = google.snapshot(key)
+    for sheet in built["sheets"]:  # the tool's own warning over ผนึกรอบ (if any) goes first, as a person would
+        for p in sheet.get("protectedRanges", []):
+            if sheet["properties"]["title"] == "ผนึกรอบ" and "range" in p and len(p["range"]) == 1:
+                google_post(open_backend(parse_target(key)), ":batchUpdate",
+                            {"requests": [{"deleteProtectedRange": {"protectedRangeId": p["protectedRangeId"]}}]})
+    google_post(open_backend(parse_target(key)), ":batchUpdate", {"requests": theirs})
+
+    build = tool("build", "--sheet", key, "--today", "1/5/2570")
+    assert build.exit_code == 0, build.output
+    protect = tool("protect", "--sheet", key)
+    assert protect.exit_code == 0, protect.output
+    seal = tool("certify", "--sheet", key, "--round", "6", "--seal", "--yes", "--by", COORDINATOR, "--today", "1/5/2570")
+    assert seal.exit_code == 0, seal.output
+    assert "already protects the whole tab ผนึกรอบ" in seal.output
+    after = {s["properties"]["title"]: s.get("protectedRanges", []) for s in google.snapshot(key)["sheets"]}
+    for title in ("ตัวชี้วัด", "ผนึกรอบ"):
+        whole = [p for p in after[title] if set(p["range"]) == {"sheetId"}]
+        assert [p["description"] for p in whole] == [f"ของผู้ประสานงาน {title}"], after[title]
+
+
+def test_sealing_twice_on_google_leaves_one_whole_sheet_protection_on_the_seal_tab(google, tool):
+    key = google.create("สพป. ทดสอบ")
+    for person in (SERVICE_ACCOUNT, COORDINATOR):
+        google.share(key, person, "writer")
+    rows = [result("1", 6, 78.5, certification="รับรองแล้ว"), result("2", 6, 95, certification="รับรองแล้ว")]
+    type_office(open_backend(parse_target(key)), KPIS, rows, {"coordinator_emails": COORDINATOR}, people=PEOPLE)
+    assert tool("build", "--sheet", key, "--today", "1/5/2570").exit_code == 0  # the generated tabs' warnings
+    for args in (("--seal",), ("--unseal", "--reason", "แก้ผลตัวชี้วัด 1"), ("--seal",)):
+        outcome = tool("certify", "--sheet", key, "--round", "6", *args, "--yes", "--by", COORDINATOR,
+                       "--today", "1/5/2570")
+        assert outcome.exit_code == 0, outcome.output
+    assert tool("build", "--sheet", key, "--today", "1/5/2570").exit_code == 0
+    seal_tab = next(s for s in google.snapshot(key)["sheets"] if s["properties"]["title"] == "ผนึกรอบ")
+    whole = [p for p in seal_tab.get("protectedRanges", []) if set(p["range"]) == {"sheetId"}]
+    assert len(whole) == 1 and not whole[0]["warningOnly"] and COORDINATOR in whole[0]["editors"]["users"]

@@ -483,9 +483,17 @@ def _set_data_validation(book: Spreadsheet, body: dict, where: str) -> None:
 _protected_ids = itertools.count(1000)
 
 
+def _whole_sheet(grid_range: dict) -> bool:
+    return not any(k in grid_range for k in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
+
+
 def _add_protected_range(book: Spreadsheet, body: dict, where: str) -> dict:
     protected = copy.deepcopy(body["protectedRange"])
     sheet = book.sheet(sheet_id=protected.get("range", {}).get("sheetId", 0))
+    if _whole_sheet(protected.get("range", {})) and any(_whole_sheet(p.get("range", {})) for p in sheet.protected):
+        # one protection over a whole sheet: a second is refused, and with it the whole batchUpdate
+        # (docs/conformance.md: googleapis/google-api-python-client#1064)
+        raise ApiError(400, f'Invalid {where}: Sheet "{sheet.properties["title"]}" already has sheet protection.')
     protected.setdefault("protectedRangeId", next(_protected_ids))
     # the emulator does not add the requester to a hard range's editors: whether Google does is not documented,
     # so a range lets through only whom it names (and the owner) — the product always names its own account

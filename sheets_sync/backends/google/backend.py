@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator, Sequence
 
-from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, hex_colour
+from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, covers_whole_sheet, hex_colour
 from sheets_sync.backends.google.errors import RangeNotFound
 from sheets_sync.backends.google.http import GoogleHttp
 from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
@@ -138,6 +138,7 @@ class GoogleBackend:
         self.meta: dict[str, SheetMeta] | None = None
         self.metadata: dict[str, tuple[int, str | None]] = {}  # developer metadata key → (id, value)
         self.every_tab_read = True  # False after a read by ranges: a write in parts first learns every tab
+        self._said: list[tuple[str, str]] = []  # what the last planned write has to tell the person
 
     @property
     def requests(self) -> int:
@@ -176,6 +177,8 @@ class GoogleBackend:
             info = SheetMeta(props.get("sheetId", 0), props["title"], grid.get("rowCount", 1000),
                              grid.get("columnCount", 26), index=props.get("index", 0))
             info.protected = [(p["protectedRangeId"], p.get("description", "")) for p in sheet.get("protectedRanges", [])]
+            info.whole = {p["protectedRangeId"] for p in sheet.get("protectedRanges", [])
+                          if covers_whole_sheet(p.get("range", {}))}
             info.views = [(v["filterViewId"], v.get("title", "")) for v in sheet.get("filterViews", [])]
             info.rules = [_first_formula(rule) for rule in sheet.get("conditionalFormats", [])]
             meta[info.title] = info
@@ -252,6 +255,7 @@ class GoogleBackend:
             bodies, note = self._planned_bodies(operations)
         if note:
             result.notes.append(note)
+        result.notes += self._said
         for body in bodies:
             self.http.batch_update(self.key, {"requests": body})
         self.meta = None  # layout changed: the next apply re-reads what it needs
@@ -290,6 +294,7 @@ class GoogleBackend:
         planner = _Requests(self.meta or {}, self.metadata)
         for op in operations:
             planner.add(op)
+        self._said = planner.said
         return _split(planner.requests)
 
     def _guard(self, operations: list[Operation], result: ApplyResult) -> list[Operation]:

@@ -128,6 +128,13 @@ class SheetMeta:
     rules: list[str] = field(default_factory=list)  # each conditional format rule's first formula, in order
     views: list[tuple[int, str]] = field(default_factory=list)  # (filter view id, title)
     index: int = 0  # position among the tabs
+    whole: set[int] = field(default_factory=set)  # ids of protections over the whole sheet (Google allows one)
+    planned_whole: dict | None = None  # the whole-sheet protection this batch adds, if any
+
+
+def covers_whole_sheet(grid_range: dict) -> bool:
+    """A protected range given by its sheet alone is the sheet's protection, of which Google allows one."""
+    return not any(k in grid_range for k in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
 
 
 def _size(requests: list[dict]) -> int:
@@ -201,9 +208,10 @@ class _Requests:
     def __init__(self, meta: dict[str, SheetMeta], metadata: dict[str, tuple[int, str | None]] | None = None) -> None:
         self.metadata = dict(metadata or {})  # the spreadsheet's developer metadata: key → (id, value)
         self.meta = {title: SheetMeta(m.sheet_id, m.title, m.rows, m.cols, list(m.protected), dict(m.notes),
-                                          dict(m.fills), list(m.rules), list(m.views), m.index)
+                                          dict(m.fills), list(m.rules), list(m.views), m.index, set(m.whole))
                      for title, m in meta.items()}
         self.requests: list[dict] = []
+        self.said: list[tuple[str, str]] = []  # what the person should know about this write
 
     def sheet(self, title: str) -> SheetMeta:
         if title not in self.meta:
@@ -396,10 +404,44 @@ class _Requests:
         grid_range: dict[str, Any] = {"sheetId": info.sheet_id}
         if op.header_only:
             grid_range.update(startRowIndex=0, endRowIndex=1)
+        elif self._sheet_protected(info):
+            # Google allows one protection over a whole sheet and refuses a second (400 `Sheet "…" already has
+            # sheet protection`), cancelling the whole write: a tab already protected whole is warned enough
+            if info.planned_whole is None:
+                self.said.append((f"แท็บ {info.title} มีผู้ป้องกันทั้งแท็บไว้แล้ว จึงคงไว้ตามเดิม ไม่เพิ่มคำเตือนของเครื่องมือ",
+                                  f"someone already protects the whole tab {info.title}: theirs is left as it is and "
+                                  "the tool adds no warning of its own"))
+            return
         what = "header row" if op.header_only else "generated tab"
-        self.requests.append({"addProtectedRange": {"protectedRange": {
+        request = {"addProtectedRange": {"protectedRange": {
             "range": grid_range, "warningOnly": True,
-            "description": f"{PROTECTION_PREFIX}: {what} / แท็บหรือหัวคอลัมน์ที่เครื่องมือจัดการ"}}})
+            "description": f"{PROTECTION_PREFIX}: {what} / แท็บหรือหัวคอลัมน์ที่เครื่องมือจัดการ"}}}
+        self.requests.append(request)
+        if not op.header_only:
+            info.planned_whole = request
+
+    def _sheet_protected(self, info: SheetMeta) -> bool:
+        """The sheet has, or this batch gives it, a protection over the whole sheet."""
+        return info.planned_whole is not None or any(i in info.whole for i, _ in info.protected)
+
+    def _whole_or_bounded(self, info: SheetMeta, grid_range: dict[str, Any]) -> dict[str, Any]:
+        """A hard protection over a whole tab: the tool's own warning there gives way to it; a person's own
+        protection of the whole tab stays, and the tool's goes over the tab's grid as a range instead."""
+        planned = info.planned_whole
+        if planned is not None and planned["addProtectedRange"]["protectedRange"].get("warningOnly"):
+            self.requests.remove(planned)
+            info.planned_whole = None
+        for protected_id, description in list(info.protected):
+            if protected_id in info.whole and description.startswith(f"{PROTECTION_PREFIX}:"):
+                self.requests.append({"deleteProtectedRange": {"protectedRangeId": protected_id}})
+                info.protected.remove((protected_id, description))
+        if self._sheet_protected(info):
+            self.said.append((f"แท็บ {info.title} มีผู้ป้องกันทั้งแท็บไว้แล้ว เครื่องมือจึงป้องกันเป็นช่วงเซลล์ทั้งแท็บแทน",
+                              f"someone already protects the whole tab {info.title}: the tool protects the tab's "
+                              "cells as a range instead"))
+            return {**grid_range, "startRowIndex": 0, "endRowIndex": info.rows, "startColumnIndex": 0,
+                    "endColumnIndex": info.cols}
+        return grid_range
 
     def _grid_range(self, area: Area) -> dict[str, Any]:
         grid_range: dict[str, Any] = {"sheetId": self.sheet(area.tab).sheet_id}
@@ -459,9 +501,16 @@ class _Requests:
         prefix = scope_prefix(op.scope)
         self._drop_protections(prefix, self.meta.values())
         for area, editors, label in op.areas:
-            self.requests.append({"addProtectedRange": {"protectedRange": {
-                "range": self._grid_range(area), "warningOnly": False, "description": f"{prefix}: {label}",
-                "editors": {"users": sorted(set(editors))}}}})
+            info, grid_range = self.sheet(area.tab), self._grid_range(area)
+            whole = covers_whole_sheet(grid_range)
+            if whole:
+                grid_range = self._whole_or_bounded(info, grid_range)
+            request = {"addProtectedRange": {"protectedRange": {
+                "range": grid_range, "warningOnly": False, "description": f"{prefix}: {label}",
+                "editors": {"users": sorted(set(editors))}}}}
+            self.requests.append(request)
+            if whole and covers_whole_sheet(grid_range):
+                info.planned_whole = request
 
     def _MarkCells(self, op: MarkCells) -> None:
         """Clear the last run's marks, giving each cell back the note and colour it had, then mark anew,
