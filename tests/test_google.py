@@ -47,6 +47,22 @@ def test_429_with_retry_after_is_waited_out_and_retried(emulator, sheet):
                                   ("spreadsheets.get", 200), ("spreadsheets.batchUpdate", 200)]
 
 
+@pytest.mark.parametrize("reason", ["userRateLimitExceeded", "rateLimitExceeded"])
+def test_a_rate_limit_403_is_a_quota_retried_never_share_it_advice(emulator, sheet, reason):
+    """Drive's "slow down" comes as a 403 with a rate-limit reason (Drive API "Resolve errors"): a quota,
+    not a permission."""
+    body = {"error": {"code": 403, "message": "User Rate Limit Exceeded", "status": "PERMISSION_DENIED",
+                      "errors": [{"domain": "usageLimits", "reason": reason, "message": "Rate Limit Exceeded"}]}}
+    emulator.add_fault("403", count=2, match=":batchUpdate", body=body)
+    outcome = cli("build", "--sheet", sheet, "--today", "2027-04-01")
+    assert outcome.exit_code == 0, outcome.output
+    assert statuses(emulator)[-3:] == [("spreadsheets.batchUpdate", "403"), ("spreadsheets.batchUpdate", "403"),
+                                       ("spreadsheets.batchUpdate", 200)]
+    emulator.add_fault("403", count=100, match=":batchUpdate", body=body)
+    refused = cli("build", "--sheet", sheet, "--today", "2027-04-02", "--round", "6")
+    assert refused.exit_code == ExitCode.NETWORK and "Editor" not in refused.stderr, refused.stderr
+
+
 def test_503_on_the_write_is_retried(emulator, sheet):
     emulator.add_fault("503", count=1, match=":batchUpdate")
     assert cli("build", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0

@@ -28,7 +28,7 @@ from gspread.urls import (
 )
 
 from sheets_sync.backends.google.credentials import Identity
-from sheets_sync.backends.google.errors import error_body, explain, refresh_failed
+from sheets_sync.backends.google.errors import error_body, explain, reasons, refresh_failed
 from sheets_sync.backends.google.throttle import Throttle
 from sheets_sync.config import config
 from sheets_sync.errors import SheetsSyncError
@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 
 RETRY_ALWAYS = {429, 503}
 RETRY_READS = {500, 502, 504}
+# Drive (and older Sheets answers) say "slow down" as a 403 with these reasons: a quota, not a permission; the
+# request was not carried out, so it is retried with backoff like a 429 (Drive API "Resolve errors": 403
+# userRateLimitExceeded / rateLimitExceeded, "use exponential backoff")
+RATE_LIMIT_REASONS = {"userRateLimitExceeded", "rateLimitExceeded"}
 
 
 @dataclass
@@ -100,7 +104,8 @@ class GoogleHttp:
             except APIError as exc:
                 status = exc.response.status_code
                 record.statuses.append(str(status))
-                retryable = status in RETRY_ALWAYS or (kind == "read" and status in RETRY_READS)
+                retryable = status in RETRY_ALWAYS or (kind == "read" and status in RETRY_READS) or \
+                    (status == 403 and bool(reasons(error_body(exc.response)) & RATE_LIMIT_REASONS))
                 if not retryable and status >= 500:
                     raise SheetsSyncError(
                         ExitCode.NETWORK,
