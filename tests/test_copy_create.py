@@ -91,3 +91,28 @@ def test_a_create_that_fails_leaves_no_empty_spreadsheet_behind(google, tmp_path
     assert outcome.exit_code == ExitCode.NETWORK
     assert "the empty spreadsheet just created was deleted" in outcome.stderr
     assert len(google.state.spreadsheets) == before
+
+
+def test_sharing_with_an_address_without_a_google_account_invites_by_email_and_says_so(google, tmp_path: Path):
+    """Drive refuses a silent share with an address that has no Google account (400 invalidSharingRequest,
+    docs/conformance.md): the tool invites it by e-mail instead and says so."""
+    local = office_workbook(tmp_path / "office.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
+    google.state.without_google_account.add("principal@school.example.org")
+    outcome = cli("copy", str(local), "--create", "สำเนา", "--share-with", "principal@school.example.org",
+                  "--share-with", "coordinator@example.go.th")
+    assert outcome.exit_code == 0, outcome.output
+    assert "Google e-mailed them an invitation" in outcome.output
+    key = next(line for line in outcome.output.splitlines() if "docs.google.com" in line).split("/d/")[1].split("/")[0]
+    assert google.shared_with(key)["principal@school.example.org"] == "writer"
+    shares = [e for e in google.requests() if e["endpoint"] == "drive.permissions.create"]
+    assert [e["status"] for e in shares] == [400, 200, 200]
+
+
+def test_a_share_that_fails_leaves_no_empty_spreadsheet_behind(google, tmp_path: Path):
+    local = office_workbook(tmp_path / "office.xlsx", [kpi("1", 100)], [result("1", 6, 85)])
+    before = len(google.state.spreadsheets)
+    google.add_fault("500", count=1, match="/permissions")
+    outcome = cli("copy", str(local), "--create", "สำเนา", "--share-with", "coordinator@example.go.th")
+    assert outcome.exit_code == ExitCode.NETWORK
+    assert "the empty spreadsheet just created was deleted" in outcome.stderr
+    assert len(google.state.spreadsheets) == before

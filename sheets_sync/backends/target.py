@@ -104,17 +104,18 @@ def create_google_sheet(title: str, credentials: str | None = None, folder: str 
     from sheets_sync.backends.google.backend import GoogleBackend
 
     http = _google_http(credentials)
-    key = http.create_spreadsheet(title, folder)
-    for email in share_with:
-        http.share(key, email)
-    return GoogleBackend(key, http)
+    backend = GoogleBackend(http.create_spreadsheet(title, folder), http)
+    backend.share_with = share_with  # shared inside discarded_on_failure: a failed share leaves no file behind
+    return backend
 
 
 @contextmanager
 def discarded_on_failure(backend: "GoogleBackend") -> Iterator[None]:
     """A spreadsheet created for init --create or copy --create and not filled is deleted again, so a failed
-    attempt leaves no empty file behind; the failure is then raised as it was, with what was done said."""
+    attempt leaves no empty file behind; the failure is then raised as it was, with what was done said.  The
+    sharing `create_google_sheet` was asked for happens here first, inside the same guard."""
     try:
+        backend.invited = [email for email in backend.share_with if backend.http.share(backend.key, email)]
         yield
     except SheetsSyncError as exc:
         try:
@@ -136,7 +137,12 @@ def new_sheet_notes(backend: "GoogleBackend", folder: str | None, share_with: tu
     else:
         notes = [(f"เจ้าของไฟล์: {th_who}", f"owner of the file: {en_who}")]
     for email in share_with:
-        notes.append((f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว", f"shared with {email} as editor"))
+        if email in backend.invited:
+            notes.append((f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว โดย Google ส่งอีเมลเชิญไปให้ เพราะที่อยู่นี้ไม่มีบัญชี Google",
+                          f"shared with {email} as editor; Google e-mailed them an invitation, since the address "
+                          "has no Google account"))
+        else:
+            notes.append((f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว", f"shared with {email} as editor"))
     if not folder and not share_with and identity is not None and identity.service_account:
         notes.append(("มีเพียงบัญชีบริการที่เปิดไฟล์นี้ได้ ครั้งหน้าใช้ --share-with EMAIL เพื่อให้คนเปิดได้",
                       "only the service account can open this file: use --share-with EMAIL so a person can"))

@@ -90,6 +90,7 @@ class EmulatorState:
     accounts: Accounts = field(default_factory=Accounts)
     sharing: dict[str, Sharing] = field(default_factory=dict)  # spreadsheet id → who may read and write it
     service_accounts_may_create: bool = False  # Google refuses them since April 2025 (docs/conformance.md)
+    without_google_account: set[str] = field(default_factory=set)  # addresses Drive can only invite by e-mail
 
     def over_quota(self, kind: str, now: float) -> float | None:
         """Google's per-user quota: None when the request may go, else the seconds until a slot frees."""
@@ -664,6 +665,11 @@ class Handler(BaseHTTPRequestHandler):
             email, role = (body or {}).get("emailAddress"), (body or {}).get("role")
             if (body or {}).get("type") != "user" or not email or role not in ("reader", "commenter", "writer"):
                 raise ApiError(400, "The permission type field is required / the emulator shares with users only.")
+            silent = str(query.get("sendNotificationEmail", ["true"])[0]).lower() == "false"
+            if silent and email.lower() in state.without_google_account:  # docs/conformance.md
+                raise ApiError(400, f'Bad Request. User message: "You are trying to invite {email}. Since there is no '
+                                    'Google account associated with this email address, you must check the "Notify '
+                                    'people" box to invite this recipient."', reason="invalidSharingRequest")
             share(state, book.spreadsheet_id, email, "writer" if role == "writer" else "reader")
             return 200, {"kind": "drive#permission", "id": str(abs(hash(email)) % 10**20), "type": "user",
                          "role": role}

@@ -25,13 +25,17 @@ class ApiError(Exception):
     STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED",
               500: "INTERNAL", 503: "UNAVAILABLE"}
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.reason = reason  # Drive's errors[].reason, where Google gives one
 
     def body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "status": self.STATUS.get(self.code, "UNKNOWN")}}
+        error = {"code": self.code, "message": self.message, "status": self.STATUS.get(self.code, "UNKNOWN")}
+        if self.reason:
+            error["errors"] = [{"domain": "global", "reason": self.reason, "message": self.message}]
+        return {"error": error}
 
 
 def _now() -> str:

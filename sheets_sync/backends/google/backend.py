@@ -139,6 +139,8 @@ class GoogleBackend:
         self.metadata: dict[str, tuple[int, str | None]] = {}  # developer metadata key → (id, value)
         self.every_tab_read = True  # False after a read by ranges: a write in parts first learns every tab
         self._said: list[tuple[str, str]] = []  # what the last planned write has to tell the person
+        self.share_with: tuple[str, ...] = ()  # a new sheet's editors to add (create_google_sheet)
+        self.invited: list[str] = []  # of those, the ones Google had to e-mail an invitation (no Google account)
 
     @property
     def requests(self) -> int:

@@ -45,6 +45,11 @@ class RangeNotFound(SheetsSyncError):
     back to reading everything; anywhere else it is the refusal it says."""
 
 
+class SharingNeedsNotice(SheetsSyncError):
+    """Drive's 400 invalidSharingRequest: the address has no Google account, so it can only be shared with
+    by an invitation e-mail (Drive API "Resolve errors": invalidSharingRequest)."""
+
+
 def explain(status: int, error: dict, kind: str, what: str, identity: Identity | None) -> SheetsSyncError:
     """The error a command stops with for Google's answer `status` / `error` to a `kind` ("read"/"write")."""
     message = str(error.get("message", ""))
@@ -105,6 +110,9 @@ def explain(status: int, error: dict, kind: str, what: str, identity: Identity |
             f"สเปรดชีตนี้ยังไม่ได้แชร์ให้ {account} โปรดกด แชร์ ในสเปรดชีต แล้วเพิ่ม {account} เป็นผู้แก้ไข",
             f"the spreadsheet is not shared with {account} ({what}): open it, click Share and add {account} "
             "as Editor")
+    if status == 400 and "invalidSharingRequest" in why:
+        return SharingNeedsNotice(ExitCode.FAILED, f"Google ไม่ยอมแชร์โดยไม่แจ้งทางอีเมล ({message})",
+                                  f"Google refused to share without an invitation e-mail ({what}): {message}")
     if status == 400 and message.startswith("Unable to parse range"):
         return RangeNotFound(ExitCode.FAILED, f"ไม่มีแท็บหรือช่วงที่ขอในสเปรดชีต ({message})",
                              f"the spreadsheet has no such tab or range ({what}): {message}")

@@ -28,7 +28,7 @@ from gspread.urls import (
 )
 
 from sheets_sync.backends.google.credentials import Identity
-from sheets_sync.backends.google.errors import error_body, explain, reasons, refresh_failed
+from sheets_sync.backends.google.errors import SharingNeedsNotice, error_body, explain, reasons, refresh_failed
 from sheets_sync.backends.google.throttle import Throttle
 from sheets_sync.config import config
 from sheets_sync.errors import SheetsSyncError
@@ -161,12 +161,23 @@ class GoogleHttp:
         self._call("write", "drive.files.delete", lambda: self.client.request(
             "delete", f"{DRIVE_FILES_API_V3_URL}/{key}", params={"supportsAllDrives": True}))
 
-    def share(self, key: str, email: str) -> None:
-        """Drive permissions.create: `email` may edit the file (no notification e-mail from Google)."""
+    def share(self, key: str, email: str) -> bool:
+        """Drive permissions.create: `email` may edit the file, without a notification e-mail from Google where
+        Drive allows it.  An address with no Google account can only be invited by e-mail (Drive answers 400
+        invalidSharingRequest to a silent share): it is invited so, and True says Google e-mailed them."""
         body = {"type": "user", "role": "writer", "emailAddress": email}
-        self._call("write", "drive.permissions.create", lambda: self.client.request(
-            "post", f"{DRIVE_FILES_API_V3_URL}/{key}/permissions", json=body,
-            params={"supportsAllDrives": True, "sendNotificationEmail": False}))
+
+        def create(notify: bool) -> None:
+            self._call("write", "drive.permissions.create", lambda: self.client.request(
+                "post", f"{DRIVE_FILES_API_V3_URL}/{key}/permissions", json=body,
+                params={"supportsAllDrives": True, "sendNotificationEmail": notify}))
+
+        try:
+            create(False)
+            return False
+        except SharingNeedsNotice:
+            create(True)
+            return True
 
     def get_spreadsheet(self, key: str, params: dict[str, Any]) -> dict:
         return self._call("read", "spreadsheets.get", lambda: self.client.spreadsheets_get(key, params=params))
