@@ -61,7 +61,7 @@ def live_check_operations(titles: dict[str, str], columns: dict[str, dict[str, i
         # the weight header and cells turn red while the leaves do not add up to 100 (or 1)
         (Area(titles[KPIS.key], 1, LAST_ROW, weight_col, weight_col),
          f"=AND({CHECK_MARK},COUNT({_span(kpi, 'weight')})>0,ROUND({total},4)<>100,ROUND({total},4)<>1)"),
-    )))
+    ), spans=titles[KPIS.key]))
     committee, kpi_id = _col(res, "committee_score"), _col(res, "kpi_id")
     low, high = RESULTS.column("committee_score").bounds or (0, 5)
     ids = f'INDIRECT("{quote_title(titles[KPIS.key])}!{_span(kpi, "kpi_id")}")'
@@ -70,5 +70,5 @@ def live_check_operations(titles: dict[str, str], columns: dict[str, dict[str, i
          f"=AND({CHECK_MARK},ISNUMBER({committee}2),OR({committee}2<{low},{committee}2>{high}))"),
         (Area(titles[RESULTS.key], 2, LAST_ROW, res["kpi_id"], res["kpi_id"]),
          f'=AND({CHECK_MARK},${kpi_id}2<>"",COUNTIF({ids},${kpi_id}2)=0)'),
-    )))
+    ), spans=titles[KPIS.key]))
     return ops

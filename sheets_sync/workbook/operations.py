@@ -302,6 +302,9 @@ class Highlights:
 
     tab: str
     rules: tuple[tuple[Area, str], ...] = ()
+    # the tab whose rows the formulas' ranges (…$2:…$LAST_CHECKED_ROW) cover: a backend with a grid keeps them
+    # inside that tab's rows (a range past a Google sheet's grid is not to be relied on, docs/conformance.md)
+    spans: str | None = None
 
 
 @dataclass(frozen=True)

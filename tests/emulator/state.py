@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import pickle
 import random
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
@@ -529,10 +530,27 @@ def _add_conditional_format_rule(book: Spreadsheet, body: dict, where: str) -> N
         if r2 > sheet.row_count or c2 > sheet.col_count:
             raise ApiError(400, f"Invalid {where}: Range exceeds grid limits. Max rows: {sheet.row_count}, "
                                 f"max columns: {sheet.col_count}")
+    for value in rule.get("booleanRule", {}).get("condition", {}).get("values", []):
+        _formula_within_grids(book, sheet, str(value.get("userEnteredValue", "")), where)
     index = body.get("index", 0)
     if not 0 <= index <= len(sheet.conditional_formats):
         raise ApiError(400, f"Invalid {where}: index {index} is out of range")
     sheet.conditional_formats.insert(index, rule)
+
+
+_FORMULA_RANGE = re.compile(r"(?:'((?:[^']|'')+)'!|([^\s'!(),\"]+)!)?\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?(\d+)")
+
+
+def _formula_within_grids(book: Spreadsheet, sheet: Any, formula: str, where: str) -> None:
+    """Conservative (docs/conformance.md): a formula range reaching past its tab's grid is refused.  What Google
+    does with one is not documented (an INDIRECT to rows that do not exist may show #REF!), so the product must
+    never depend on it."""
+    for quoted, bare, last in _FORMULA_RANGE.findall(formula):
+        title = (quoted.replace("''", "'") if quoted else bare) or sheet.properties["title"]
+        target = next((s for s in book.sheets if s.properties["title"] == title), None)
+        if target is not None and int(last) > target.row_count:
+            raise ApiError(400, f"Invalid {where}: the formula's range reaches row {last} of {title!r}, past its "
+                                f"grid of {target.row_count} rows (the emulator's conservative rule)")
 
 
 def _delete_conditional_format_rule(book: Spreadsheet, body: dict, where: str) -> dict:

@@ -28,6 +28,7 @@ from sheets_sync.workbook.operations import (
     CHECK_COLOUR,
     CHECK_MARK,
     DATE_FORMAT,
+    LAST_CHECKED_ROW,
     INPUT_DATE_FORMAT,
     AddTab,
     Area,
@@ -467,7 +468,10 @@ class _Requests:
         for index in sorted((i for i, f in enumerate(info.rules) if CHECK_MARK in f), reverse=True):
             self.requests.append({"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": index}})
         info.rules = [f for f in info.rules if CHECK_MARK not in f]
+        reach = self.sheet(op.spans).rows if op.spans is not None and op.spans in self.meta else None
         for area, formula in op.rules:
+            if reach is not None:  # the ranges end at the spanned tab's last row, inside its grid
+                formula = formula.replace(f"${LAST_CHECKED_ROW}", f"${reach}")
             grid_range = self._grid_range(area)
             if "endRowIndex" in grid_range:  # within the grid, as Google requires of a range (a file has no grid)
                 grid_range["endRowIndex"] = min(grid_range["endRowIndex"], info.rows)
