@@ -223,3 +223,15 @@ def test_the_emulator_refuses_what_google_refuses(google):
     long_url = requests.get(f"{host}/values:batchGet", params={"ranges": [f"Sheet1!A{n}" for n in range(1, 800)]},
                             timeout=30)
     assert long_url.status_code == 414
+
+
+def test_a_result_a_formula_shows_as_a_percent_reads_as_the_percentage(google):
+    """`=C2` of a cell typed `80%` shows 80 % in Google: the formula's cell has no format of its own, Google
+    gives its result the percent format in effectiveFormat (docs/conformance.md); read as 80, not 0.8."""
+    key = google.create("formula percent")
+    type_office(open_backend(parse_target(key)), [kpi("1", 50), kpi("2", 50)],
+                [result("2", 6, "80%"), result("1", 6, "=C2")])
+    exported = json.loads(cli("export", "--sheet", key, "--today", TODAY).output)
+    rows = {r["kpi_id"]: r for r in exported["rounds"][0]["kpis"]}
+    assert (rows["2"]["result"], rows["2"]["score"]) == (80, 3.0)
+    assert (rows["1"]["result"], rows["1"]["score"]) == (80, 3.0)  # not 0.8 → 1.0

@@ -293,7 +293,7 @@ def type_into(book: Spreadsheet, sheet: Sheet, row: int, col: int, value: Any, o
     else:
         ev, number_format = extended_value(value), None
     check_cell_text(ev, f"values ({sheet.title})")
-    set_value(cell, ev)
+    set_value(cell, ev, sheet)
     user_format = cell.setdefault("userEnteredFormat", {})
     if number_format and "numberFormat" not in user_format:
         user_format["numberFormat"] = number_format

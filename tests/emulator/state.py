@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from .grid import formatted, parse_mask, plain
+from .grid import col_to_index, formatted, parse_mask, plain
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 MAX_CELL_CHARS = 50_000  # Google's limits (docs/conformance.md)
@@ -177,8 +177,11 @@ def check_cells(book: "Spreadsheet", where: str) -> None:
                             f"the limit of {MAX_CELLS} cells.")
 
 
-def set_value(cell: dict, ev: dict) -> None:
-    """Store a user-entered ExtendedValue; the emulator does not evaluate formulas (Google would)."""
+def set_value(cell: dict, ev: dict, sheet: Any = None) -> None:
+    """Store a user-entered ExtendedValue.  Formulas are evaluated only in the simple shapes
+    `evaluate_formula` knows (a reference, or two operands joined by + - * /); any other is left without a value,
+    where Google would compute one."""
+    cell.pop("effectiveFormat", None)
     if not ev:
         for key in ("userEnteredValue", "effectiveValue", "formattedValue"):
             cell.pop(key, None)
@@ -187,9 +190,45 @@ def set_value(cell: dict, ev: dict) -> None:
     if "formulaValue" in ev:
         cell.pop("effectiveValue", None)
         cell.pop("formattedValue", None)
+        if sheet is not None:
+            evaluate_formula(sheet, cell, ev["formulaValue"])
         return
     cell["effectiveValue"] = dict(ev)
     cell["formattedValue"] = formatted(plain(ev))
+
+
+_OPERAND = r"\$?([A-Z]{1,3})\$?(\d+)|(\d+(?:\.\d+)?)"
+_SIMPLE_FORMULA = re.compile(rf"=\s*(?:{_OPERAND})\s*(?:([-+*/])\s*(?:{_OPERAND}))?\s*")
+
+
+def evaluate_formula(sheet: Any, cell: dict, formula: str) -> None:
+    """`=B2`, `=B2/C2`, `=B2*100`: the value from the cells' values, and — Google's automatic format for a
+    formula — the first referenced cell's number format as the cell's effectiveFormat (CellData reference:
+    effectiveFormat holds "if the cell contains a formula, the computed number format"); a formula that
+    reads a date or a percent shows one.  docs/conformance.md."""
+    m = _SIMPLE_FORMULA.fullmatch(formula)
+    if m is None:
+        return
+
+    def operand(letters: str | None, row: str | None, number: str | None) -> tuple[float | None, dict | None]:
+        if number:
+            return float(number), None
+        source = sheet.cells.get((int(row or 0) - 1, col_to_index(letters or "A")), {})
+        value = (source.get("effectiveValue") or {}).get("numberValue")
+        fmt = (source.get("userEnteredFormat") or source.get("effectiveFormat") or {}).get("numberFormat")
+        return value, fmt
+
+    left, fmt = operand(m[1], m[2], m[3])
+    if m[4]:
+        right, _ = operand(m[5], m[6], m[7])
+        if left is None or right is None or (m[4] == "/" and right == 0):
+            return
+        left = {"+": left + right, "-": left - right, "*": left * right, "/": left / right if right else 0}[m[4]]
+    if left is None:
+        return
+    cell["effectiveValue"] = {"numberValue": left}
+    if fmt:
+        cell["effectiveFormat"] = {"numberFormat": copy.deepcopy(fmt)}
 
 
 def _assign(target: dict, path: list[str], source: dict | None) -> None:
@@ -272,7 +311,7 @@ def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str)
     user = fields.strip() == "*" or "userEnteredValue" in (parse_mask(fields) or {})
     apply_fields(cell, data, fields)
     if user:
-        set_value(cell, (data or {}).get("userEnteredValue") or {})
+        set_value(cell, (data or {}).get("userEnteredValue") or {}, sheet)
     user_format = cell.get("userEnteredFormat")
     if isinstance(user_format, dict):  # Google mirrors plain colours into their ColorStyle twins
         if "backgroundColor" in user_format:

@@ -50,10 +50,11 @@ READ_FIELDS = (
     "spreadsheetId,properties(title,locale,timeZone),developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
     "conditionalFormats(booleanRule.condition.values.userEnteredValue),filterViews(filterViewId,title,range,filterSpecs),"
-    "data(rowData(values(effectiveValue,note,userEnteredFormat(numberFormat.type,backgroundColor)))))"
+    "data(rowData(values(effectiveValue,note,userEnteredFormat(numberFormat.type,backgroundColor),"
+    "effectiveFormat.numberFormat.type))))"
 )
 GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
-                "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type))))")
+                "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type,effectiveFormat.numberFormat.type))))")
 META_FIELDS = (
     "spreadsheetId,properties.title,developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
@@ -71,9 +72,13 @@ def grid_cells(block: dict) -> Iterator[tuple[int, int, dict]]:
 def cell_value(cell: dict) -> Value:
     """A cell's value as the person who typed it sees it: a number in a date-formatted cell is the date it
     shows (whatever its year: thai.date_cell_as_meant reads a BE year typed into it), a number in a
-    percent-formatted cell is the percentage (`78.5%` is stored as 0.785 and read as 78.5)."""
+    percent-formatted cell is the percentage (`78.5%` is stored as 0.785 and read as 78.5), also when the format
+    is the one Google gave a formula's result."""
     value = python_value(cell.get("effectiveValue"))
-    kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
+    # a person's own format first; else what Google computed for a formula (`=C2` of a percent cell shows a
+    # percent, and only effectiveFormat says so)
+    kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type") or \
+        cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     if kind in ("DATE", "DATE_TIME") and 1 <= value < 2_958_466:  # up to 31 Dec 9999
