@@ -272,3 +272,41 @@ def test_sealing_twice_on_google_leaves_one_whole_sheet_protection_on_the_seal_t
     seal_tab = next(s for s in google.snapshot(key)["sheets"] if s["properties"]["title"] == "ผนึกรอบ")
     whole = [p for p in seal_tab.get("protectedRanges", []) if set(p["range"]) == {"sheetId"}]
     assert len(whole) == 1 and not whole[0]["warningOnly"] and COORDINATOR in whole[0]["editors"]["users"]
+
+
+def test_protect_from_a_personal_login_names_itself_and_is_not_locked_out(google, tmp_path):
+    """An OAuth token file records no e-mail: the tool asks Drive who it is (about.get) before it writes hard
+    protections, so its own account is an editor and its later writes still land."""
+    from .conftest import user_token_file
+
+    me = "planner@example.go.th"
+    key = google.create("สพป. ทดสอบ")
+    for person in (me, COORDINATOR, OWNER_1, OWNER_2, SUPERVISOR):
+        google.share(key, person, "writer")
+    type_office(open_backend(parse_target(key)), KPIS, RESULTS, {"coordinator_emails": COORDINATOR}, people=PEOPLE)
+    mine = str(user_token_file(tmp_path, me))
+    outcome = cli("--credentials", mine, "protect", "--sheet", key)
+    assert outcome.exit_code == 0, outcome.output
+    hard = [p for s in google.snapshot(key)["sheets"] for p in s.get("protectedRanges", []) if not p["warningOnly"]]
+    assert hard and all(me in p["editors"]["users"] for p in hard)
+    assert all(p["editors"].get("domainUsersCanEdit") is False for p in hard)
+    assert cli("--credentials", mine, "validate", "--sheet", key, "--write", "--today", "1/5/2570").exit_code in (0, 3)
+    removed = cli("--credentials", mine, "protect", "--sheet", key, "--remove")
+    assert removed.exit_code == 0, removed.output
+
+
+def test_protect_refuses_hard_protection_when_the_tool_cannot_name_its_account(google, tmp_path):
+    from .conftest import user_token_file
+
+    me = "planner@example.go.th"
+    key = google.create("สพป. ทดสอบ")
+    google.share(key, me, "writer")
+    type_office(open_backend(parse_target(key)), KPIS, RESULTS, {"coordinator_emails": COORDINATOR}, people=PEOPLE)
+    before = google.snapshot(key)
+    google.add_fault("200", count=5, match="/drive/v3/about", body={"kind": "drive#about"})  # no user in the answer
+    try:
+        outcome = cli("--credentials", str(user_token_file(tmp_path, me)), "protect", "--sheet", key)
+    finally:
+        google.state.faults.clear()
+    assert outcome.exit_code == ExitCode.AUTH and "lock the tool out" in outcome.output
+    assert google.snapshot(key) == before

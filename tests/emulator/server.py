@@ -564,6 +564,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._values(method, m, query, body)
         if path.startswith("/drive/v3/files") or path.startswith("/upload/drive/"):
             return self._drive(method, path, query, body)
+        if path == "/drive/v3/about" and method == "GET":  # Drive about.get: who the caller is
+            discovery.check_query(DRIVE, discovery.method(DRIVE, "about", "get"), query)
+            caller: Caller = getattr(self, "caller", Caller(OWNER))
+            return 200, {"kind": "drive#about", "user": {"kind": "drive#user", "emailAddress": caller.email,
+                                                          "me": True}}
         raise ApiError(404, "Not Found")
 
     def _values(self, method: str, m: re.Match, query: dict, body: Any) -> tuple[int, Any]:
@@ -714,7 +719,8 @@ def _endpoint_name(method: str, path: str) -> str:
         return {"POST /drive/v3/files": "drive.files.create", "GET /drive/v3/files": "drive.files.list",
                 "GET /drive/v3/files/ID": "drive.files.get", "DELETE /drive/v3/files/ID": "drive.files.delete",
                 "POST /drive/v3/files/ID/copy": "drive.files.copy",
-                "POST /drive/v3/files/ID/permissions": "drive.permissions.create"}.get(f"{method} {tail}", f"drive {method} {tail}")
+                "POST /drive/v3/files/ID/permissions": "drive.permissions.create",
+                "GET /drive/v3/about": "drive.about.get"}.get(f"{method} {tail}", f"drive {method} {tail}")
     if path.endswith(":batchUpdate") and "/values" not in path:
         return "spreadsheets.batchUpdate"
     if path.endswith(":getByDataFilter"):

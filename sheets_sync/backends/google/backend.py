@@ -15,6 +15,7 @@ apply  when a write carries expectations (a cell staff may have typed into), one
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Iterator, Sequence
 
@@ -25,12 +26,14 @@ from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import from_serial
 from sheets_sync.errors import SheetsSyncError
+from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import (
     MARK_PREFIX,
     ApplyResult,
     Area,
     Conflict,
     DeleteTab,
+    EditRights,
     FilterView,
     Grid,
     Operation,
@@ -162,7 +165,13 @@ class GoogleBackend:
 
     @property
     def account(self) -> str | None:
+        """The Google account the tool writes as.  A personal login's token file does not say, so it is asked
+        of Drive once (about.get): a hard protection that does not name the tool locks the tool out."""
         identity = self.http.identity
+        if identity is not None and identity.email is None and identity.kind in ("user", "application_default"):
+            email = self.http.whoami()
+            if email:
+                self.http.identity = identity = replace(identity, email=email)
         return identity.email if identity is not None else None
 
     def link(self, tab: str, row: int, col: int = 1) -> str | None:
@@ -247,6 +256,14 @@ class GoogleBackend:
         result = ApplyResult()
         if not operations:
             return result
+        if any(isinstance(op, EditRights) and op.areas for op in operations) and not self.account:
+            raise SheetsSyncError(
+                ExitCode.AUTH,
+                "บอกไม่ได้ว่าเครื่องมือเขียนในนามบัญชี Google ใด การป้องกันที่ไม่มีชื่อบัญชีนี้จะล็อกเครื่องมือเอง จึงไม่ป้องกัน "
+                "โปรดใช้ข้อมูลรับรองที่ระบุอีเมลได้ (บัญชีบริการ หรือโทเค็นที่ให้สิทธิ์อ่านข้อมูลบัญชี)",
+                "cannot tell which Google account the tool writes as, and a hard protection that does not name it "
+                "would lock the tool out; nothing was protected: use credentials that name their account (a "
+                "service account, or a user token Drive's about.get answers for)")
         if self.meta is None:
             self._learn_every_tab()
         operations = self._guard(list(operations), result)

@@ -511,7 +511,8 @@ class _Requests:
                 grid_range = self._whole_or_bounded(info, grid_range)
             request = {"addProtectedRange": {"protectedRange": {
                 "range": grid_range, "warningOnly": False, "description": f"{prefix}: {label}",
-                "editors": {"users": sorted(set(editors))}}}}
+                # said outright: in a Workspace domain, domain users may otherwise edit a hard range
+                "editors": {"users": sorted(set(editors)), "domainUsersCanEdit": False}}}}
             self.requests.append(request)
             if whole and covers_whole_sheet(grid_range):
                 info.planned_whole = request

@@ -179,6 +179,15 @@ class GoogleHttp:
             create(True)
             return True
 
+    def whoami(self) -> str | None:
+        """Drive about.get: the signed-in user's e-mail, for a credential that does not carry it (an OAuth
+        token file records none)."""
+        about = DRIVE_FILES_API_V3_URL.rsplit("/", 1)[0] + "/about"
+        answer = self._call("read", "drive.about.get", lambda: self.client.request(
+            "get", about, params={"fields": "user(emailAddress)"}).json())
+        email = (answer or {}).get("user", {}).get("emailAddress")
+        return str(email).lower() if email else None
+
     def get_spreadsheet(self, key: str, params: dict[str, Any]) -> dict:
         return self._call("read", "spreadsheets.get", lambda: self.client.spreadsheets_get(key, params=params))
 
