@@ -48,8 +48,12 @@ def doctor_command(sheet: str | None, today: dt.date) -> None:
         lines.append(f"locale / time zone: {report.locale} / {report.time_zone}")
     for form in report.typed:
         lines.append(f"typed {form.typed!r:14} → Google stores {form.stored:28} → sheets-sync reads {form.read_as}")
+    if report.seal_protection is not None:
+        lines.append(f"the seal's protection (one hard protection over a whole tab): "
+                     f"{'yes' if report.seal_protection else 'no'}")
     if report.swaps_in_one_write is not None:
-        lines.append(f"swapping a staging tab in with one write: {'yes' if report.swaps_in_one_write else 'no'}")
+        lines.append("pasting a staging tab over a tab in one write, keeping its named range: "
+                     f"{'yes' if report.swaps_in_one_write else 'no'}")
     if report.build_requests:
         reads, writes = report.build_requests
         lines.append(f"a build here: {reads} read + {writes} write request(s)")

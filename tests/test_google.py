@@ -230,7 +230,42 @@ def test_a_rewrite_over_2_mb_goes_through_hidden_tabs_and_is_swapped_in_by_one_w
     after = _visible_tabs(emulator, sheet)
     assert list(after) == order  # same tabs, same places, and no staging tab left, hidden or not
     assert len(emulator.snapshot(sheet)["sheets"]) == len(order)
-    assert after["ก"]["sheetId"] != gids["ก"] and after["ตัวชี้วัด"]["sheetId"] == gids["ตัวชี้วัด"]
+    assert after["ก"]["sheetId"] == gids["ก"] and after["ตัวชี้วัด"]["sheetId"] == gids["ตัวชี้วัด"]  # pasted in place
+
+
+def test_a_build_over_2_mb_keeps_what_points_at_its_summaries(emulator, sheet, monkeypatch):
+    """The staged build pastes onto the real summary tabs (copyPaste) instead of deleting them, so a staff
+    formula reading สรุปคะแนน, a named range on it, a person's protection and its gid all survive; deleting the
+    tab (the old swap) turned them into #REF! (docs/conformance.md)."""
+    monkeypatch.setattr(google_batch, "MAX_BODY", 8_000)  # a small office's build, staged as a 5,000-KPI one is
+    from sheets_sync.backends.target import open_backend, parse_target
+
+    assert cli("build", "--sheet", sheet, "--today", "2027-04-01").exit_code == 0
+    tabs = {s["properties"]["title"]: s["properties"]["sheetId"] for s in emulator.snapshot(sheet)["sheets"]}
+    summary = tabs["สรุปคะแนน"]
+    google_post(open_backend(parse_target(sheet)), "/values:batchUpdate", {"valueInputOption": "USER_ENTERED", "data": [
+        {"range": "'ตั้งค่า'!F2", "values": [["=สรุปคะแนน!B2"]]},
+        {"range": "'ผลการดำเนินงาน'!C2", "values": [["91"]]}]})  # a new result: สรุปคะแนน is rewritten
+    google_post(open_backend(parse_target(sheet)), ":batchUpdate", {"requests": [
+        {"addNamedRange": {"namedRange": {"name": "ผลรวม", "range": {"sheetId": summary, "startRowIndex": 1,
+                                                                       "endRowIndex": 2, "startColumnIndex": 1,
+                                                                       "endColumnIndex": 2}}}},
+        {"addProtectedRange": {"protectedRange": {"range": {"sheetId": summary, "startRowIndex": 0, "endRowIndex": 1},
+                                                  "description": "ของผู้ประสานงาน", "warningOnly": True}}}]})
+    emulator.clear_log()
+    outcome = cli("build", "--sheet", sheet, "--today", "2027-04-02")
+    assert outcome.exit_code == 0, outcome.output
+    assert "swapped them in" in outcome.output  # it did go through the staging tabs
+    book = emulator.snapshot(sheet)
+    after = {s["properties"]["title"]: s for s in book["sheets"]}
+    assert after["สรุปคะแนน"]["properties"]["sheetId"] == summary
+    assert emulator.cell(sheet, "สรุปคะแนน", 2, 1) is not None
+    assert [n["name"] for n in book.get("namedRanges", [])] == ["ผลรวม"]
+    assert emulator.state.book(sheet).broken_named_ranges == []
+    formula = emulator.state.book(sheet).sheet(title="ตั้งค่า").cells[(1, 5)]["userEnteredValue"]["formulaValue"]
+    assert formula == "=สรุปคะแนน!B2"
+    assert any(p["description"] == "ของผู้ประสานงาน" for p in after["สรุปคะแนน"].get("protectedRanges", []))
+    assert not any(t.startswith(STAGING_PREFIX) for t in after)
 
 
 @pytest.mark.parametrize("failing_write", ["first", "middle", "last"])

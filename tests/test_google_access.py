@@ -193,7 +193,8 @@ def test_doctor_reports_identity_access_locale_typed_forms_and_build_cost_and_ch
     report = outcome.output
     for line in (f"identity: service_account {SERVICE_ACCOUNT}", "reachable: yes", "editable: yes",
                  "locale / time zone: th_TH / Asia/Bangkok", "a build here: 1 read + 1 write request(s)",
-                 "swapping a staging tab in with one write: yes",
+                 "the seal's protection (one hard protection over a whole tab): yes",
+                 "pasting a staging tab over a tab in one write, keeping its named range: yes",
                  "พร้อมใช้งาน / ready"):
         assert line in report
     assert "typed '80%'" in report and "0.8 (PERCENT)" in report and "number 80" in report
@@ -203,7 +204,10 @@ def test_doctor_reports_identity_access_locale_typed_forms_and_build_cost_and_ch
     assert after == before  # the scratch tab is gone
     endpoints = [e["endpoint"] for e in google.requests() if e["endpoint"] != "oauth2.token"]
     assert endpoints == ["spreadsheets.get", "spreadsheets.batchUpdate", "values.update",
-                         "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate", "spreadsheets.batchUpdate"]
+                         "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate", "spreadsheets.batchUpdate",
+                         "spreadsheets.batchUpdate", "spreadsheets.get", "spreadsheets.get",
+                         "spreadsheets.batchUpdate"]
+    assert not google.snapshot(office).get("namedRanges")  # the scratch named range is gone too
 
 
 def test_doctor_on_a_sheet_shared_view_only_says_so_and_exits_with_the_access_code(google, office, tmp_path,
@@ -260,3 +264,18 @@ def test_a_fake_key_says_the_key_is_not_valid(google, tmp_path):
                   "status", "--sheet", "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms")
     assert outcome.exit_code == ExitCode.AUTH
     assert "is not valid" in outcome.stderr and "not a key" not in outcome.stderr  # never the key's text
+
+
+def test_doctor_finds_a_paste_google_refuses_and_exits_with_problems(google, office, tmp_path, private_key):
+    google.share(office, SERVICE_ACCOUNT, "writer")
+    google.add_fault("400", count=1, match=":batchUpdate", skip=3,  # the fourth write: the paste of a large build
+                     body={"error": {"code": 400, "message": "Invalid requests[1].copyPaste: refused",
+                                     "status": "INVALID_ARGUMENT"}})
+    try:
+        outcome = as_service_account(tmp_path, private_key, "doctor", "--sheet", office, "--today", "2027-04-01")
+    finally:
+        google.state.faults.clear()
+    assert outcome.exit_code == ExitCode.BUILT_WITH_PROBLEMS, outcome.output
+    assert "pasting a staging tab over a tab in one write, keeping its named range: no" in outcome.output
+    assert "refused to paste a tab" in outcome.output and "ยังไม่พร้อม / not ready" in outcome.output
+    assert not any(s["properties"]["title"].startswith("sheets-sync-doctor") for s in google.snapshot(office)["sheets"])

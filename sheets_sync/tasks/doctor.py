@@ -1,9 +1,12 @@
 """`doctor`: the live check a coordinator runs once against a real Google Sheet, before the first real run.
 
-It says who sheets-sync acts as, whether the sheet is reachable and editable, its locale and time zone, what
-Google stores for the forms staff type (in a scratch tab it adds and removes), whether Google takes the one-write
-tab swap a build over 2 MB ends with (on two hidden scratch tabs), and what a build would cost.
-It changes nothing else: the scratch tab is removed whatever happens, and no staff cell is written.
+It says who sheets-sync acts as and whether it can name that account (a hard protection must), whether the sheet
+is reachable and editable, its locale and time zone, what Google stores for the forms staff type and whether
+each reads as meant (in a scratch tab it adds and removes), whether Google takes the seal's protection (one hard
+protection over a whole tab) and the one-write paste a build over 2 MB ends with, keeping a named range on the
+pasted tab (on two hidden scratch tabs), and what a build would cost.  Each thing that would go wrong on this
+sheet is a finding, and findings set the exit code.  It changes nothing else: the scratch tabs are removed
+whatever happens, and no staff cell is written.
 """
 
 from __future__ import annotations
@@ -51,8 +54,10 @@ class DoctorReport:
     editable: bool | None = None
     typed: list[TypedForm] = field(default_factory=list)
     build_requests: tuple[int, int] | None = None  # (reads, writes)
-    # a build over 2 MB swaps hidden staging tabs in: one batchUpdate deletes a tab and gives its title to another
+    # a build over 2 MB pastes hidden staging tabs onto the real ones in one batchUpdate (staging.py), keeping
+    # what points at them (a named range here)
     swaps_in_one_write: bool | None = None
+    seal_protection: bool | None = None  # one hard protection over a whole tab, naming the tool, is accepted
     findings: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) things to act on
     requests: int = 0
     code: ExitCode = ExitCode.OK  # what the check ends with: the read's failure, or AUTH when it cannot edit
@@ -122,31 +127,70 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
             effective = cell.get("effectiveValue", {})
             kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
             raw = next(iter(effective.values()), None)
-            report.typed.append(TypedForm(form, f"{raw!r}" + (f" ({kind})" if kind else ""),
-                                          _read_as(cell_value(cell), kind)))
+            read = _read_as(cell_value(cell), kind)
+            report.typed.append(TypedForm(form, f"{raw!r}" + (f" ({kind})" if kind else ""), read))
+            meant = _read_as(form, None)
+            if read != meant:  # e.g. `80%` read as 0.8: a score would be wrong on this sheet
+                report.findings.append((f"พิมพ์ {form} แล้วเครื่องมืออ่านได้ {read} แทนที่จะเป็น {meant} โปรดแจ้งผู้พัฒนา",
+                                        f"{form} typed here reads as {read}, not {meant}: tell the developers"))
+        if not backend.account:
+            report.findings.append((
+                "บอกไม่ได้ว่าเครื่องมือใช้บัญชี Google ใด จึงป้องกันแถวแบบห้ามแก้ไม่ได้ (protect, certify --seal จะปฏิเสธ)",
+                "cannot tell which Google account the tool acts as, so it cannot write hard protections (protect and "
+                "certify --seal will refuse): use credentials that name their account"))
+        else:
+            report.seal_protection = False
+            http.batch_update(key, {"requests": [{"addProtectedRange": {"protectedRange": {
+                "range": {"sheetId": scratch_ids[0]}, "warningOnly": False, "description": "sheets-sync doctor",
+                "editors": {"users": [backend.account], "domainUsersCanEdit": False}}}}]})
+            report.seal_protection = True
         report.swaps_in_one_write = False
+        whole = {"startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 1}
+        http.batch_update(key, {"requests": [
+            {"addNamedRange": {"namedRange": {"name": "sheets_sync_doctor_" + scratch[-6:],
+                                              "range": {"sheetId": scratch_ids[0], **whole}}}}]})
         http.batch_update(key, {"requests": [  # what the last write of a build over 2 MB does (staging.py)
-            {"deleteSheet": {"sheetId": scratch_ids[0]}},
-            {"updateSheetProperties": {"properties": {"sheetId": scratch_ids[1], "title": scratch},
-                                       "fields": "title"}}]})
-        scratch_ids.pop(0)
-        report.swaps_in_one_write = True
+            {"updateCells": {"range": {"sheetId": scratch_ids[0]}, "fields": "userEnteredValue,userEnteredFormat,note"}},
+            {"copyPaste": {"source": {"sheetId": scratch_ids[1], **whole},
+                           "destination": {"sheetId": scratch_ids[0], **whole},
+                           "pasteType": "PASTE_NORMAL", "pasteOrientation": "NORMAL"}},
+            {"deleteSheet": {"sheetId": scratch_ids[1]}}]})
+        scratch_ids.pop(1)
+        kept = http.get_spreadsheet(key, {"fields": "namedRanges(name,range.sheetId)"}).get("namedRanges", [])
+        report.swaps_in_one_write = any(n.get("name", "").endswith(scratch[-6:]) and
+                                        n.get("range", {}).get("sheetId", 0) == scratch_ids[0] for n in kept)
+        if not report.swaps_in_one_write:
+            report.findings.append((
+                "หลังวางแท็บทดสอบทับในคำขอเดียว ช่วงที่ตั้งชื่อไว้บนแท็บนั้นหายไป build ที่ใหญ่เกิน 2 MB อาจทำให้สิ่งที่ชี้มาที่แท็บสรุปเสีย "
+                "โปรดแจ้งผู้พัฒนา",
+                "after pasting a scratch tab over another in one write, the named range on it was gone: a build over "
+                "2 MB could break what points at the summary tabs; tell the developers"))
     except SheetsSyncError as exc:
         if not added:
             report.editable, report.code = False, exc.code
-        if report.swaps_in_one_write is False:
+        if report.seal_protection is False:
             report.findings.append((
-                "Google ไม่ยอมสลับแท็บในคำขอเดียว: build ที่ใหญ่เกิน 2 MB จะล้มเหลว (ข้อมูลที่ผู้อ่านเห็นไม่เปลี่ยน) "
+                "Google ไม่ยอมรับการป้องกันทั้งแท็บแบบที่ certify --seal ใช้ การผนึกจะล้มเหลว โปรดแจ้งผู้พัฒนา",
+                "Google refused the whole-tab protection certify --seal writes: sealing will fail; tell the "
+                "developers"))
+        elif report.swaps_in_one_write is False:
+            report.findings.append((
+                "Google ไม่ยอมวางแท็บทับในคำขอเดียว: build ที่ใหญ่เกิน 2 MB จะล้มเหลว (ข้อมูลที่ผู้อ่านเห็นไม่เปลี่ยน) "
                 "โปรดแจ้งผู้พัฒนา",
-                "Google refused to swap a tab in within one batchUpdate: a build over 2 MB will fail (what readers "
-                "see stays as it was); tell the developers"))
+                "Google refused to paste a tab over another within one batchUpdate: a build over 2 MB will fail "
+                "(what readers see stays as it was); tell the developers"))
         report.findings.append((exc.th, exc.en))
     finally:
         if scratch_ids:
             try:
-                http.batch_update(key, {"requests": [{"deleteSheet": {"sheetId": i}} for i in scratch_ids]})
+                named = http.get_spreadsheet(key, {"fields": "namedRanges(namedRangeId,name)"}).get("namedRanges", [])
+                ours = [{"deleteNamedRange": {"namedRangeId": n["namedRangeId"]}} for n in named
+                        if n.get("name", "").startswith("sheets_sync_doctor_")]
+                http.batch_update(key, {"requests": ours + [{"deleteSheet": {"sheetId": i}} for i in scratch_ids]})
             except SheetsSyncError as exc:
                 report.findings.append((f"ลบแท็บทดสอบ {scratch} ไม่ได้ โปรดลบเอง: {exc.th}",
                                         f"could not remove the scratch tab {scratch}; delete it by hand: {exc.en}"))
     report.requests = backend.requests
+    if report.findings and report.code is ExitCode.OK:  # checked, and something here needs a person
+        report.code = ExitCode.BUILT_WITH_PROBLEMS
     return report

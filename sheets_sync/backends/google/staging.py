@@ -2,14 +2,17 @@
 
 Google applies one batchUpdate all or none, and recommends bodies of at most 2 MB. A build of a large office
 rewrites summary tabs bigger than that. Split by tab, a failure in the third of six writes left สรุปคะแนน with
-6,000 of its 15,004 rows and the other summaries empty (issue #22). Instead, each rewritten tab is written into
-a hidden staging tab, over as many requests as it needs; then one last batchUpdate deletes the old tab and gives
-the staging tab its title, place and visibility, together with every other request of the write. Until that last
-request succeeds nobody sees a change; if a staging write fails, the next write removes the leftovers first.
+6,000 of its 15,004 rows and the other summaries empty (issue #22). Instead, each rewritten tab's cells are
+written into a hidden staging tab, over as many requests as it needs; then one last batchUpdate empties the real
+tab, pastes the staging tab onto it (copyPaste, PASTE_NORMAL: values, formats, notes) and deletes the staging
+tab, together with every other request of the write. Until that last request succeeds nobody sees a change; if
+a staging write fails, the next write removes the leftovers first.
 
-The price: a swapped tab is a new sheet, so its gid changes, and a link to it by gid opens the first tab instead.
-Every request used is a documented one (addSheet with hidden, updateCells, deleteSheet, updateSheetProperties);
-docs/conformance.md cites them.
+The real tab is never deleted, so nothing that points at it breaks: a staff formula `=สรุปคะแนน!B2` elsewhere,
+a named range on it, a chart, a filter view, a person's protection, column widths and its gid all stay (deleting
+it made them `#REF!`, issue 31).  Only a tab the write adds anew is the staging tab itself, renamed.  Every
+request used is a documented one (addSheet with hidden, updateCells, copyPaste, deleteSheet,
+updateSheetProperties); docs/conformance.md cites them.
 """
 
 from __future__ import annotations
@@ -38,27 +41,38 @@ def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
     old_tabs = {title: staging.meta.get(title) for title in rewritten}
     for title in sorted(rewritten):
         staging.add(AddTab(staging_title(title), hidden=True))
-        staging.meta[title] = staging.meta[staging_title(title)]  # a link to the tab points at its new sheet
+        if old_tabs[title] is None:  # a new tab: the staging tab will be it, so links to it point there
+            staging.meta[title] = staging.meta[staging_title(title)]
     rest: list[Operation] = []
     for op in operations:
         tab = _tab_of(op)
         if tab not in rewritten:
             rest.append(op)
-        elif not isinstance(op, AddTab):  # the staging tab stands for a tab this write would add
+        elif isinstance(op, AddTab):
+            continue  # the staging tab stands for a tab this write adds
+        elif isinstance(op, ReplaceTab) or old_tabs[tab] is None:  # the cells, large; or anything on a new tab
             staging.add(dataclasses.replace(op, tab=staging_title(tab)))  # type: ignore[arg-type]
+        else:  # widths, frozen rows, protection: small, and made on the real tab itself
+            rest.append(op)
 
     final = _Requests(staging.meta, metadata)
     for title in sorted(rewritten):
         staged = final.meta.pop(staging_title(title))
         old = old_tabs[title]
-        properties: dict = {"sheetId": staged.sheet_id, "title": title, "hidden": False}
-        fields = "title,hidden"
-        if old is not None:
-            final.requests.append({"deleteSheet": {"sheetId": old.sheet_id}})
-            properties["index"] = old.index
-            fields += ",index"
-        final.requests.append({"updateSheetProperties": {"properties": properties, "fields": fields}})
-        final.meta[title] = dataclasses.replace(staged, title=title, index=old.index if old else staged.index)
+        if old is None:
+            final.requests.append({"updateSheetProperties": {
+                "properties": {"sheetId": staged.sheet_id, "title": title, "hidden": False}, "fields": "title,hidden"}})
+            final.meta[title] = dataclasses.replace(staged, title=title)
+            continue
+        real = final.meta[title]
+        final.grow(real, staged.rows, staged.cols)
+        final.requests.append({"updateCells": {"range": {"sheetId": real.sheet_id},
+                                               "fields": "userEnteredValue,userEnteredFormat,note,textFormatRuns"}})
+        whole = {"startRowIndex": 0, "endRowIndex": staged.rows, "startColumnIndex": 0, "endColumnIndex": staged.cols}
+        final.requests.append({"copyPaste": {"source": {"sheetId": staged.sheet_id, **whole},
+                                             "destination": {"sheetId": real.sheet_id, **whole},
+                                             "pasteType": "PASTE_NORMAL", "pasteOrientation": "NORMAL"}})
+        final.requests.append({"deleteSheet": {"sheetId": staged.sheet_id}})
     for op in rest:
         final.add(op)
     return _split(staging.requests), final.requests
