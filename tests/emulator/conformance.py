@@ -23,10 +23,10 @@ from .server import Emulator, _endpoint_name
 # The endpoints and batchUpdate request kinds the product itself sends.
 PRODUCT_ENDPOINTS = {"spreadsheets.get", "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate",
                      "values.update", "drive.files.create", "drive.permissions.create", "drive.files.get",
-                     "drive.files.delete"}
+                     "drive.files.delete", "drive.about.get"}
 PRODUCT_KINDS = {"addSheet", "updateCells", "repeatCell", "updateSheetProperties", "updateDimensionProperties",
                  "appendDimension", "setDataValidation", "addProtectedRange", "deleteProtectedRange", "deleteSheet",
-                 "updateSpreadsheetProperties"}
+                 "updateSpreadsheetProperties", "copyPaste"}
 
 
 def shape(value: Any) -> Any:
