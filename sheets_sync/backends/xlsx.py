@@ -40,7 +40,7 @@ from sheets_sync.backends.xlsx_parts import (
     custom_properties,
     scan_sheets,
 )
-from sheets_sync.domain.cell import column_letter, xml_text
+from sheets_sync.domain.cell import column_letter, percent_as_typed, xml_text
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.marks import (
@@ -333,7 +333,9 @@ class XlsxBackend:
         try:
             data = WorkbookData()
             for ws in wb.worksheets:
-                rows = [trimmed([_as_read(v) for v in r]) for r in ws.iter_rows(values_only=True)]
+                rows = [trimmed([_as_read(c.value if "%" not in str(c.number_format) or isinstance(c.value, bool)
+                                          or not isinstance(c.value, (int, float)) else percent_as_typed(c.value))
+                                 for c in r]) for r in ws.iter_rows()]
                 grid = Grid(ws.title, rows)
                 grid.notes = {(c.row, c.column): c.comment.text for c in existing_cells(ws) if c.comment is not None}
                 del grid.rows[grid.last_row:]
@@ -620,13 +622,18 @@ class XlsxBackend:
 
 
 def _add_what_calamine_does_not_read(data: WorkbookData, scans: dict[str, SheetScan]) -> None:
-    """The notes; and a formula the file carries no value for, read as its text (`=SUM(C2:C4)`), so validate
-    names the cell and build reports the row instead of scoring it as not reported."""
+    """The notes; a number shown as a percent, read as the percentage typed; and a formula the file carries no
+    value for, read as its text (`=SUM(C2:C4)`), so validate names the cell and build reports the row instead of
+    scoring it as not reported."""
     for title, scan in scans.items():
         grid = data.tabs.get(title)
         if grid is None:
             continue
         grid.notes = dict(scan.notes)
+        for r, c in scan.percent_cells:  # `85%` typed in Excel or LibreOffice is stored 0.85: read as 85
+            value = grid.cell(r, c)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                grid.rows[r - 1][c - 1] = percent_as_typed(value)
         for (r, c), text in scan.formulas_without_value.items():
             if grid.cell(r, c) not in (None, ""):
                 continue

@@ -31,6 +31,8 @@ MAX_CELLS = 10_000_000  # Google's own limit per spreadsheet: a tab reaching fur
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 _CELL_XML = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _CELL_REF_ATTR = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_STYLE_ATTR = re.compile(rb'\bs="([0-9]+)"')
+_TEXT_TYPE = re.compile(rb'\bt="(?:s|str|inlineStr|b|e)"')  # a cell of text, a boolean or an error: not a number
 _HOLDS = re.compile(rb"<(?:v|is|f)\b")  # a value, inline text or a formula: what a cell holds, not its format
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)  # a shared formula's followers are <f … />
 
@@ -82,6 +84,7 @@ class SheetScan:
     rows: int = 0
     cols: int = 0
     formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "=…"
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # number cells shown as a percent
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → the note's text
 
 
@@ -102,6 +105,28 @@ def _notes(book: zipfile.ZipFile, sheet_part: str) -> dict[tuple[int, int], str]
     return notes
 
 
+_BUILTIN_PERCENT = {9, 10}  # ECMA-376 Part 1 §18.8.30: 0% and 0.00%
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # literal text, an escaped character, a colour or condition
+
+
+def percent_styles(book: zipfile.ZipFile) -> set[int]:
+    """The cell style indices (cellXfs, §18.8.10) whose number format shows a percent: a built-in 0% / 0.00%, or
+    a format with % outside its quoted text."""
+    try:
+        styles = _read(book, "xl/styles.xml")
+    except ElementTree.ParseError:
+        return set()
+    if styles is None:
+        return set()
+    percent_ids = set(_BUILTIN_PERCENT)
+    for fmt in styles.iter(f"{MAIN}numFmt"):
+        if "%" in _QUOTED.sub("", fmt.get("formatCode", "")):
+            percent_ids.add(int(fmt.get("numFmtId", "-1")))
+    cell_xfs = next(styles.iter(f"{MAIN}cellXfs"), None)
+    xfs = [] if cell_xfs is None else list(cell_xfs.iter(f"{MAIN}xf"))
+    return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_ids}
+
+
 def scan_sheets(path: Path) -> dict[str, SheetScan]:
     """Each tab's extent, notes and formulas that carry no value, in one pass over the file's parts; TooLarge
     for a tab or part beyond the bounds."""
@@ -110,6 +135,7 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
         total = sum(info.file_size for info in book.infolist())
         if total > 4 * MAX_PART:
             raise TooLarge(f"ไฟล์คลายออกแล้วใหญ่ถึง {total // 2**20} MB", f"the file unpacks to {total // 2**20} MB")
+        percent = percent_styles(book)
         for title, part in sheet_parts(book):
             data = _bytes(book, part) or b""
             scan = SheetScan()
@@ -123,6 +149,10 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
                 if ref is None:
                     continue
                 row, col = int(ref[2]), _letters(ref[1])
+                if percent:
+                    style = _STYLE_ATTR.search(attributes)
+                    if style is not None and int(style[1]) in percent and not _TEXT_TYPE.search(attributes):
+                        scan.percent_cells.add((row, col))
                 if row > scan.rows or col > scan.cols:
                     farthest = (ref[1].decode() + ref[2].decode(), max(row, col))
                 scan.rows, scan.cols = max(scan.rows, row), max(scan.cols, col)

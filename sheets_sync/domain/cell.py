@@ -112,3 +112,11 @@ def within_cell(value: Value, limit: int = CELL_LIMIT) -> Value:
 def is_blank(value: object) -> bool:
     """Nothing typed: no value, or only white space."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def percent_as_typed(number: int | float) -> int | float:
+    """A number in a percent-formatted cell as the person typed and sees it: `78.5%` is stored as 0.785 (by
+    Excel, LibreOffice and Google alike) and meant as 78.5.  Exact: 0.785 → 78.5, never 78.50000000000001.
+    Every backend reads a percent cell through this one rule."""
+    percent = Decimal(repr(number)) * 100
+    return int(percent) if percent == percent.to_integral_value() else float(percent.normalize())

@@ -16,14 +16,13 @@ apply  when a write carries expectations (a cell staff may have typed into), one
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 from typing import Iterator, Sequence
 
 from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, covers_whole_sheet, hex_colour
 from sheets_sync.backends.google.errors import RangeNotFound
 from sheets_sync.backends.google.http import GoogleHttp
 from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
-from sheets_sync.domain.cell import column_letter
+from sheets_sync.domain.cell import column_letter, percent_as_typed
 from sheets_sync.domain.thai import from_serial
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -87,8 +86,7 @@ def cell_value(cell: dict) -> Value:
     if kind in ("DATE", "DATE_TIME") and 1 <= value < 2_958_466:  # up to 31 Dec 9999
         return from_serial(value)
     if kind == "PERCENT":
-        percent = Decimal(repr(value)) * 100  # exact: 0.785 → 78.5, never 78.50000000000001
-        return int(percent) if percent == percent.to_integral_value() else float(percent.normalize())
+        return percent_as_typed(value)
     return value
 
 

@@ -1,0 +1,85 @@
+"""Read as meant, on the local file too (issue 32): a result typed `85%` in Excel or LibreOffice is stored as
+0.85 with a percent format, and scores as 85, exactly as on Google."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.domain.thai import ParseError, parse_number
+
+from .conftest import cli, kpi, office_workbook, result
+
+TODAY = "20/7/2570"
+
+
+def _rounds(path: Path) -> dict[int, float]:
+    exported = json.loads(cli("export", "--sheet", str(path), "--today", TODAY).output)
+    return {r["round"]: r["office_result"] for r in exported["rounds"]}
+
+
+def _as_percents(path: Path, round_: int) -> int:
+    """Every number result of the round typed again as Excel stores `85%`: 0.85 in a percent-formatted cell."""
+    book = openpyxl.load_workbook(path)
+    tab = book["ผลการดำเนินงาน"]
+    header = [c.value for c in tab[1]]
+    round_col, result_col = header.index("รอบ") + 1, header.index("ผลการดำเนินงาน") + 1
+    changed = 0
+    for row in range(2, tab.max_row + 1):
+        cell = tab.cell(row, result_col)
+        try:
+            number = float(parse_number(cell.value))
+        except ParseError:
+            continue
+        if tab.cell(row, round_col).value == round_ and number > 10:  # a percentage: ๘๕, 91%, 92
+            cell.value = round(number / 100, 6)
+            cell.number_format = "0.0%" if number != int(number) else "0%"
+            changed += 1
+    book.save(path)
+    return changed
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("demo")
+    assert cli("demo", "--dir", str(directory)).exit_code == 0
+    return directory / "workbook.xlsx"
+
+
+def test_the_demos_figures_stay_when_its_round_9_results_are_typed_as_percents(demo: Path, tmp_path: Path):
+    before = _rounds(demo)
+    assert before == {6: 3.2353, 9: 4.2588}
+    typed = tmp_path / "percents.xlsx"
+    shutil.copyfile(demo, typed)
+    assert _as_percents(typed, 9) == 3  # KPIs 1 (๘๕), 7 (91%) and 12 (92)
+    assert _rounds(typed) == before  # was 3.7686 for round 9, exit 0, silently
+    strict = cli("validate", "--sheet", str(typed), "--strict", "--today", TODAY, "--format", "json")
+    assert not [p for p in json.loads(strict.output)["problems"] if p["code"].startswith("score")]
+
+
+def test_a_percent_saved_by_libreoffice_reads_as_typed(tmp_path: Path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed; .ci/run installs it")
+    path = office_workbook(tmp_path / "office.xlsx", [kpi("1", 50), kpi("2", 50)],
+                           [result("1", 6, 85), result("2", 6, 70)])
+    book = openpyxl.load_workbook(path)
+    tab = book["ผลการดำเนินงาน"]
+    tab["C2"].value, tab["C2"].number_format = 0.85, "0%"
+    tab["C3"].value, tab["C3"].number_format = 0.705, "0.0%"
+    book.save(path)
+    out = tmp_path / "lo"
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                           "--convert-to", "xlsx", "--outdir", str(out), str(path)], capture_output=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    saved = out / "office.xlsx"
+    rows = XlsxBackend(saved).read().tabs["ผลการดำเนินงาน"].rows
+    assert (rows[1][2], rows[2][2]) == (85, 70.5)  # LibreOffice's own styles.xml, its own style indices
+    exported = json.loads(cli("export", "--sheet", str(saved), "--today", "1/5/2570").output)
+    scores = {k["kpi_id"]: k["score"] for k in exported["rounds"][0]["kpis"]}
+    assert scores == {"1": 3.5, "2": 2.05}
