@@ -71,7 +71,7 @@ def frames_of(compiled: Compiled) -> OfficeFrames:
             results.append({"office": settings.office_name, "fiscal_year": settings.fiscal_year, "round": s.round,
                             "kpi_id": r.kpi.kpi_id, "name": r.kpi.name, "parent_id": r.kpi.parent_id,
                             "is_parent": r.is_parent, "owner": r.kpi.owner, "supervisor": r.kpi.supervisor,
-                            "result": r.result if not isinstance(r.result, Decimal) else float(r.result),
+                            "result": float(r.result_value) if r.result_value is not None else r.result,
                             "score": _number(r.score), "self_score": _number(r.self_score),
                             "committee_score": _number(r.committee_score), "score_used": _number(r.score_used),
                             "weight": float(r.weight) if r.weight is not None else None,

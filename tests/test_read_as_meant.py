@@ -83,3 +83,20 @@ def test_a_percent_saved_by_libreoffice_reads_as_typed(tmp_path: Path):
     exported = json.loads(cli("export", "--sheet", str(saved), "--today", "1/5/2570").output)
     scores = {k["kpi_id"]: k["score"] for k in exported["rounds"][0]["kpis"]}
     assert scores == {"1": 3.5, "2": 2.05}
+
+
+def test_results_are_shown_as_read_in_the_report_and_on_the_site(demo: Path, tmp_path: Path):
+    """The demo's round 9 has ๘๕, 91% and ร้อยละ 82 typed: every output shows 85, 91 and 82."""
+    report = tmp_path / "report.html"
+    assert cli("report", "--sheet", str(demo), "--today", TODAY, "-o", str(report)).exit_code == 0
+    page = report.read_text(encoding="utf-8")
+    site = tmp_path / "site"
+    assert cli("site", "--sheet", str(demo), "--today", TODAY, "--out", str(site)).exit_code == 0
+    kpi_1 = (site / "kpi" / "1.html").read_text(encoding="utf-8")
+    for text in (page, kpi_1):
+        assert "๘๕" not in text and "91%" not in text
+    assert "ร้อยละ 85" in kpi_1  # with the KPI's unit
+    import re
+
+    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", page)
+    assert "85" in cells and "91" in cells

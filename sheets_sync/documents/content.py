@@ -207,7 +207,7 @@ def kpi_pages(data: WorkbookData, office: Office, summary: RoundSummary | None =
         if summary is not None:
             row = next((r for r in summary.rows if r.kpi.kpi_id == kpi.kpi_id), None)
             page.result = {"round": str(summary.round), "due": format_date_be(due_date(office, summary.round)),
-                           "result": plain(row.result) if row and row.result not in (None, "") else "",
+                           "result": row.shown_result(unit=True) if row else "",
                            "score": str(display(row.score_used)) if row and row.score_used is not None else ""}
         pages.append(page)
     return pages

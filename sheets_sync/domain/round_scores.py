@@ -52,6 +52,20 @@ class KpiScore:
     def counted(self) -> bool:
         return self.score_used is not None and self.problem is None and not self.is_parent
 
+    def shown_result(self, unit: bool = False) -> str:
+        """The result as read, the one way every output shows it: `๘๕`, `85%` and `ร้อยละ 85` are all 85, a level
+        is `ระดับ 5`; text that does not read as a result is shown as typed.  With `unit`, the KPI's unit beside
+        it (`ร้อยละ 85`, `6 วัน`)."""
+        if self.result_value is None:
+            return "" if self.result is None else " ".join(str(self.result).split())
+        if self.kpi.method is Method.MILESTONE:
+            return f"ระดับ {int(self.result_value)}"
+        text = format(self.result_value.normalize(), "f")
+        name = self.kpi.unit.strip() if unit and self.kpi.unit else ""
+        if not name:
+            return text
+        return f"{name} {text}" if name in ("ร้อยละ", "ระดับ") else f"{text} {name}"
+
 
 @dataclass
 class RoundSummary:

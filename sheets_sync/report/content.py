@@ -109,7 +109,7 @@ def kpi_rows(summary: RoundSummary) -> list[list[str]]:
     rows = []
     for r in summary.rows:
         criteria = [fmt_plain(c) for c in r.kpi.criteria]
-        result = "" if r.result is None else str(r.result)
+        result = r.shown_result()  # the unit has its own column
         rows.append([f"{r.kpi.kpi_id} {r.kpi.name}", r.kpi.unit, fmt_plain(r.weight), *criteria, result,
                      fmt(r.score), fmt(r.weighted), fmt(r.self_score), fmt(r.committee_score)])
     return rows

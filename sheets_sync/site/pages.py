@@ -132,7 +132,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
                           else None))
             entry = entries.get((kpi.kpi_id, s.round))
             sealed = s.seal is not None and s.seal.row(kpi.kpi_id) is not None
-            rounds.append({"round": s.round, "result": _shown(row.result) if row is not None else "",
+            rounds.append({"round": s.round, "result": row.shown_result(unit=True) if row is not None else "",
                            "score": _shown(row.score_used) if row is not None and row.score_used is not None else "",
                            "state": "รับรองและผนึกแล้ว" if sealed else
                            (NOT_CERTIFIED_TH if public else state_th(entry.certification if entry else ""))})
