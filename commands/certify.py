@@ -4,6 +4,7 @@ import datetime as dt
 
 import click
 
+from sheets_sync.config import config
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import is_a_reason
 from sheets_sync.exit_codes import ExitCode
@@ -65,7 +66,7 @@ def certify_command(sheet: str | None, round_: str, action: str | None, reason: 
         fail("ไม่มีผู้ตอบยืนยัน โปรดเพิ่ม --yes เมื่อสั่งจากสคริปต์", "no one to confirm: add --yes when run from a script",
              ExitCode.USAGE)
     target, backend = backend_for(sheet)
-    options = CertifyOptions(int(round_), action, by or "", reason.strip(), today, dt.datetime.now().time(), dry_run,
+    options = CertifyOptions(int(round_), action, by or "", reason.strip(), today, config().now().time(), dry_run,
                              early)
 
     def confirm(report: CertifyReport) -> bool:

@@ -207,7 +207,7 @@ class RunRecord:
         self.destination = destination
         self.alert_to = alert_to
         self.fields: dict[str, Any] = {"command": command}
-        self.started = dt.datetime.now(dt.timezone.utc)
+        self.started = config().now()
 
     def __enter__(self) -> "RunRecord":
         return self
@@ -223,7 +223,7 @@ class RunRecord:
         elif exc is not None:
             code = int(ExitCode.FAILED)
             self.fields["error"] = f"{type(exc).__name__}: {exc}"
-        finished = dt.datetime.now(dt.timezone.utc)
+        finished = config().now()
         record = {
             "time": self.started.isoformat(timespec="seconds"),
             **self.fields,

@@ -44,6 +44,19 @@ def _day(text: str) -> dt.date:
     return parse_date(text)
 
 
+def _zone(text: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(text) from None
+    return text.strip()
+
+
+DEFAULT_TIME_ZONE = "Asia/Bangkok"
+
+
 @dataclass(frozen=True)
 class Variable:
     name: str
@@ -55,8 +68,10 @@ class Variable:
 VARIABLES: tuple[Variable, ...] = (
     Variable("SHEETS_SYNC_SHEET", str, "—", "the workbook when `--sheet` is not given (then `sheet` in "
              "sheets-sync.toml, then workbook.xlsx)"),
-    Variable("SHEETS_SYNC_TODAY", _day, "the computer's date", "take this day as today, e.g. 2027-04-01 or "
+    Variable("SHEETS_SYNC_TODAY", _day, "today in the time zone", "take this day as today, e.g. 2027-04-01 or "
              "1/4/2570 (a command's `--today` wins)"),
+    Variable("SHEETS_SYNC_TIME_ZONE", _zone, "Asia/Bangkok", "the time zone of every time the tool records or "
+             "decides by (today, seal and reminder times), whatever the computer's own zone"),
     Variable("GOOGLE_APPLICATION_CREDENTIALS", str, "—", "a Google credentials file (`--credentials` wins)"),
     Variable("GSPREAD_CONFIG_DIR", Path, "~/.config/gspread", "where gspread's own credential files are looked for"),
     Variable("SHEETS_SYNC_READS_PER_MINUTE", _positive_int, "60", "the throttle's read limit"),
@@ -128,9 +143,21 @@ class Config:
         return value if isinstance(value, str) else None
 
     @property
+    def time_zone(self) -> str:
+        value = self.get("SHEETS_SYNC_TIME_ZONE")
+        return value if isinstance(value, str) else DEFAULT_TIME_ZONE
+
+    def now(self) -> dt.datetime:
+        """Now in the office's time zone (Asia/Bangkok unless set): a server on UTC is seven hours behind, and
+        its "today" a day off each evening."""
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.now(ZoneInfo(self.time_zone))
+
+    @property
     def today(self) -> dt.date:
         value = self.get("SHEETS_SYNC_TODAY")
-        return value if isinstance(value, dt.date) else dt.date.today()
+        return value if isinstance(value, dt.date) else self.now().date()
 
     @property
     def cache_dir(self) -> Path:

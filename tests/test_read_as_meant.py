@@ -100,3 +100,43 @@ def test_results_are_shown_as_read_in_the_report_and_on_the_site(demo: Path, tmp
 
     cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", page)
     assert "85" in cells and "91" in cells
+
+
+# --- time: the office's zone, whatever the computer's ---------------------------------------------------------
+
+
+def test_today_seal_times_and_exports_are_in_bangkok_on_a_utc_server(tmp_path: Path):
+    """At 20:00 UTC on 30 April it is already 1 May in Bangkok: a UTC server's "today" was a day behind."""
+    import os
+    import subprocess
+    import sys
+
+    from .test_certification import ROUND6, local
+
+    sheet = local(tmp_path, ROUND6)
+    env = {**os.environ, "TZ": "UTC", "SHEETS_SYNC_SEAL_KEY": str(tmp_path / "key" / "seal.key")}
+    env.pop("SHEETS_SYNC_TODAY", None)
+    script = (  # the computer's clock stopped at 20:00 UTC on 30 April 2027
+        "import datetime as dt, sys\n"
+        "class Frozen(dt.datetime):\n"
+        "    @classmethod\n"
+        "    def now(cls, tz=None):\n"
+        "        moment = dt.datetime(2027, 4, 30, 20, 0, 0, tzinfo=dt.timezone.utc)\n"
+        "        return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)\n"
+        "dt.datetime = Frozen\n"
+        "from commands.cli import main\n"
+        "main()\n")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env,
+                              cwd=tmp_path, timeout=300)
+
+    sealed = run("certify", "--sheet", sheet, "--round", "6", "--seal", "--yes", "--by", "C01", "--early")
+    assert sealed.returncode == 0, sealed.stderr
+    from .conftest import tab_records
+
+    seal_rows = tab_records(Path(sheet), "ผนึกรอบ")
+    assert seal_rows[0]["เวลา"] == "1 พ.ค. 2570 03:00:00"  # Bangkok's clock: 20:00 UTC + 7 h, the next day
+    exported = json.loads(run("export", "--sheet", sheet).stdout)
+    assert exported["as_of"] == "2027-05-01"
+    assert exported["rounds"][0]["sealed_at"] == "2027-05-01T03:00:00+07:00"

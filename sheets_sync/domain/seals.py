@@ -47,6 +47,17 @@ def canonical(value: Value) -> str:
     return " ".join(str(value).split())
 
 
+def seal_time(at: str) -> dt.datetime | None:
+    """The BE text a seal row keeps (`20 ก.ค. 2570 14:05:33`, the office's time) as a naive date and time."""
+    from sheets_sync.domain.thai import ParseError, parse_date
+
+    day, _, clock = at.strip().rpartition(" ")
+    try:
+        return dt.datetime.combine(parse_date(day), dt.time.fromisoformat(clock))
+    except (ParseError, ValueError):
+        return None
+
+
 def as_decimal(value: Value) -> Decimal | None:
     if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
         return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.config import config
 from sheets_sync.domain.cell import consecutive_runs
 from sheets_sync.domain.certification import (
     changes_since_seal,
@@ -44,8 +45,8 @@ class CertifyOptions:
     action: str = STATUS
     by: str = ""
     reason: str = ""
-    today: dt.date = field(default_factory=dt.date.today)
-    now: dt.time = field(default_factory=lambda: dt.datetime.now().time())
+    today: dt.date = field(default_factory=lambda: config().today)
+    now: dt.time = field(default_factory=lambda: config().now().time())  # the office's zone, not the computer's
     dry_run: bool = False
     early: bool = False  # seal before the round's deadline, on purpose
 

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheets_sync.config import config
 from sheets_sync.domain.model import kpi_id_text
 from sheets_sync.domain.schema import CHANGES, INPUT_TABS, SETTINGS, Column, ColumnType, Tab, normalize, setting_by_key
 from sheets_sync.domain.seals import canonical
@@ -148,7 +149,7 @@ def run_changes(backend: Backend, since: Path | None, tabs: tuple[Tab, ...] = IN
     report = ChangesReport(backend.description, since, diff(then, now, tabs))
     if write and report.changes:
         backend.apply(rewrite_generated_tab(CHANGES, now.title_of(CHANGES),
-                                            history_rows(now, report.changes, since, today or dt.date.today()),
+                                            history_rows(now, report.changes, since, today or config().today),
                                             column_formats(CHANGES)))
         report.written = True
     return report

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.config import config
 from sheets_sync.documents.content import Agreement, KpiPage, agreements, kpi_pages, safe_name
 from sheets_sync.documents.convert import docx_to_pdf
 from sheets_sync.documents.pdf import write_agreements_pdf, write_kpi_pages_pdf
@@ -120,7 +121,7 @@ def run_templates(backend: Backend, out: Path, fmt: str = "docx", kpi_id: str | 
                   progress: Progress = lambda done, total, name: None) -> DocumentsReport:
     data = backend.read()
     office = load_office(data)
-    summary = compile_office(data, today or dt.date.today(), (round_,)).rounds[0] if round_ else None
+    summary = compile_office(data, today or config().today, (round_,)).rounds[0] if round_ else None
     pages: list[KpiPage] = kpi_pages(data, office, summary)
     if kpi_id is not None:
         pages = [p for p in pages if p.kpi.kpi_id == kpi_id]

@@ -8,8 +8,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from sheets_sync.config import config
 from sheets_sync.domain.round_scores import KpiScore
 from sheets_sync.domain.scoring import display
+from sheets_sync.domain.seals import seal_time
 from sheets_sync.workbook.office import Compiled
 
 
@@ -44,6 +46,15 @@ def _kpi(row: KpiScore) -> dict[str, Any]:
     }
 
 
+def _iso(at: str) -> str:
+    """A seal's time as ISO 8601 with the office's offset (`2027-07-20T14:05:33+07:00`); its BE text if it
+    does not read."""
+    from zoneinfo import ZoneInfo
+
+    moment = seal_time(at)
+    return moment.replace(tzinfo=ZoneInfo(config().time_zone)).isoformat() if moment is not None else at
+
+
 def as_dict(compiled: Compiled) -> dict[str, Any]:
     settings = compiled.office.settings
     return {
@@ -59,7 +70,7 @@ def as_dict(compiled: Compiled) -> dict[str, Any]:
             "certified": s.seal is not None,
             "official_result": _number(s.official_result),
             "official_band": s.official_band.name if s.official_band else None,
-            "sealed_at": s.seal.at if s.seal is not None else None,
+            "sealed_at": _iso(s.seal.at) if s.seal is not None else None,
             "seal_problem": {"th": s.seal_fault.th, "en": s.seal_fault.en} if s.seal_fault is not None else None,
             "kpis": [_kpi(r) for r in s.rows],
         } for s in compiled.rounds],

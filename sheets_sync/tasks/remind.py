@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.config import config
 from sheets_sync.domain.reminders import (
     Item,
     Reminder,
@@ -45,7 +46,7 @@ class RemindOptions:
     dry_run: bool = False
     on_schedule: bool = False
     smtp: str | None = None  # --smtp HOST:PORT
-    now: dt.time = field(default_factory=lambda: dt.datetime.now().time())
+    now: dt.time = field(default_factory=lambda: config().now().time())  # the office's zone, not the computer's
 
 
 @dataclass

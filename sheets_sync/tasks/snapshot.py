@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from sheets_sync.config import config
 from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -86,7 +87,7 @@ def take_snapshot(backend: Backend, data: WorkbookData, reason: str, keep: int |
     folder = folder or snapshot_dir(backend)
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(folder)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = (now or config().now()).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{_stem(backend)}-{stamp}.xlsx"
     saved = local_workbook(target)
     saved.apply(plan_copy(data, WorkbookData(), layout=False, as_typed=True))
