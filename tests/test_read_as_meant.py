@@ -140,3 +140,22 @@ def test_today_seal_times_and_exports_are_in_bangkok_on_a_utc_server(tmp_path: P
     exported = json.loads(run("export", "--sheet", sheet).stdout)
     assert exported["as_of"] == "2027-05-01"
     assert exported["rounds"][0]["sealed_at"] == "2027-05-01T03:00:00+07:00"
+
+
+# --- commands that do what they say ------------------------------------------------------------------------
+
+
+def test_validate_with_a_tab_missing_still_runs_every_rule_that_does_not_read_it(tmp_path: Path):
+    from .conftest import office_workbook as typed_office
+
+    kpis = [kpi("1", 60, owner="P99"), kpi("2", 30)]  # P99 is nobody; the weights add up to 90
+    path = typed_office(tmp_path / "office.xlsx", kpis, [result("1", 6, 85), result("3", 6, 70)])
+    book = openpyxl.load_workbook(path)
+    del book["ข้อตกลง"]
+    book.save(path)
+    outcome = cli("validate", "--sheet", str(path), "--format", "json", "--today", "1/5/2570")
+    codes = {p["code"] for p in json.loads(outcome.output)["problems"]}
+    assert "layout.tab_missing" in codes
+    assert {"kpis.owner_unknown", "kpis.weights_total", "results.unknown_kpi", "results.overdue"} <= codes, codes
+    skipped = next(p for p in json.loads(outcome.output)["problems"] if p["code"] == "layout.rules_skipped")
+    assert "agreements" in skipped["en"] and "kpis" not in skipped["en"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sheets_sync.config import config
@@ -62,7 +62,7 @@ from sheets_sync.domain.thai import (
 )
 from sheets_sync.tasks.validate_write import plan_write
 from sheets_sync.workbook.office import load_office
-from sheets_sync.workbook.operations import READ_ONLY, Backend, Value, WorkbookData, a1
+from sheets_sync.workbook.operations import READ_ONLY, Backend, Grid, Value, WorkbookData, a1
 from sheets_sync.workbook.tables import (
     Record,
     Table,
@@ -524,39 +524,90 @@ def _lines(value: object) -> int:
     return len([line for line in str(value or "").splitlines() if line.strip()])
 
 
+def _certification(office: Office, tables: dict[str, Table], today: dt.date, out: _Collector) -> None:
+    out.problems += certification_problems(office, today)
+
+
+def _settings_read(office: Office, out: _Collector) -> None:
+    out.problems += [p for p in office.problems if p.code.startswith("settings.")]
+
+
+# Each rule across tabs and the tabs it reads: with a tab missing or broken, only the rules that read it wait;
+# every other rule runs (a missing ข้อตกลง once hid an unknown owner id in ตัวชี้วัด and seven more defects).
+_RULES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("settings", frozenset({SETTINGS.key})),
+    ("weights", frozenset({KPIS.key})),
+    ("kpis", frozenset({KPIS.key, PEOPLE.key})),
+    ("baselines", frozenset({KPIS.key})),
+    ("templates", frozenset({KPIS.key})),
+    ("results", frozenset({RESULTS.key, KPIS.key})),
+    ("deadlines", frozenset({RESULTS.key, KPIS.key, SETTINGS.key})),
+    ("steps", frozenset({STEPS.key, SETTINGS.key})),
+    ("agreements", frozenset({AGREEMENTS.key})),
+    ("people", frozenset({PEOPLE.key, KPIS.key, SETTINGS.key})),
+    ("certification", frozenset({RESULTS.key, KPIS.key, PEOPLE.key, SETTINGS.key})),
+)
+_RULE_TH = {"settings": "ค่าตั้ง", "weights": "น้ำหนัก", "kpis": "ตัวชี้วัดและผู้รับผิดชอบ", "baselines": "ข้อมูลพื้นฐาน",
+            "templates": "รายละเอียดตัวชี้วัด", "results": "ผลการดำเนินงาน", "deadlines": "กำหนดส่ง",
+            "steps": "ขั้นตอน", "agreements": "ข้อตกลง", "people": "บุคลากร", "certification": "การรับรอง"}
+
+
+def _stand_ins(data: WorkbookData, tables: dict[str, Table], broken: set[str]) -> WorkbookData:
+    """The workbook with each broken or missing input tab replaced by an empty one of the full layout, so the
+    office loads and the rules that do not read those tabs can run."""
+    tabs = dict(data.tabs)
+    for key in broken:
+        table = tables[key]
+        if table.title is not None:
+            tabs.pop(table.title, None)
+        tabs[table.tab.th] = Grid(table.tab.th, [[c.th for c in table.tab.columns]])
+    return replace(data, tabs=tabs)
+
+
 def validate(data: WorkbookData, options: ValidateOptions, office: Office | None = None) -> list[Problem]:
     """Every problem in the staff's entries; `office`, when the caller has loaded it already, is reused."""
     tables = office.tables if office is not None else {tab.key: read_table(data, tab) for tab in INPUT_TABS}
     out = _Collector()
     _layout(tables, out)
-    broken = {p.tab for p in out.problems if p.code in LAYOUT_BLOCKERS}
-    if broken:
-        # every tab that is there and whole is still checked cell by cell; rules across tabs wait for the layout
-        whole = {key: t for key, t in tables.items() if t.exists and (t.title or t.tab.th) not in broken}
-        _cells(whole, out, options.strict, data.dates_as_text)
-        _duplicate_keys(whole, out)
-        first = next(p for p in out.problems if p.code in LAYOUT_BLOCKERS)
-        out.problems.append(Problem(Severity.INFO, "layout.rules_skipped", first.tab, first.cell, "layout",
-                                    "ตรวจค่าในแต่ละแท็บแล้ว แต่กฎที่ข้ามแท็บ (น้ำหนัก ผล ขั้นตอน กำหนดส่ง) จะตรวจเมื่อแก้แท็บหรือคอลัมน์ที่หายไปแล้ว",
-                                    "each tab's cells were checked; the rules across tabs (weights, results, steps, "
-                                    "deadlines) run once the missing tab or column is fixed"))
-        return _sorted_unique(out.problems)
+    broken_titles = {p.tab for p in out.problems if p.code in LAYOUT_BLOCKERS}
+    broken = {key for key, t in tables.items() if not t.exists or (t.title or t.tab.th) in broken_titles}
+    whole = {key: t for key, t in tables.items() if key not in broken}
     _locale(data, tables, out)
-    _cells(tables, out, options.strict, data.dates_as_text)
-    _duplicate_keys(tables, out)
-    office = office or load_office(data, tables)
-    out.problems += [p for p in office.problems if p.code.startswith("settings.")]
-    _weights(office, tables[KPIS.key], out)
-    _kpis(office, tables, out)
-    _baselines(office, tables, out)
-    if options.templates:  # information for the one who writes the templates, not noise in every check
-        _templates(data, tables, out)
-    _results(office, tables, out)
-    _deadlines(office, tables, options.today, out)
-    _steps(office, tables, options.today, out)
-    _agreements(tables, out)
-    _people(office, tables, out)
-    out.problems += certification_problems(office, options.today)
+    _cells(whole, out, options.strict, data.dates_as_text)
+    _duplicate_keys(whole, out)
+    if broken:
+        stand_in = _stand_ins(data, tables, broken)
+        tables = {tab.key: read_table(stand_in, tab) for tab in INPUT_TABS}
+        office = load_office(stand_in, tables)
+    else:
+        office = office or load_office(data, tables)
+    rules = {
+        "settings": lambda: _settings_read(office, out),
+        "weights": lambda: _weights(office, tables[KPIS.key], out),
+        "kpis": lambda: _kpis(office, tables, out),
+        "baselines": lambda: _baselines(office, tables, out),
+        "templates": lambda: _templates(data, tables, out) if options.templates else None,
+        "results": lambda: _results(office, tables, out),
+        "deadlines": lambda: _deadlines(office, tables, options.today, out),
+        "steps": lambda: _steps(office, tables, options.today, out),
+        "agreements": lambda: _agreements(tables, out),
+        "people": lambda: _people(office, tables, out),
+        "certification": lambda: _certification(office, tables, options.today, out),
+    }
+    skipped = []
+    for name, reads in _RULES:
+        if reads & broken:
+            skipped.append(name)
+        else:
+            rules[name]()
+    if skipped:
+        first = next(p for p in out.problems if p.code in LAYOUT_BLOCKERS)
+        th_names = ", ".join(_RULE_TH[n] for n in skipped)
+        out.problems.append(Problem(
+            Severity.INFO, "layout.rules_skipped", first.tab, first.cell, "layout",
+            f"กฎที่อ่านแท็บหรือคอลัมน์ที่หายไปจะตรวจเมื่อแก้แล้ว ({th_names}) กฎอื่นตรวจครบแล้ว",
+            f"the rules that read the missing tab or column wait until it is fixed ({', '.join(skipped)}); "
+            "every other rule was checked"))
     return _sorted_unique(out.problems)
 
 
