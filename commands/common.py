@@ -88,6 +88,9 @@ class Group(click.Group):
             fail(exc.th, exc.en, exc.code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `validate | head`: the reader has all it wanted; end quietly, as standard tools do
+            _quiet_stdout()
+            sys.exit(int(ExitCode.OK))
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a scheduled run
             from sheets_sync.outputs import no_room
 
@@ -99,6 +102,15 @@ class Group(click.Group):
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             fail("ผิดพลาดที่ไม่คาดคิด (ตั้ง SHEETS_SYNC_DEBUG=1 เพื่อดูรายละเอียด)",
                  f"unexpected error (set SHEETS_SYNC_DEBUG=1 for the traceback): {detail}", ExitCode.FAILED)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so Python's own flush at exit does not hit the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def fail(th: str, en: str, code: ExitCode) -> None:

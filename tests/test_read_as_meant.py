@@ -159,3 +159,23 @@ def test_validate_with_a_tab_missing_still_runs_every_rule_that_does_not_read_it
     assert {"kpis.owner_unknown", "kpis.weights_total", "results.unknown_kpi", "results.overdue"} <= codes, codes
     skipped = next(p for p in json.loads(outcome.output)["problems"] if p["code"] == "layout.rules_skipped")
     assert "agreements" in skipped["en"] and "kpis" not in skipped["en"]
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path):
+    """`sheets-sync validate | head -1`: the reader stops early; the command ends with 0 and says nothing (it
+    ended with "unexpected error: BrokenPipeError", exit 1)."""
+    import subprocess
+    import sys
+
+    from .conftest import office_workbook as typed_office
+
+    path = typed_office(tmp_path / "many.xlsx", [kpi("1", 100)], [result(str(i), 6, "x") for i in range(2, 1500)])
+    process = subprocess.Popen([sys.executable, "-c", "from commands.cli import main; main()", "validate", "--sheet",
+                                str(path), "--today", "1/5/2570"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=tmp_path)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline()  # what `head -1` reads
+    process.stdout.close()  # and then it is gone
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 0, stderr
+    assert stderr == ""
