@@ -57,10 +57,11 @@ def remind_command(sheet: str | None, round_: str | None, today: dt.date, dry_ru
             report = run_remind(backend, options)
         record.fields.update({"round": report.round, "sent": sum(d.sent for d in report.deliveries),
                               "failed": len(report.failed), "already_sent": len(report.already_sent)})
-        quiet = quiet and not report.failed and not report.no_address and not report.unsure
-
-        def say(th: str, en: str) -> None:
+        def say(th: str, en: str) -> None:  # what went as planned: not under --quiet
             shout(th, en, quiet)
+
+        def warn(th: str, en: str) -> None:  # whoever was not reached: always said
+            shout(th, en, False)
 
         render_notes(report.notes)
         if report.not_a_reminder_day:
@@ -77,22 +78,22 @@ def remind_command(sheet: str | None, round_: str | None, today: dt.date, dry_ru
         if out_dir is not None and report.texts:
             say(f"เขียนข้อความ {len(report.texts)} ไฟล์ใน {out_dir}", f"wrote {len(report.texts)} files in {out_dir}")
         for reminder in report.no_address:
-            say(f"ส่งถึง {reminder.person_id} {reminder.name} ไม่ได้: ไม่มีอีเมลที่ใช้ได้ในแท็บบุคลากร",
+            warn(f"ส่งถึง {reminder.person_id} {reminder.name} ไม่ได้: ไม่มีอีเมลที่ใช้ได้ในแท็บบุคลากร",
                 f"cannot reach {reminder.person_id} {reminder.name}: no usable e-mail in the people tab")
         if report.already_sent:
             say(f"ส่งไปแล้ววันนี้ {len(report.already_sent)} คน ไม่ส่งซ้ำ", f"{len(report.already_sent)} already sent today; not again")
         for reminder in report.unsure:
-            say(f"ไม่ส่งซ้ำถึง {reminder.person_id} {reminder.name} <{reminder.email}>: การสั่งครั้งก่อนหยุดระหว่างส่ง "
+            warn(f"ไม่ส่งซ้ำถึง {reminder.person_id} {reminder.name} <{reminder.email}>: การสั่งครั้งก่อนหยุดระหว่างส่ง "
                 "อาจได้รับแล้วหรือยังไม่ได้รับ โปรดสอบถามผู้รับ",
                 f"not sent again to {reminder.person_id} {reminder.name} <{reminder.email}>: an earlier run stopped "
                 "while sending it, so it may or may not have arrived; ask them")
         for delivery in report.failed:
-            say(f"ส่งถึง {delivery.address} ไม่สำเร็จ: {delivery.detail}", f"not delivered to {delivery.address}: {delivery.detail}")
+            warn(f"ส่งถึง {delivery.address} ไม่สำเร็จ: {delivery.detail}", f"not delivered to {delivery.address}: {delivery.detail}")
         sent = [d for d in report.deliveries if d.sent]
         if report.deliveries:
             say(f"ส่งอีเมลรอบ {report.round} แล้ว {len(sent)} ฉบับ ผ่าน {report.server}",
                 f"sent {len(sent)} reminders for round {report.round} through {report.server}")
         elif channel == EMAIL and not dry_run and not report.texts:
             say("ไม่มีใครต้องได้รับการแจ้งเตือน", "nobody needs a reminder")
-        if report.failed or report.unsure:
+        if report.failed or report.unsure or (report.no_address and not dry_run):  # someone not reached: a person looks
             raise SystemExit(int(ExitCode.BUILT_WITH_PROBLEMS))

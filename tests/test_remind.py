@@ -28,6 +28,7 @@ KPIS = [kpi("1", 50, name="ร้อยละของนักเรียน�
         kpi("3", 20, owner="P05")]
 RESULTS = [result("1", 6, 80), result("3", 6, 70, certification="ขอข้อมูลเพิ่ม", reviewer_comment="ขอหลักฐานเพิ่ม")]
 TODAY = "27/4/2570"  # three days before round 6's deadline
+UNREACHED = ExitCode.BUILT_WITH_PROBLEMS  # P05 has no e-mail: every send says so and exits 4
 
 
 class Inbox:
@@ -86,7 +87,7 @@ def body(message: EmailMessage) -> str:
 
 def test_one_email_per_person_with_what_is_theirs_to_do(tmp_path, smtp):
     outcome = cli("remind", "--sheet", office(tmp_path, smtp), "--today", TODAY)
-    assert outcome.exit_code == 0, outcome.output
+    assert outcome.exit_code == UNREACHED, outcome.output
     assert sorted(m["To"] for m in smtp.messages) == sorted(["p02@example.go.th", "p04@example.go.th", COORDINATOR])
     owner = smtp.to("p04@example.go.th")[0]
     assert owner["Subject"].startswith(f"[{OFFICE}] แจ้งเตือน") and "round 6" in owner["Subject"]
@@ -105,14 +106,14 @@ def test_one_email_per_person_with_what_is_theirs_to_do(tmp_path, smtp):
 
 def test_a_second_run_the_same_day_sends_nothing_and_the_log_says_what_was_sent(tmp_path, smtp):
     sheet = office(tmp_path, smtp)
-    assert cli("remind", "--sheet", sheet, "--today", TODAY).exit_code == 0
+    assert cli("remind", "--sheet", sheet, "--today", TODAY).exit_code == UNREACHED
     again = cli("remind", "--sheet", sheet, "--today", TODAY)
-    assert again.exit_code == 0 and "already sent today" in again.output
+    assert again.exit_code == UNREACHED and "already sent today" in again.output
     assert len(smtp.messages) == 3
     log = tab_records(Path(sheet), "การแจ้งเตือน")
     assert sorted(r["อีเมล"] for r in log) == sorted(["p02@example.go.th", "p04@example.go.th", COORDINATOR])
     assert {r["ผล"] for r in log} == {"ส่งแล้ว"}
-    assert cli("remind", "--sheet", sheet, "--today", "28/4/2570").exit_code == 0  # the next day: again
+    assert cli("remind", "--sheet", sheet, "--today", "28/4/2570").exit_code == UNREACHED  # the next day: again
     assert len(smtp.messages) == 6
 
 
@@ -137,7 +138,7 @@ def test_on_schedule_sends_only_on_the_days_the_settings_name(tmp_path, smtp):
     sheet = office(tmp_path, smtp)
     quiet_day = cli("remind", "--sheet", sheet, "--today", "25/4/2570", "--on-schedule")
     assert quiet_day.exit_code == 0 and "not a reminder day" in quiet_day.output and smtp.messages == []
-    assert cli("remind", "--sheet", sheet, "--today", TODAY, "--on-schedule").exit_code == 0  # 3 days before
+    assert cli("remind", "--sheet", sheet, "--today", TODAY, "--on-schedule").exit_code == UNREACHED  # 3 days before
     assert len(smtp.messages) == 3
 
 
@@ -189,7 +190,7 @@ def test_on_google_each_item_links_to_its_row(google, smtp):
     settings = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_from": "kpi@example.go.th",  # type: ignore[attr-defined]
                 "smtp_security": "none", "round6_due": "30/4/2570"}
     type_office(open_backend(parse_target(key)), KPIS, RESULTS, settings, people=PEOPLE)
-    assert cli("remind", "--sheet", key, "--today", TODAY).exit_code == 0
+    assert cli("remind", "--sheet", key, "--today", TODAY).exit_code == UNREACHED
     supervisor = smtp.to("p02@example.go.th")[0]
     link = f"https://docs.google.com/spreadsheets/d/{key}/edit#gid="
     assert link in body(supervisor) and "&range=C2" in body(supervisor)  # KPI 1's round-6 result, row 2
@@ -260,7 +261,7 @@ def test_a_log_write_that_fails_after_sending_is_said_and_a_rerun_sends_nobody_t
     assert "3 e-mails were sent but the log" in failed.output and "sends none of them twice" in failed.output
     monkeypatch.setattr(XlsxBackend, "apply", real_apply)
     again = cli("remind", "--sheet", sheet, "--today", TODAY)
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == UNREACHED, again.output
     assert len(smtp.messages) == 3 and max(_sent_per_address(smtp).values()) == 1
     log = tab_records(Path(sheet), "การแจ้งเตือน")
     assert len(log) == 3 and {r["ผล"] for r in log} == {"ส่งแล้ว"}
@@ -274,7 +275,24 @@ def test_an_office_name_on_two_lines_is_one_line_in_the_subject_and_validate_war
                 "office_name": "สพป. ทดสอบ\nเขต 1"}
     sheet = str(office_workbook(tmp_path / "workbook.xlsx", KPIS, RESULTS, settings, people=PEOPLE))
     outcome = cli("remind", "--sheet", sheet, "--today", TODAY)
-    assert outcome.exit_code == 0, outcome.output
+    assert outcome.exit_code == UNREACHED, outcome.output
     assert smtp.messages and all(m["Subject"].startswith("[สพป. ทดสอบ เขต 1]") for m in smtp.messages)
     problems = json.loads(cli("validate", "--sheet", sheet, "--today", TODAY, "--format", "json").output)["problems"]
     assert "settings.office_name_lines" in {p["code"] for p in problems}
+
+
+def test_a_coordinator_who_owns_a_kpi_gets_one_email_and_quiet_says_only_who_was_not_reached(tmp_path, smtp):
+    people = PEOPLE + [{"person_id": "C01", "name": "นางประสาน งานดี", "role": "ผู้ประสานงานคำรับรอง (หน่วยรับรอง)",
+                        "email": "c01@example.go.th"}]
+    kpis = KPIS + [kpi("4", 0, owner="C01", name="ตัวชี้วัดของผู้ประสานงาน")]
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_from": "kpi@example.go.th",  # type: ignore[attr-defined]
+                "smtp_security": "none", "round6_due": "30/4/2570"}
+    sheet = str(office_workbook(tmp_path / "workbook.xlsx", kpis, RESULTS, settings, people=people))
+    outcome = cli("remind", "--sheet", sheet, "--today", TODAY, "--quiet")
+    assert outcome.exit_code == UNREACHED, outcome.output
+    mine = smtp.to("c01@example.go.th")
+    assert len(mine) == 1  # the digest, with her own KPI in it
+    assert "ตัวชี้วัดของผู้ประสานงาน" in body(mine[0]) and "สรุปรอบ" in body(mine[0])
+    assert outcome.output.strip().splitlines() == [
+        "ส่งถึง P05 นายห้า ไม่มีอีเมล ไม่ได้: ไม่มีอีเมลที่ใช้ได้ในแท็บบุคลากร  "
+        "(cannot reach P05 นายห้า ไม่มีอีเมล: no usable e-mail in the people tab)"]

@@ -138,7 +138,13 @@ def reminders_for(office: Office, round_: int) -> tuple[list[Reminder], Digest]:
     recipients = [(p.person_id, p.name, p.email.strip()) for p in unit_people] + \
         [("", address, address) for address in office.settings.coordinator_emails if address not in known]
     for pid, name, email in recipients:
-        reminders.append(Reminder(pid, name, email, round_, due, list(unit), digest=True))
+        # one e-mail per person (README): a coordinator who also owns or supervises a KPI finds their own items
+        # in the digest, not in a second e-mail
+        own = [r for r in reminders if not r.digest and ((pid and r.person_id == pid) or
+                                                         (email and r.email.lower() == email.lower()))]
+        items = list(unit) + [i for r in own for i in r.items if i not in unit]
+        reminders = [r for r in reminders if r not in own]
+        reminders.append(Reminder(pid, name, email, round_, due, items, digest=True))
     return reminders, digest
 
 
