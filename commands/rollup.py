@@ -24,16 +24,21 @@ from .common import backend_for, say, session, sheet_option, today_option
               help="CSV: รหัสเขต,ชื่อเขต,สมุดงาน / office_code,office_name,sheet (URL, key or .xlsx path).")
 @today_option
 @click.option("--resume", is_flag=True, help="อ่านต่อจากครั้งก่อน / skip the offices already read in this run.")
+@click.option("--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+              help="จัดอันดับตามรอบนี้ / rank on this round (default: the latest round every office has a result for).")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path(".sheets-sync/rollup-cache.json"), show_default=True,
               help="ที่เก็บผลที่อ่านแล้ว / where the offices read so far are kept for --resume.")
-def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date, resume: bool, cache_path: Path) -> None:
+def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date, resume: bool, round_: str | None,
+                   cache_path: Path) -> None:
     """รวมผลหลายเขตในสมุดงานเดียว / One view over many offices' workbooks.
 
     Reads each office's workbook with one request, paced under Google's quota (60 reads a minute), and
     writes สรุปรายเขต (results per round, band, late steps, missing results, validation errors, a ranking)
     and เขตที่อ่านไม่ได้ (offices that could not be read, and why) to the target in one write. An office that
-    fails never stops the run. Exit 4 when some offices could not be read.
+    fails never stops the run. Offices are ranked on one round, the same for all: --round, or the latest round
+    every office has a result for (said in the output). A relative path in the CSV is read from the CSV's own
+    folder. Exit 4 when some offices could not be read.
 
     \b
     Example:
@@ -58,7 +63,11 @@ def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date, resume:
             bar.update(1, f"ล้มเหลว {counts['failed']} เหลือ {remaining} (failed {counts['failed']}, remaining {remaining})")
 
         report = run_rollup(offices, lambda t: open_backend(t, credentials), target, today,
-                            cache, progress)
+                            cache, progress, int(round_) if round_ else None)
+    if report.ranked_on is not None:
+        say(f"จัดอันดับตามผลรอบ {report.ranked_on} เดือน ของทุกเขต", f"ranked on round {report.ranked_on}, for every office")
+    else:
+        say("ยังไม่มีรอบที่ทุกเขตมีผล จึงยังไม่จัดอันดับ", "no round has a result for every office yet, so no ranking")
     say(f"อ่านได้ {len(report.summaries) - len(report.failed)} เขต อ่านไม่ได้ {len(report.failed)} เขต "
         f"จากแคช {report.from_cache} เขต ใช้เวลา {report.seconds:.0f} วินาที",
         f"read {len(report.summaries) - len(report.failed)}, failed {len(report.failed)}, "

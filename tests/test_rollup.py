@@ -120,3 +120,33 @@ def test_a_repeated_office_code_is_listed_as_a_failure_never_shown_with_the_firs
     assert [(r[1], r[2]) for r in data.tabs["สรุปรายเขต"].rows[1:]] == [("1001", "สพป. ก เขต 1")]
     failures = {(r[0], r[1]): r[4] for r in data.tabs["เขตที่อ่านไม่ได้"].rows[1:]}
     assert "appears twice" in failures[("1001", "สพป. ข เขต 1")]
+
+
+def test_offices_are_ranked_on_one_round_and_csv_paths_are_read_from_the_csvs_folder(tmp_path: Path, monkeypatch):
+    """Office A has round 12 (4.x on all its weight), office B only round 9: both are ranked on round 9, and
+    the rollup says so; run from another folder, the CSV's relative paths still find the offices."""
+    from sheets_sync.backends.xlsx import XlsxBackend
+
+    from .conftest import kpi, office_workbook, result
+
+    folder = tmp_path / "offices"
+    folder.mkdir()
+    kpis = [kpi("1", 60), kpi("2", 40)]
+    office_workbook(folder / "a.xlsx", kpis, [result("1", 9, 70), result("2", 9, 70),
+                                              result("1", 12, 100), result("2", 12, 100)])
+    office_workbook(folder / "b.xlsx", kpis, [result("1", 9, 90), result("2", 9, 90)])
+    offices = write_offices(folder / "offices.csv", [("1001", "เขต ก", "a.xlsx"), ("1002", "เขต ข", "b.xlsx")])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    target = tmp_path / "province.xlsx"
+    outcome = cli("rollup", "--offices", str(offices), "--sheet", str(target), "--today", "1/10/2570")
+    assert outcome.exit_code == 0, outcome.output
+    assert "ranked on round 9" in outcome.output
+    rows = XlsxBackend(target).read().tabs["สรุปรายเขต"].rows
+    ranks = {row[1]: row[0] for row in rows[1:]}
+    assert ranks == {"1002": 1, "1001": 2}  # 4.0 beats 3.0 on round 9; A's round 12 (5.0) is not set beside it
+    by_12 = cli("rollup", "--offices", str(offices), "--sheet", str(target), "--today", "1/10/2570", "--round", "12")
+    assert "ranked on round 12" in by_12.output
+    rows = XlsxBackend(target).read().tabs["สรุปรายเขต"].rows
+    assert {row[1]: row[0] for row in rows[1:]} == {"1001": 1, "1002": None}

@@ -59,16 +59,25 @@ class OfficeSummary:
     validation_errors: int = 0
     failure: tuple[str, str] | None = None  # (Thai, English) why it could not be read
 
-    @property
-    def latest(self) -> Decimal | None:
-        for round_ in ("12", "9", "6"):
-            if self.results.get(round_) is not None:
-                return Decimal(self.results[round_])  # type: ignore[arg-type]
-        return None
+    def result(self, round_: int) -> Decimal | None:
+        value = self.results.get(str(round_))
+        return Decimal(value) if value is not None else None
+
+
+ROUNDS = (6, 9, 12)
+
+
+def common_round(summaries: list[OfficeSummary]) -> int | None:
+    """The latest round every office read has a result for: offices are ranked on the same round, never round
+    12 of one beside round 9 (on half its weight) of another."""
+    read = [s for s in summaries if s.failure is None]
+    shared = [r for r in ROUNDS if read and all(s.result(r) is not None for s in read)]
+    return shared[-1] if shared else None
 
 
 def read_offices(path: Path) -> list[Office]:
-    """offices.csv: a header row naming the code, name and sheet columns (Thai or English), then one row each."""
+    """offices.csv: a header row naming the code, name and sheet columns (Thai or English), then one row each.
+    A relative path to an office's .xlsx is read from the CSV's own folder, wherever the command runs."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -91,7 +100,10 @@ def read_offices(path: Path) -> list[Office]:
         if not any(cell.strip() for cell in row):
             continue
         cells = row + [""] * (max(code, name, sheet) + 1 - len(row))
-        offices.append(Office(cells[code].strip(), cells[name].strip(), cells[sheet].strip()))
+        where = cells[sheet].strip()
+        if where and not _is_google(where) and not Path(where).expanduser().is_absolute():
+            where = str(path.parent / where)
+        offices.append(Office(cells[code].strip(), cells[name].strip(), where))
     return offices
 
 
@@ -160,6 +172,7 @@ class RollupReport:
     summaries: list[OfficeSummary] = field(default_factory=list)
     from_cache: int = 0
     seconds: float = 0.0
+    ranked_on: int | None = None  # the round the offices are ranked on
 
     @property
     def failed(self) -> list[OfficeSummary]:
@@ -170,7 +183,8 @@ Progress = Callable[[OfficeSummary, bool], None]  # (the office just done, wheth
 
 
 def run_rollup(offices: list[Office], open_office: Callable[[Target], Backend], target: Backend, today: dt.date,
-               cache: Cache, progress: Progress | None = None) -> RollupReport:
+               cache: Cache, progress: Progress | None = None, round_: int | None = None) -> RollupReport:
+    """`round_`: the round to rank on; by default the latest round every office has (`common_round`)."""
     report = RollupReport()
     started = time.monotonic()
     seen: set[str] = set()
@@ -189,7 +203,8 @@ def run_rollup(offices: list[Office], open_office: Callable[[Target], Backend], 
         report.summaries.append(summary)
         if progress is not None:
             progress(summary, from_cache)
-    target.apply(plan_rollup(target_tabs(target), report.summaries))
+    report.ranked_on = round_ or common_round(report.summaries)
+    target.apply(plan_rollup(target_tabs(target), report.summaries, report.ranked_on))
     report.seconds = time.monotonic() - started
     return report
 
@@ -216,17 +231,19 @@ def target_tabs(target: Backend) -> set[str]:
     return set(target.read().tabs) if target.exists() else set()
 
 
-def plan_rollup(existing: set[str], summaries: list[OfficeSummary]) -> list:
+def plan_rollup(existing: set[str], summaries: list[OfficeSummary], ranked_on: int | None = None) -> list:
+    """The two tabs; offices ranked on `ranked_on` alone (an office without a result there has no rank)."""
     read = [s for s in summaries if s.failure is None]
-    ranked = sorted(read, key=lambda s: (s.latest is None, -(s.latest or 0), s.code))
+
+    def on(s: OfficeSummary) -> Decimal | None:
+        return s.result(ranked_on) if ranked_on is not None else None
+
+    ranked = sorted(read, key=lambda s: (on(s) is None, -(on(s) or 0), s.code))
     rows: list[tuple[Value, ...]] = [tuple(c.th for c in ROLLUP.columns)]
     for rank, s in enumerate(ranked, start=1):
-        def number(r: str, s: OfficeSummary = s) -> Decimal | None:
-            value = s.results.get(r)
-            return Decimal(value) if value is not None else None
-
-        rows.append((rank if s.latest is not None else None, s.code, s.name, s.fiscal_year or None, number("6"),
-                     number("9"), number("12"), ", ".join(s.certified) or None, s.band, s.steps_late, s.results_missing, s.validation_errors, s.sheet))
+        rows.append((rank if on(s) is not None else None, s.code, s.name, s.fiscal_year or None, s.result(6),
+                     s.result(9), s.result(12), ", ".join(s.certified) or None, s.band, s.steps_late,
+                     s.results_missing, s.validation_errors, s.sheet))
     failures: list[tuple[Value, ...]] = [tuple(c.th for c in ROLLUP_FAILURES.columns)]
     failures += [(s.code, s.name, s.sheet, s.failure[0], s.failure[1]) for s in summaries if s.failure is not None]
     operations: list = []
