@@ -116,3 +116,22 @@ def test_a_share_that_fails_leaves_no_empty_spreadsheet_behind(google, tmp_path:
     assert outcome.exit_code == ExitCode.NETWORK
     assert "the empty spreadsheet just created was deleted" in outcome.stderr
     assert len(google.state.spreadsheets) == before
+
+
+def test_copy_create_lays_the_sheet_out_as_init_does(google, tmp_path: Path):
+    """Dropdowns, live checks and protection come along, and a date typed later into a new row stays the text
+    staff typed (`1/10/69`), never a date Google reads as 1969."""
+    from .conftest import google_post
+
+    local = office_workbook(tmp_path / "office.xlsx", [kpi("1", 60), kpi("2", 40)], [result("1", 6, 85)])
+    outcome = cli("copy", str(local), "--create", "สำเนา")
+    assert outcome.exit_code == 0, outcome.output
+    key = next(line for line in outcome.output.splitlines() if "docs.google.com" in line).split("/d/")[1].split("/")[0]
+    sheets = {s["properties"]["title"]: s for s in google.snapshot(key)["sheets"]}
+    assert sheets["ผลการดำเนินงาน"].get("conditionalFormats")  # the live checks
+    assert sheets["ตัวชี้วัด"].get("protectedRanges")  # the header rows
+    book = google.state.book(key)
+    assert any("dataValidation" in cell for cell in book.sheet(title="ผลการดำเนินงาน").cells.values())
+    google_post(open_backend(parse_target(key)), "/values:batchUpdate", {"valueInputOption": "USER_ENTERED", "data": [
+        {"range": "'ขั้นตอน'!G12", "values": [["1/10/69"]]}]})  # actual start, a row the copy did not write
+    assert google.cell(key, "ขั้นตอน", 12, 7) == "1/10/69"

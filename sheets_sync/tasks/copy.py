@@ -117,7 +117,9 @@ def plan_copy(source: WorkbookData, destination: WorkbookData, force: bool = Fal
         operations.append(ReplaceTab(title, rows, _column_formats(title, grid.header), notes=notes,
                                      input=not generated))
     if layout:
-        laid_out, _ = plan_init(source, InitOptions())
+        # laid out whatever the source's own layout mark says: the destination has none of it yet (a copy
+        # --create was a bare sheet: no dropdowns, live checks, protection or text date columns)
+        laid_out, _ = plan_init(source, InitOptions(relayout=True))
         operations += [op for op in laid_out if not isinstance(op, SheetLocale)]  # the destination's, above
     operations += [DeleteTab(t) for t in empty_default_tabs(destination) if t not in source.tabs]
     return operations
