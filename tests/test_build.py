@@ -108,11 +108,11 @@ def test_a_row_that_cannot_be_scored_is_left_out_shown_with_its_reason_and_exits
     outcome = cli("build", "--sheet", str(path), "--today", JULY)
     assert outcome.exit_code == ExitCode.BUILT_WITH_PROBLEMS
     rows = score_rows(path)
-    assert "cannot read the result 'ประมาณแปดสิบ'" in rows["2"]["ปัญหา"]
+    assert "cannot read the result “ประมาณแปดสิบ”" in rows["2"]["ปัญหา"]
     assert "rise strictly" in rows["3"]["ปัญหา"]
     assert rows["รวม"]["คะแนนที่ใช้"] == 3.5 and rows["รวม"]["น้ำหนัก"] == 50  # only KPI 1 counts
     assert "ผลการดำเนินงาน!C3" in outcome.stderr  # the unreadable result's own cell
-    assert "no KPI '9'" in outcome.stderr
+    assert "no KPI “9”" in outcome.stderr
 
 
 def test_parents_show_their_childrens_weighted_result_and_only_leaves_count(tmp_path: Path):

@@ -224,7 +224,7 @@ def test_a_flagged_cell_inside_merged_cells_is_marked_on_the_block(office: Path)
     outcome = cli("validate", "--write", "--sheet", str(office))
     assert outcome.exit_code == ExitCode.INVALID_DATA, outcome.output
     mark = openpyxl.load_workbook(office)["ผลการดำเนินงาน"]["A2"].comment
-    assert mark.author == "sheets-sync" and "round is required" in mark.text
+    assert mark.author == "sheets-sync" and "รอบ (round) is required" in mark.text
 
 
 def test_a_formula_without_a_computed_value_is_reported_at_its_cell_never_scored_as_not_reported(office: Path):

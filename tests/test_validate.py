@@ -184,7 +184,7 @@ def test_errors_exit_3_and_json_lists_them(clean: Path):
     assert data["errors"] == 1
     assert data["problems"][0] | {} == {
         "severity": "error", "code": "kpis.owner_unknown", "tab": "ตัวชี้วัด", "cell": "ตัวชี้วัด!Q2", "key": "1",
-        "th": data["problems"][0]["th"], "en": "owner 'P99' is not in the people tab; use a person id from it",
+        "th": data["problems"][0]["th"], "en": "owner “P99” is not in the people tab; use a person id from it",
     }
 
 

@@ -27,7 +27,7 @@ from sheets_sync.domain.scoring import (
     weighted_mean,
 )
 from sheets_sync.domain.seals import Seal, SealFault
-from sheets_sync.domain.thai import ParseError, parse_level, parse_number
+from sheets_sync.domain.thai import ParseError, parse_level, parse_number, quoted
 
 
 @dataclass
@@ -145,8 +145,8 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
         except ParseError:
             expected = ("ระดับ 0–5 (เช่น ระดับ 5)", "a level 0–5 (e.g. ระดับ 5)") if kpi.method is Method.MILESTONE \
                 else ("ตัวเลข", "a number")
-            row.problem = (f"อ่านผล {entry.result!r} เป็น{expected[0]}ไม่ได้",
-                           f"cannot read the result {entry.result!r} as {expected[1]}")
+            row.problem = (f"อ่านผล {quoted(entry.result)} เป็น{expected[0]}ไม่ได้",
+                           f"cannot read the result {quoted(entry.result)} as {expected[1]}")
             row.problem_at = ("results", entry.row, "result")
             return row
         except ScoringError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sheets_sync.domain.thai import quoted
 from sheets_sync.domain.cell import a1
 from sheets_sync.domain.model import Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
@@ -62,8 +63,8 @@ def index_results(office: Office) -> ResultsIndex:
         key = f"{entry.kpi_id}/{entry.round}"
         if entry.kpi_id and entry.kpi_id not in known:
             index.problems.append(Problem(Severity.ERROR, "results.unknown_kpi", title, a1(title, entry.row, column),
-                                          key, f"ไม่มีตัวชี้วัดรหัส {entry.kpi_id!r} ในแท็บตัวชี้วัด",
-                                          f"no KPI {entry.kpi_id!r} in the KPI tab"))
+                                          key, f"ไม่มีตัวชี้วัดรหัส {quoted(entry.kpi_id)} ในแท็บตัวชี้วัด",
+                                          f"no KPI {quoted(entry.kpi_id)} in the KPI tab"))
             continue
         if not entry.kpi_id or not entry.round:
             continue

@@ -68,6 +68,11 @@ class Column:
     def header(self) -> str:
         return self.th
 
+    @property
+    def named_en(self) -> str:
+        """The column in an English message: its Thai header, with its English name where it has one."""
+        return f"{self.th} ({self.en})" if self.en else self.th
+
     def choice_for(self, text: str) -> Choice | None:
         wanted = normalize(text)
         for choice in self.choices:

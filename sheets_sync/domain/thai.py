@@ -231,3 +231,22 @@ def is_a_reason(text: str) -> bool:
     not letters, so `ก็` alone is one letter), not only dots, dashes or invisible characters."""
     letters = [c for c in text if unicodedata.category(c)[0] in ("L", "N")]
     return len(letters) >= 2
+
+
+def quoted(value: object) -> str:
+    """A cell's value inside a message, as the person sees it in the sheet: `“4.5”`, `“20 ต.ค. 2569”`, `“85%”` —
+    never Python's own spelling (`Decimal('4.5')`, `datetime.date(2026, 10, 20)`)."""
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, Decimal):
+        text = format(value.normalize(), "f") if value.is_finite() else str(value)
+    elif isinstance(value, float):
+        text = format(Decimal(repr(value)).normalize(), "f") if math.isfinite(value) else str(value)
+    elif isinstance(value, dt.datetime):
+        text = f"{format_date_be(value.date())} {value:%H:%M}" if value.time() != dt.time(0) else \
+            format_date_be(value.date())
+    elif isinstance(value, dt.date):
+        text = format_date_be(value)
+    else:
+        text = " ".join(str(value).split()) if value is not None else ""
+    return f"“{text}”"

@@ -33,7 +33,7 @@ from sheets_sync.domain.schema import (
     Tab,
 )
 from sheets_sync.domain.standard_steps import STANDARD_STEPS, planned_dates
-from sheets_sync.domain.thai import ParseError, is_yes, parse_date, parse_integer
+from sheets_sync.domain.thai import ParseError, is_yes, parse_date, parse_integer, quoted
 from sheets_sync.tasks.live_checks import live_check_operations
 from sheets_sync.workbook.operations import (
     INPUT_DATE_FORMAT,
@@ -239,8 +239,8 @@ class _Planner:
             except ParseError:
                 typed = None
                 self.report.notes.append((
-                    f"อ่านปีงบประมาณ {entry.value!r} ในแท็บตั้งค่าไม่ได้ (ควรเป็นปี พ.ศ. เช่น 2570) จึงใช้ปีที่ระบุหรือปีปัจจุบันในการวางแผน",
-                    f"the settings tab's fiscal year {entry.value!r} does not read as a BE year (e.g. 2570); "
+                    f"อ่านปีงบประมาณ {quoted(entry.value)} ในแท็บตั้งค่าไม่ได้ (ควรเป็นปี พ.ศ. เช่น 2570) จึงใช้ปีที่ระบุหรือปีปัจจุบันในการวางแผน",
+                    f"the settings tab's fiscal year {quoted(entry.value)} does not read as a BE year (e.g. 2570); "
                     "planned with the one given or the current one",
                 ))
         wanted = self.options.fiscal_year

@@ -52,6 +52,7 @@ from sheets_sync.domain.scoring import (
 )
 from sheets_sync.domain.step_tracking import StepState, track
 from sheets_sync.domain.thai import (
+    quoted,
     ParseError,
     format_date_be,
     parse_date,
@@ -135,8 +136,8 @@ def _layout(tables: dict[str, Table], out: _Collector) -> None:
             close = difflib.get_close_matches(normalize(header), [normalize(x) for x in labels], n=1, cutoff=0.75)
             if close:
                 out.add(Severity.WARNING, "layout.header_unknown", table, a1(table.title or tab.th, 1, position),
-                        header, f"ไม่รู้จักหัวคอลัมน์ {header!r} หมายถึง {close[0]!r} หรือไม่ (ถ้าเป็นคอลัมน์ของเขตเองไม่ต้องแก้)",
-                        f"unknown header {header!r}: did you mean {close[0]!r}? (an office's own column may stay)")
+                        header, f"ไม่รู้จักหัวคอลัมน์ {quoted(header)} หมายถึง {quoted(close[0])} หรือไม่ (ถ้าเป็นคอลัมน์ของเขตเองไม่ต้องแก้)",
+                        f"unknown header {quoted(header)}: did you mean {quoted(close[0])}? (an office's own column may stay)")
 
 
 # --- 2. cells -----------------------------------------------------------------------------------------
@@ -164,20 +165,20 @@ def _check_cell(col: Column, value: Value) -> tuple[str, str] | None:
 
 
 def _expected(col: Column, value: Value) -> tuple[str, str]:
-    shown = f"{value!r}"
+    shown = quoted(value)
     if col.type is ColumnType.DATE:
         return (f"{col.th}: อ่าน {shown} เป็นวันที่ไม่ได้ ควรพิมพ์เช่น 1 ต.ค. 2569 หรือ 01/10/2569",
-                f"{col.key}: cannot read {shown} as a date; type e.g. 1 ต.ค. 2569 or 01/10/2569")
+                f"{col.named_en}: cannot read {shown} as a date; type e.g. 1 ต.ค. 2569 or 01/10/2569")
     if col.type is ColumnType.ROUND:
-        return (f"{col.th}: {shown} ไม่ใช่รอบ ควรเป็น 6, 9 หรือ 12", f"{col.key}: {shown} is not a round; use 6, 9 or 12")
+        return (f"{col.th}: {shown} ไม่ใช่รอบ ควรเป็น 6, 9 หรือ 12", f"{col.named_en}: {shown} is not a round; use 6, 9 or 12")
     if col.choices:
         options = " / ".join(c.th for c in col.choices)
         several = " (คั่นหลายค่าด้วยจุลภาค)" if col.multiple else ""
         return (f"{col.th}: {shown} ไม่อยู่ในรายการ ควรเป็น {options}{several}",
-                f"{col.key}: {shown} is not in the list; use one of {options}")
+                f"{col.named_en}: {shown} is not in the list; use one of {options}")
     what = ("จำนวนเต็ม", "a whole number") if col.type is ColumnType.INTEGER else ("ตัวเลข", "a number")
     return (f"{col.th}: อ่าน {shown} เป็น{what[0]}ไม่ได้ ควรพิมพ์เช่น 80 หรือ ร้อยละ 80",
-            f"{col.key}: cannot read {shown} as {what[1]}; type e.g. 80 or ร้อยละ 80")
+            f"{col.named_en}: cannot read {shown} as {what[1]}; type e.g. 80 or ร้อยละ 80")
 
 
 def _short_year(col: Column, value: Value) -> tuple[str, str] | None:
@@ -188,12 +189,12 @@ def _short_year(col: Column, value: Value) -> tuple[str, str] | None:
     meant = format_date_be(parse_date(value))
     return (f"{col.th}: สเปรดชีตเก็บเป็นปี ค.ศ. {value.year} (พิมพ์ปี พ.ศ. 2 หลัก) เครื่องมืออ่านเป็น {meant} "
             f"โปรดพิมพ์ปี พ.ศ. 4 หลัก เช่น {meant} หรือสั่ง sheets-sync fix",
-            f"{col.key}: the spreadsheet stored the year {value.year} (a two-digit BE year); read as {meant} — "
+            f"{col.named_en}: the spreadsheet stored the year {value.year} (a two-digit BE year); read as {meant} — "
             f"type the BE year in four digits, e.g. {meant}, or run `sheets-sync fix`")
 
 
 def _shown(value: Value) -> str:
-    return format_date_be(value) if isinstance(value, dt.date) else repr(value)
+    return quoted(value)
 
 
 def _cells(tables: dict[str, Table], out: _Collector, strict: bool, dates_as_text: bool = False) -> None:
@@ -207,17 +208,17 @@ def _cells(tables: dict[str, Table], out: _Collector, strict: bool, dates_as_tex
                 if _is_blank(value):
                     if col.required:
                         out.at(Severity.ERROR, f"{table.tab.key}.{col.key}.missing", table, record, col.key, key,
-                               f"ยังไม่ได้กรอก{col.th} ซึ่งจำเป็น", f"{col.key} is required and empty")
+                               f"ยังไม่ได้กรอก{col.th} ซึ่งจำเป็น", f"{col.named_en} is required and empty")
                     continue
                 if isinstance(value, str) and len(value) >= EXCEL_CELL_LIMIT:
                     out.at(Severity.WARNING, "cell.at_excel_limit", table, record, col.key, key,
                            f"{col.th}: ข้อความยาวถึงขีดจำกัด {EXCEL_CELL_LIMIT:,} ตัวอักษรของ Excel ส่วนที่เกินอาจถูกตัด",
-                           f"{col.key}: the text is at Excel's limit of {EXCEL_CELL_LIMIT:,} characters per cell; "
+                           f"{col.named_en}: the text is at Excel's limit of {EXCEL_CELL_LIMIT:,} characters per cell; "
                            "anything beyond it may have been cut")
                 if isinstance(value, str) and value.startswith("=") and len(value) > 1:
                     out.at(Severity.WARNING, "cell.formula_text", table, record, col.key, key,
                            f"{col.th}: ค่าขึ้นต้นด้วย = ซึ่งดูเหมือนสูตร จะถือเป็นข้อความ ไม่คำนวณ",
-                           f"{col.key}: the value starts with = like a formula; it is read as text, never evaluated")
+                           f"{col.named_en}: the value starts with = like a formula; it is read as text, never evaluated")
                 problem = _check_cell(col, value)
                 short_year = _short_year(col, value) if problem is None else None
                 if problem is not None:
@@ -226,11 +227,16 @@ def _cells(tables: dict[str, Table], out: _Collector, strict: bool, dates_as_tex
                     out.at(Severity.WARNING, f"{table.tab.key}.{col.key}.short_year", table, record, col.key, key,
                            *short_year)
                 elif strict and (canonical := loose_value(col, value, dates_as_text)) is not None:
-                    out.at(Severity.INFO, f"{table.tab.key}.{col.key}.loose", table, record, col.key, key,
-                           f"{col.th}: {_shown(value)} อ่านได้ แต่ควรเก็บเป็น {_shown(canonical)} "
-                           "(sheets-sync fix แก้ให้ได้)",
-                           f"{col.key}: {_shown(value)} reads, but is better stored as {_shown(canonical)} "
-                           "(`sheets-sync fix` converts it)")
+                    kind = ("วันที่", "a date") if isinstance(canonical, dt.date) else ("ตัวเลข", "a number")
+                    if _shown(value) == _shown(canonical):  # `20 ต.ค. 2569` typed as text: the same words, another kind
+                        th = f"{col.th}: {_shown(value)} เก็บเป็นข้อความ ควรเก็บเป็นเซลล์{kind[0]} (sheets-sync fix แก้ให้ได้)"
+                        en = (f"{col.named_en}: {_shown(value)} is stored as text; it is better stored as {kind[1]} "
+                              "cell (`sheets-sync fix` converts it)")
+                    else:
+                        th = f"{col.th}: {_shown(value)} อ่านได้ แต่ควรเก็บเป็น {_shown(canonical)} (sheets-sync fix แก้ให้ได้)"
+                        en = (f"{col.named_en}: {_shown(value)} reads, but is better stored as {_shown(canonical)} "
+                              "(`sheets-sync fix` converts it)")
+                    out.at(Severity.INFO, f"{table.tab.key}.{col.key}.loose", table, record, col.key, key, th, en)
 
 
 def _locale(data: WorkbookData, tables: dict[str, Table], out: _Collector) -> None:
@@ -273,6 +279,8 @@ def _weights(office: Office, table: Table, out: _Collector) -> None:
         return
     total = sum(weights, Decimal(0))
     scale = weight_scale(weights)
+    if all(w <= 1 for w in weights) and total < 2:  # fractions that miss 1 are still fractions, not percents
+        scale = Decimal(1)
     if total != scale:
         first = min(leaves, key=lambda k: k.row)
         out.add(Severity.ERROR, "kpis.weights_total", table, a1(table.title or KPIS.th, first.row, table.columns.get("weight", 1)),
@@ -289,7 +297,7 @@ def _weights(office: Office, table: Table, out: _Collector) -> None:
             for kid in kids:
                 out.add(Severity.ERROR, "kpis.parent_unknown", table,
                         a1(table.title or KPIS.th, kid.row, table.columns.get("parent_id", 1)), kid.kpi_id,
-                        f"ไม่มีตัวชี้วัดหลักรหัส {parent_id!r}", f"no parent KPI {parent_id!r}")
+                        f"ไม่มีตัวชี้วัดหลักรหัส {quoted(parent_id)}", f"no parent KPI {quoted(parent_id)}")
             continue
         sub = sum((k.weight or Decimal(0) for k in kids), Decimal(0))
         if parent.weight is not None and parent.weight != sub:
@@ -311,8 +319,8 @@ def _kpis(office: Office, tables: dict[str, Table], out: _Collector) -> None:
                 person = getattr(kpi, role)
                 if person and person not in people:
                     out.at(Severity.ERROR, f"kpis.{role}_unknown", table, record, role, kpi.kpi_id,
-                           f"{th} {person!r} ไม่มีในแท็บบุคลากร ควรเป็นรหัสจากแท็บบุคลากร",
-                           f"{role} {person!r} is not in the people tab; use a person id from it")
+                           f"{th} {quoted(person)} ไม่มีในแท็บบุคลากร ควรเป็นรหัสจากแท็บบุคลากร",
+                           f"{role} {quoted(person)} is not in the people tab; use a person id from it")
         if kpi.method in (Method.INTERPOLATE, Method.BANDED) and kpi.kpi_id not in parents:
             criteria = kpi.criteria
             if any(c is None for c in criteria):
@@ -393,15 +401,15 @@ def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
                     levels[kpi.kpi_id].append((entry.round, parse_level(entry.result), entry.row))
                 except ParseError:
                     out.at(Severity.ERROR, "results.level_unreadable", table, record, "result", key,
-                           f"ผล {entry.result!r} ไม่ใช่ระดับความสำเร็จ ควรพิมพ์ ระดับ 0–5 เช่น ระดับ 4",
-                           f"the result {entry.result!r} is not a level; type ระดับ 0–5, e.g. ระดับ 4")
+                           f"ผล {quoted(entry.result)} ไม่ใช่ระดับความสำเร็จ ควรพิมพ์ ระดับ 0–5 เช่น ระดับ 4",
+                           f"the result {quoted(entry.result)} is not a level; type ระดับ 0–5, e.g. ระดับ 4")
             elif kpi.method is not Method.MANUAL:
                 try:
                     parse_number(entry.result)
                 except ParseError:
                     out.at(Severity.ERROR, "results.result_unreadable", table, record, "result", key,
-                           f"อ่านผล {entry.result!r} เป็นตัวเลขไม่ได้ ควรพิมพ์เช่น 85 หรือ ร้อยละ 85 (ถ้ายังไม่มีผลให้เว้นว่าง)",
-                           f"cannot read the result {entry.result!r} as a number; type e.g. 85 (leave it blank if none yet)")
+                           f"อ่านผล {quoted(entry.result)} เป็นตัวเลขไม่ได้ ควรพิมพ์เช่น 85 หรือ ร้อยละ 85 (ถ้ายังไม่มีผลให้เว้นว่าง)",
+                           f"cannot read the result {quoted(entry.result)} as a number; type e.g. 85 (leave it blank if none yet)")
         for finding in committee_findings(entry):
             out.at(Severity.ERROR, finding.code, table, record, finding.column, key, finding.th, finding.en)
         if entry.committee_score is None and kpi.method is Method.MANUAL and entry.has_result:
@@ -487,8 +495,8 @@ def _people(office: Office, tables: dict[str, Table], out: _Collector) -> None:
         email = record.get("email")
         if not _is_blank(email) and not is_email(str(email)):
             out.at(severity, "people.email", table, record, "email", _row_key(table, record),
-                   f"อีเมล {email!r} ไม่ใช่ที่อยู่อีเมล (เช่น somchai@obec.go.th)",
-                   f"the e-mail {email!r} is not an address (e.g. somchai@obec.go.th)")
+                   f"อีเมล {quoted(email)} ไม่ใช่ที่อยู่อีเมล (เช่น somchai@obec.go.th)",
+                   f"the e-mail {quoted(email)} is not an address (e.g. somchai@obec.go.th)")
     if office.settings.protect_rows:
         records = {r.row: r for r in table.records}
         people_rows = {p.person_id: p.row for p in office.people}
@@ -516,8 +524,8 @@ def _people(office: Office, tables: dict[str, Table], out: _Collector) -> None:
             for address in email_list(record.get("value")):
                 if not is_email(address):
                     out.at(Severity.ERROR, "settings.coordinator_emails", settings, record, "value", "coordinator_emails",
-                           f"{address!r} ในรายการอีเมลผู้ประสานงานไม่ใช่ที่อยู่อีเมล",
-                           f"{address!r} in coordinator_emails is not an e-mail address")
+                           f"{quoted(address)} ในรายการอีเมลผู้ประสานงานไม่ใช่ที่อยู่อีเมล",
+                           f"{quoted(address)} in coordinator_emails is not an e-mail address")
 
 
 def _lines(value: object) -> int:

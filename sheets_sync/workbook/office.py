@@ -55,6 +55,7 @@ from sheets_sync.domain.scoring import (
 )
 from sheets_sync.domain.step_tracking import StepProgress, track_steps
 from sheets_sync.domain.thai import (
+    quoted,
     ParseError,
     is_yes,
     parse_date,
@@ -95,8 +96,8 @@ class _Reader:
             self.problems.append(Problem(
                 Severity.ERROR, f"{table.tab.key}.{key}.unreadable", table.title or table.tab.th,
                 table.cell(record, key), row_key,
-                f"{col.th}: อ่าน {value!r} เป็น{what_th}ไม่ได้",
-                f"{col.key}: cannot read {value!r} as {what_en}" + (f" ({exc})" if isinstance(exc, ValueError)
+                f"{col.th}: อ่าน {quoted(value)} เป็น{what_th}ไม่ได้",
+                f"{col.named_en}: cannot read {quoted(value)} as {what_en}" + (f" ({exc})" if isinstance(exc, ValueError)
                                                                       and not isinstance(exc, ParseError) else ""),
             ))
             return None
@@ -177,8 +178,8 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
             return parse(entry.value)
         except (ParseError, ValueError):
             problems.append(Problem(Severity.ERROR, f"settings.{key}.unreadable", entry.cell.split("!")[0],
-                                    entry.cell, key, f"การตั้งค่า {key}: อ่าน {entry.value!r} เป็น{th}ไม่ได้",
-                                    f"setting {key}: cannot read {entry.value!r} as {en}"))
+                                    entry.cell, key, f"การตั้งค่า {key}: อ่าน {quoted(entry.value)} เป็น{th}ไม่ได้",
+                                    f"setting {key}: cannot read {quoted(entry.value)} as {en}"))
             return None
 
     settings.office_name = _text(entries["office_name"].value) if "office_name" in entries else ""
