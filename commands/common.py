@@ -10,7 +10,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -102,6 +102,18 @@ class Group(click.Group):
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             fail("ผิดพลาดที่ไม่คาดคิด (ตั้ง SHEETS_SYNC_DEBUG=1 เพื่อดูรายละเอียด)",
                  f"unexpected error (set SHEETS_SYNC_DEBUG=1 for the traceback): {detail}", ExitCode.FAILED)
+
+
+def progress_on_stderr(quiet: bool = False) -> Callable[[int, int, str], None]:
+    """`[n/N] what` on stderr for work that takes more than a second: only for a person at a terminal, never
+    under --quiet or in a scheduled run's log."""
+    shown = not quiet and sys.stderr.isatty()
+
+    def show(done: int, total: int, name: str) -> None:
+        if shown:
+            click.echo(f"[{done}/{total}] {name}", err=True)
+
+    return show
 
 
 def _quiet_stdout() -> None:

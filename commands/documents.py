@@ -7,12 +7,8 @@ import click
 
 from sheets_sync.domain.schema import AGREEMENT_LEVELS
 
-from .common import backend_for, say, sheet_option, today_option, writing
+from .common import backend_for, progress_on_stderr, say, sheet_option, today_option, writing
 from .render import render_notes
-
-
-def _progress(done: int, total: int, name: str) -> None:
-    click.echo(f"[{done}/{total}] {name}", err=True)
 
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default="docx", show_default=True)
@@ -53,9 +49,9 @@ def agreements_command(sheet: str | None, out: Path, fmt: str, levels: tuple[str
     target, backend = backend_for(sheet)
     if link:
         with writing(target):
-            report = run_agreements(backend, out, fmt, levels, only_row, combine, template, link, _progress)
+            report = run_agreements(backend, out, fmt, levels, only_row, combine, template, link, progress_on_stderr())
     else:
-        report = run_agreements(backend, out, fmt, levels, only_row, combine, template, link, _progress)
+        report = run_agreements(backend, out, fmt, levels, only_row, combine, template, link, progress_on_stderr())
     render_notes(report.notes)
     say(f"เขียนเอกสาร {len(report.files)} ไฟล์ใน {out}", f"wrote {len(report.files)} files in {out}")
     if link:
@@ -87,5 +83,5 @@ def templates_command(sheet: str | None, out: Path, fmt: str, kpi_id: str | None
     from sheets_sync.tasks.documents import run_templates
 
     _, backend = backend_for(sheet)
-    report = run_templates(backend, out, fmt, kpi_id, owner, int(round_) if round_ else None, today, _progress)
+    report = run_templates(backend, out, fmt, kpi_id, owner, int(round_) if round_ else None, today, progress_on_stderr())
     say(f"เขียนรายละเอียดตัวชี้วัด {len(report.files)} ไฟล์ใน {out}", f"wrote {len(report.files)} files in {out}")

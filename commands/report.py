@@ -9,7 +9,7 @@ from sheets_sync.report import write_report
 
 from sheets_sync.backends.target import open_backend, parse_target
 
-from .common import backend_for, say, session, sheet_option, today_option
+from .common import backend_for, progress_on_stderr, say, session, sheet_option, today_option
 
 
 @click.command("report")
@@ -34,5 +34,5 @@ def report_command(sheet: str | None, round_: str | None, output: Path, compare:
     """
     _, backend = backend_for(sheet)
     last_year = open_backend(parse_target(compare), session().credentials) if compare else None
-    data = write_report(backend, output, today, int(round_) if round_ else None, last_year)
+    data = write_report(backend, output, today, int(round_) if round_ else None, last_year, progress_on_stderr())
     say(f"เขียนรายงานรอบ {data.round} เดือนแล้ว: {output}", f"wrote the round-{data.round} report: {output}")

@@ -179,3 +179,30 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=300) == 0, stderr
     assert stderr == ""
+
+
+def test_long_work_shows_progress_at_a_terminal_and_nothing_in_a_log(demo: Path, tmp_path: Path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-c", "from commands.cli import main; main()", "report", "--sheet", str(demo),
+            "--today", TODAY, "-o", str(tmp_path / "r.html")]
+    leader, follower = pty.openpty()  # stderr is a terminal, as for a person
+    done = subprocess.run(args, stdout=subprocess.PIPE, stderr=follower, cwd=tmp_path, timeout=300)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"[1/3]" in seen and b"[3/3]" in seen
+    logged = subprocess.run(args, capture_output=True, cwd=tmp_path, timeout=300)  # a scheduled run's log
+    assert logged.returncode == 0 and b"[1/3]" not in logged.stderr
