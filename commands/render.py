@@ -25,10 +25,11 @@ def render_rounds(report_rounds: list) -> None:
         verdict_th = "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์"
         band = s.band.name if s.band else "-"
         official_th, official_en = official_wording(s)
+        weight_th, weight_en = s.weight_shown
         say(f"รอบ {s.round} เดือน: ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {display(s.office_result)} ({band}, {verdict_th}) "
             f"จากน้ำหนักรวม {s.total_weight} ยังไม่รายงาน {len(s.missing)} ตัวชี้วัด — {official_th}",
-            f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'} — "
-            f"{official_en}")
+            f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'}"
+            + (f", {weight_en}" if weight_en else "") + f" — {official_en}")
 
 
 def render_notes(notes: list[tuple[str, str]]) -> None:

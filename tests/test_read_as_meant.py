@@ -206,3 +206,11 @@ def test_long_work_shows_progress_at_a_terminal_and_nothing_in_a_log(demo: Path,
     assert b"[1/3]" in seen and b"[3/3]" in seen
     logged = subprocess.run(args, capture_output=True, cwd=tmp_path, timeout=300)  # a scheduled run's log
     assert logged.returncode == 0 and b"[1/3]" not in logged.stderr
+
+
+def test_status_and_the_site_say_what_weight_a_round_stands_on(demo: Path, tmp_path: Path):
+    status = cli("status", "--sheet", str(demo), "--today", TODAY)
+    assert "round 9: office result 4.2588, pass, on 51 of 100 weight (incomplete)" in status.output
+    site = tmp_path / "site"
+    assert cli("site", "--sheet", str(demo), "--today", TODAY, "--out", str(site)).exit_code == 0
+    assert "คิดจากน้ำหนัก 51 จาก 100 (ผลยังไม่ครบ)" in (site / "index.html").read_text(encoding="utf-8")

@@ -82,6 +82,19 @@ class RoundSummary:
     official_passed: bool = False
 
     @property
+    def full_weight(self) -> Decimal:
+        """The weight of every KPI that counts in the round, reported or not: what a final figure stands on."""
+        return sum((r.weight for r in self.rows if not r.is_parent and r.weight is not None), Decimal(0))
+
+    @property
+    def weight_shown(self) -> tuple[str, str]:
+        """How much weight the round's figure stands on, in words, while it is not all of it."""
+        if self.total_weight >= self.full_weight:
+            return "", ""
+        counted, full = format(self.total_weight.normalize(), "f"), format(self.full_weight.normalize(), "f")
+        return (f"คิดจากน้ำหนัก {counted} จาก {full} (ผลยังไม่ครบ)", f"on {counted} of {full} weight (incomplete)")
+
+    @property
     def official_result(self) -> Decimal | None:
         return self.seal.official_result if self.seal is not None else None
 

@@ -59,7 +59,7 @@ def _round_card(s: RoundSummary) -> dict[str, object]:
         "official_verdict": "ผ่านเกณฑ์" if s.official_passed else "ไม่ผ่านเกณฑ์",
         "provisional": _shown(s.office_result), "provisional_differs": s.provisional_differs,
         "band": s.band.name if s.band else "-", "verdict": "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์",
-        "reported": sum(1 for r in leaves if r.reported), "counted": len(leaves),
+        "reported": sum(1 for r in leaves if r.reported), "counted": len(leaves), "weight": s.weight_shown[0],
         "colour": ("pass" if passed else "fail") if has_figure else "",
     }
 
