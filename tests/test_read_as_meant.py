@@ -214,3 +214,20 @@ def test_status_and_the_site_say_what_weight_a_round_stands_on(demo: Path, tmp_p
     site = tmp_path / "site"
     assert cli("site", "--sheet", str(demo), "--today", TODAY, "--out", str(site)).exit_code == 0
     assert "คิดจากน้ำหนัก 51 จาก 100 (ผลยังไม่ครบ)" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_rows_init_writes_and_input_headers_are_tall_enough_for_their_lines(new_workbook: Path):
+    """LibreOffice opens a file's rows one line high: the standard steps' long text, and input headers that
+    wrap, spilled over their neighbours. Heights are set from the text's lines (24 pt a line, as printed)."""
+    from sheets_sync.backends.xlsx import LINE_HEIGHT, _lines, _width
+
+    book = openpyxl.load_workbook(new_workbook)
+    steps = book["ขั้นตอน"]
+    for row in range(2, 12):
+        needed = max(_lines(steps.cell(row, c).value, _width(steps, c)) for c in (2, 3))
+        assert (steps.row_dimensions[row].height or LINE_HEIGHT) >= LINE_HEIGHT * needed, row
+    assert any((steps.row_dimensions[r].height or 0) >= 2 * LINE_HEIGHT for r in range(2, 12))
+    for title in ("ตัวชี้วัด", "ผลการดำเนินงาน", "ขั้นตอน"):
+        tab = book[title]
+        needed = max(_lines(tab.cell(1, c).value, _width(tab, c)) for c in range(1, tab.max_column + 1))
+        assert tab.row_dimensions[1].height >= LINE_HEIGHT * needed, title

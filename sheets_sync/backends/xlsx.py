@@ -124,7 +124,9 @@ def _as_read(value: Value) -> Value:
     return value
 
 
-LINE_HEIGHT = 19  # points a line of 14 pt TH Sarabun New takes
+# points a line of 14 pt Thai takes as LibreOffice prints it with TH Sarabun New's stand-in (fonts-thai-tlwg's
+# Laksaman): 19 let a three-line step's text spill over the row above (seen on the printed page)
+LINE_HEIGHT = 24
 THAI_PER_WIDTH = 1.2  # Thai letters of 14 pt TH Sarabun New per unit of column width (a digit's width), as printed
 
 
@@ -138,6 +140,36 @@ def _fit_row_heights(ws: Worksheet, op: ReplaceTab) -> None:
         columns = range(len(widths)) if r == 1 else wrapped  # every header wraps (StyleHeader)
         lines = max((_lines(values[c], widths[c]) for c in columns if c < len(values)), default=1)
         if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
+
+
+def _width(ws: Worksheet, col: int) -> float:
+    return ws.column_dimensions[column_letter(col)].width or 13
+
+
+def _fit_rows_written(wb: openpyxl.Workbook, operations: Sequence[Operation]) -> None:
+    """After every operation (a column's wrap is often laid down after the cells are written, as by init)."""
+    for op in operations:
+        if isinstance(op, WriteCells) and op.tab in wb.sheetnames:
+            _fit_written_rows(wb[op.tab], op)
+
+
+def _fit_written_rows(ws: Worksheet, op: WriteCells) -> None:
+    """Rows the tool wrote into a staff tab (init's standard steps, fix, restore) tall enough for text that
+    wraps in its column, as LibreOffice does not grow a row itself when it opens the file."""
+    wraps: dict[int, float | None] = {}
+    for i, row_values in enumerate(op.values):
+        lines = 1
+        for j, value in enumerate(row_values):
+            col = op.col + j
+            if col not in wraps:
+                dimension = ws.column_dimensions.get(column_letter(col))
+                wraps[col] = _width(ws, col) if dimension is not None and dimension.alignment is not None \
+                    and dimension.alignment.wrap_text else None
+            if wraps[col] is not None:
+                lines = max(lines, _lines(value, wraps[col]))  # type: ignore[arg-type]
+        r = op.row + i
+        if lines > 1 and (ws.row_dimensions[r].height or 0) < LINE_HEIGHT * lines:
             ws.row_dimensions[r].height = LINE_HEIGHT * lines
 
 
@@ -376,6 +408,7 @@ class XlsxBackend:
         placeholder = wb.active if fresh else None
         for op in operations:
             self._apply_one(wb, op, result)
+        _fit_rows_written(wb, operations)
         if placeholder is not None and len(wb.worksheets) > 1:
             wb.remove(placeholder)
         return self._save_atomically(wb.save)
@@ -393,6 +426,7 @@ class XlsxBackend:
         attempt = ApplyResult()
         for op in operations:
             self._apply_one(wb, op, attempt)
+        _fit_rows_written(wb, operations)
         try:
             written = self._save_atomically(lambda handle: write_in_place(package, wb, tabs, handle))
         except NotInPlace:
@@ -472,6 +506,11 @@ class XlsxBackend:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
                 # what staff type in the column gets a font with Thai in it (Calibri has none)
                 ws.column_dimensions[column_letter(col)].font = THAI_BODY_FONT
+            # a header row tall enough for its wrapped words: LibreOffice keeps a row one line high, so the
+            # second line of a header landed over the first data row
+            lines = max((_lines(ws.cell(row=1, column=c).value, _width(ws, c)) for c in range(1, op.columns + 1)),
+                        default=1)
+            ws.row_dimensions[1].height = LINE_HEIGHT * max(lines, 1) + 4
             if not op.generated:  # a filter button on every header: find one's own rows without a formula
                 ws.auto_filter.ref = f"A1:{column_letter(op.columns)}{max(ws.max_row, 2)}"
             # printed as staff print it: landscape A4, header on every page, as many pages wide as the columns need
