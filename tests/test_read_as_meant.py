@@ -231,3 +231,26 @@ def test_rows_init_writes_and_input_headers_are_tall_enough_for_their_lines(new_
         tab = book[title]
         needed = max(_lines(tab.cell(1, c).value, _width(tab, c)) for c in range(1, tab.max_column + 1))
         assert tab.row_dimensions[1].height >= LINE_HEIGHT * needed, title
+
+
+def test_messages_show_values_as_the_sheet_shows_them(tmp_path: Path):
+    import datetime as dt
+
+    from .conftest import office_workbook as typed_office
+
+    path = typed_office(tmp_path / "office.xlsx", [kpi("1", "สี่สิบ"), kpi("2", 0.3), kpi("3", 0.5)],
+                        [result("1", 6, 85)])
+    book = openpyxl.load_workbook(path)
+    steps = book["ขั้นตอน"]
+    steps["G2"] = dt.date(2569, 10, 20)  # typed 20/10/2569 in Excel: a date cell in the year 2569
+    steps["H2"] = "20 ต.ค. 2569"  # typed as text
+    book.save(path)
+    outcome = cli("validate", "--sheet", str(path), "--strict", "--today", "1/11/2569", "--format", "json")
+    problems = json.loads(outcome.output)["problems"]
+    words = "\n".join(p["th"] + "\n" + p["en"] for p in problems)
+    for leak in ("Decimal(", "datetime", "3112", "planned_start:", "actual_end:"):
+        assert leak not in words, leak
+    assert "“สี่สิบ”" in words
+    assert "is stored as text; it is better stored as a date cell" in words
+    weights = next(p for p in problems if p["code"] == "kpis.weights_total")
+    assert "should add up to 1" in weights["en"]  # 0.3 + 0.5: fractions that miss 1, not percents

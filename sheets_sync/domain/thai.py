@@ -242,11 +242,15 @@ def quoted(value: object) -> str:
         text = format(value.normalize(), "f") if value.is_finite() else str(value)
     elif isinstance(value, float):
         text = format(Decimal(repr(value)).normalize(), "f") if math.isfinite(value) else str(value)
-    elif isinstance(value, dt.datetime):
-        text = f"{format_date_be(value.date())} {value:%H:%M}" if value.time() != dt.time(0) else \
-            format_date_be(value.date())
-    elif isinstance(value, dt.date):
-        text = format_date_be(value)
+    elif isinstance(value, (dt.date, dt.datetime)):  # a date cell as the person meant it: never the year 3112
+        day = value.date() if isinstance(value, dt.datetime) else value
+        try:
+            day = date_cell_as_meant(day)
+        except ParseError:
+            pass
+        text = format_date_be(day)
+        if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+            text += f" {value:%H:%M}"
     else:
         text = " ".join(str(value).split()) if value is not None else ""
     return f"“{text}”"
