@@ -19,7 +19,8 @@ from sheets_sync.exit_codes import ExitCode
 
 from .conftest import ROOT, cli, kpi, office_workbook, result
 
-KILL_RUNS = int(os.environ.get("SHEETS_SYNC_KILL_RUNS", "24"))
+# a few runs by default, so the suite stays quick; SHEETS_SYNC_KILL_RUNS=200 for the soak docs/reliability.md cites
+KILL_RUNS = int(os.environ.get("SHEETS_SYNC_KILL_RUNS", "6"))
 
 
 def summary(path: Path) -> list:
@@ -48,6 +49,7 @@ def test_kill_9_at_random_moments_never_leaves_a_broken_or_half_written_workbook
     assert old_rows != new_rows
     target = tmp_path / "workbook.xlsx"
     outcomes = {"old": 0, "new": 0}
+    killed = 0  # runs the signal really stopped mid-way, not after they had finished
     rng = random.Random(2570)
     for run in range(KILL_RUNS):
         shutil.copy(old, target)
@@ -55,15 +57,16 @@ def test_kill_9_at_random_moments_never_leaves_a_broken_or_half_written_workbook
         # half the kills anywhere in the run, half in its last 40 %, where the save happens
         time.sleep(rng.uniform(0, full) if run % 2 else rng.uniform(0.6 * full, full))
         process.send_signal(signal.SIGKILL)
-        process.wait(30)
+        killed += process.wait(30) == -signal.SIGKILL
         rows = summary(target)
         assert rows in (old_rows, new_rows), f"run {run}: the workbook holds neither the old nor the new content"
         outcomes["old" if rows == old_rows else "new"] += 1
         # the lock died with the process: the next build is never blocked
         assert build_process(target, "2027-07-20").wait(60) == 0
         assert summary(target) == new_rows
-    print(f"kill -9 runs: {KILL_RUNS}, left at the old content: {outcomes['old']}, at the new: {outcomes['new']}")
-    assert sum(outcomes.values()) == KILL_RUNS
+    print(f"kill -9 runs: {KILL_RUNS} ({killed} stopped mid-way), left at the old content: {outcomes['old']}, "
+          f"at the new: {outcomes['new']}")
+    assert killed >= 1  # at least one build was really cut off: otherwise nothing above was tested
 
 
 HOSTILE = {
