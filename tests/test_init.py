@@ -61,8 +61,10 @@ def test_choice_and_people_columns_get_dropdowns(new_workbook: Path):
     formulas = {str(dv.sqref): dv.formula1 for dv in kpis.data_validations.dataValidation}
     method_col = "F"
     assert formulas[f"{method_col}2:{method_col}5000"] == '"เทียบบัญญัติไตรยางศ์,ช่วงคะแนน,ระดับความสำเร็จ,คณะกรรมการ"'
-    assert formulas["Q2:Q5000"] == "'บุคลากร'!$A$2:$A$5000"  # owner ← person ids
-    assert formulas["R2:R5000"] == "'บุคลากร'!$A$2:$A$5000"  # supervisor
+    assert formulas["Q2:Q5000"] == "'รายชื่อให้เลือก'!$A$2:$A$5000"  # owner ← `P01 — name`, picked by name
+    assert formulas["R2:R5000"] == "'รายชื่อให้เลือก'!$A$2:$A$5000"  # supervisor
+    owner = next(dv for dv in kpis.data_validations.dataValidation if str(dv.sqref) == "Q2:Q5000")
+    assert owner.errorStyle == "information"  # a typed id is accepted too
     people = {str(dv.sqref): dv for dv in wb[PEOPLE.th].data_validations.dataValidation}
     assert people["E2:E5000"].errorStyle == "information"  # several roles may be typed, comma-separated
 
@@ -131,7 +133,7 @@ def test_init_on_a_filled_workbook_keeps_everything_staff_typed(tmp_path: Path):
     assert row2["รายละเอียดงาน"] == "ศึกษาแนวทาง (ข้อความของเขตเอง)"
     assert row2["วันเริ่ม (แผน)"].date() == dt.date(2025, 10, 1)
     assert set(report.added_tabs) == {"บุคลากร", "ผลการดำเนินงาน", "ข้อตกลง", "สรุปคะแนน", "สรุปขั้นตอน",
-                                      "สรุปผู้รับผิดชอบ", "ตรวจสอบข้อมูล", "ผนึกรอบ", "การแจ้งเตือน", "ประวัติการแก้ไข"}
+                                      "สรุปผู้รับผิดชอบ", "รายชื่อให้เลือก", "ตรวจสอบข้อมูล", "ผนึกรอบ", "การแจ้งเตือน", "ประวัติการแก้ไข"}
 
 
 def test_init_twice_on_a_filled_workbook_is_a_fixed_point(tmp_path: Path):

@@ -254,3 +254,20 @@ def test_messages_show_values_as_the_sheet_shows_them(tmp_path: Path):
     assert "is stored as text; it is better stored as a date cell" in words
     weights = next(p for p in problems if p["code"] == "kpis.weights_total")
     assert "should add up to 1" in weights["en"]  # 0.3 + 0.5: fractions that miss 1, not percents
+
+
+def test_a_person_is_picked_by_name_and_read_as_the_id(tmp_path: Path):
+    """The owner, supervisor and certifier dropdowns list `P01 — name` (build keeps the list); a picked cell is
+    read as P01 everywhere, and fix stores it as the bare id."""
+    from .conftest import PEOPLE_ROWS, office_workbook as typed_office, tab_records
+
+    path = typed_office(tmp_path / "office.xlsx", [kpi("1", 100, owner="P03 — นายสาม ทดสอบ")], [result("1", 6, 85)])
+    assert cli("build", "--sheet", str(path), "--today", "1/5/2570").exit_code == 0
+    listed = [r["รหัส — ชื่อ"] for r in tab_records(path, "รายชื่อให้เลือก")]
+    assert listed == [f"{p['person_id']} — {p['name']}" for p in PEOPLE_ROWS]
+    problems = json.loads(cli("validate", "--sheet", str(path), "--today", "1/5/2570", "--format", "json").output)
+    assert not [p for p in problems["problems"] if p["code"] == "kpis.owner_unknown"]
+    owners = {r["รหัส"]: r for r in tab_records(path, "สรุปผู้รับผิดชอบ")}
+    assert owners["P03"]["ตัวชี้วัดที่รับผิดชอบ"] == "1"  # the summary knows whose KPI it is
+    assert cli("fix", "--sheet", str(path)).exit_code == 0
+    assert tab_records(path, "ตัวชี้วัด")[0]["ผู้รับผิดชอบ"] == "P03"

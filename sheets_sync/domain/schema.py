@@ -397,6 +397,25 @@ OWNER_SUMMARY = Tab(
     en="owner summary",
 )
 
+PEOPLE_CHOICES = Tab(
+    "people_choices",
+    "รายชื่อให้เลือก",
+    TabKind.GENERATED,
+    (_col("choice", "รหัส — ชื่อ", width=40),),
+    en="people to pick from",
+)
+"""Written by `build` from บุคลากร: `P01 — ชื่อ` per person, the list the owner, supervisor and certifier dropdowns
+show, so a person picks by name; the tool reads such a cell as its person id (`person_ref`)."""
+
+PERSON_SEPARATOR = " — "
+
+
+def person_ref(value: object) -> str:
+    """A person cell as its id: `P01 — นายหนึ่ง ทดสอบ` (picked from the list) and `P01` (typed) are both P01."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text.split(PERSON_SEPARATOR.strip(), 1)[0].strip() if PERSON_SEPARATOR.strip() in text else text
+
+
 PROBLEMS = Tab(
     "problems",
     "ตรวจสอบข้อมูล",
@@ -519,7 +538,8 @@ CHANGES = Tab(
 """Written only by `changes --write`: each change found since a snapshot, appended; the history is never cut."""
 
 INPUT_TABS: tuple[Tab, ...] = (SETTINGS, STEPS, PEOPLE, KPIS, RESULTS, AGREEMENTS)
-GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PROBLEMS, SEALS, REMINDERS, CHANGES)
+GENERATED_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PEOPLE_CHOICES, PROBLEMS, SEALS,
+                                   REMINDERS, CHANGES)
 ROLLUP_TABS: tuple[Tab, ...] = (ROLLUP, ROLLUP_FAILURES)
 ALL_TABS: tuple[Tab, ...] = INPUT_TABS + GENERATED_TABS
 """The tabs of an office's workbook; a rollup's target workbook holds ROLLUP_TABS instead."""

@@ -26,6 +26,8 @@ from sheets_sync.domain.round_scores import (
 from sheets_sync.domain.schema import (
     ALL_TABS,
     OWNER_SUMMARY,
+    PEOPLE_CHOICES,
+    PERSON_SEPARATOR,
     SCORE_SUMMARY,
     STEP_SUMMARY,
     Tab,
@@ -48,7 +50,7 @@ from sheets_sync.workbook.operations import (
     fingerprint,
 )
 
-BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY)
+BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PEOPLE_CHOICES)
 BUILD_READ = ReadScope(ALL_TABS, BUILT_TABS)
 """What build reads: the staff's tabs whole, its own summaries by their header (their content marks say whether
 they changed), so a build does not download what it is about to replace."""
@@ -173,11 +175,20 @@ def owner_rows(compiled: Compiled) -> list[tuple[Value, ...]]:
     return rows
 
 
+def choice_rows(compiled: Compiled) -> list[tuple[Value, ...]]:
+    """`P01 — name` per person with an id: the person dropdowns' list."""
+    rows: list[tuple[Value, ...]] = [tuple(c.th for c in PEOPLE_CHOICES.columns)]
+    rows += [(f"{p.person_id}{PERSON_SEPARATOR}{p.name}" if p.name else p.person_id,)
+             for p in compiled.office.people if p.person_id]
+    return rows
+
+
 def generated_contents(compiled: Compiled) -> dict[str, tuple[list[tuple[Value, ...]], list[tuple[int, int, str]]]]:
     contents = {
         SCORE_SUMMARY.key: score_rows(compiled),
         STEP_SUMMARY.key: step_rows(compiled),
         OWNER_SUMMARY.key: (owner_rows(compiled), []),
+        PEOPLE_CHOICES.key: (choice_rows(compiled), []),
     }
     # no text longer than a cell holds: a cut cell would read back changed and every build would write again
     return {key: ([tuple(within_cell(v) for v in row) for row in rows], fills)

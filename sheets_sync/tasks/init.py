@@ -23,6 +23,7 @@ from sheets_sync.domain.schema import (
     GENERATED_TABS,
     INPUT_TABS,
     PEOPLE,
+    PEOPLE_CHOICES,
     SETTINGS,
     SETTINGS_DECLARED,
     SHEET_LOCALE,
@@ -192,8 +193,9 @@ class _Planner:
             if col.choices:
                 self.layout.append(Dropdown(title, index, tuple(c.th for c in col.choices), strict=not col.multiple))
             elif col.type is ColumnType.PERSON:
-                self.layout.append(Dropdown(title, index, source_tab=self.titles[PEOPLE.key],
-                                            source_col=self.columns[PEOPLE.key]["person_id"]))
+                # picked by name from `P01 — ชื่อ` (build keeps the list), read as the id; a typed id is fine too
+                self.layout.append(Dropdown(title, index, source_tab=self.titles[PEOPLE_CHOICES.key], source_col=1,
+                                            strict=False))
             if col.type is ColumnType.DATE:
                 self.layout.append(ColumnFormat(title, index, INPUT_DATE_FORMAT))
 

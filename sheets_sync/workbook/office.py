@@ -47,6 +47,7 @@ from sheets_sync.domain.schema import (
     ROUND_NUMBERS,
     SEALS,
     STEPS,
+    person_ref,
 )
 from sheets_sync.domain.scoring import (
     Direction,
@@ -243,12 +244,12 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             method=Method(method_key) if method_key else None,
             direction=Direction(direction_key) if direction_key else Direction.HIGHER,
             criteria=tuple(reader.number(kpi_table, r, f"c{n}", kid) for n in range(1, 6)),
-            owner=_text(r.get("owner")) or None,
-            supervisor=_text(r.get("supervisor")) or None,
+            owner=person_ref(r.get("owner")) or None,  # `P01 — name` picked from the list is P01
+            supervisor=person_ref(r.get("supervisor")) or None,
             start_round=reader.round(kpi_table, r, "start_round", kid),
             cancel_round=reader.round(kpi_table, r, "cancel_round", kid),
             row=r.row,
-            collector=_text(r.get("collector")) or None,
+            collector=person_ref(r.get("collector")) or None,
             target=reader.number(kpi_table, r, "target", kid),
             baselines=tuple(reader.number(kpi_table, r, f"baseline_{n}", kid) for n in (1, 2, 3)),
         ))
@@ -272,7 +273,7 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             row=r.row,
             evidence=_text(r.get("evidence")),
             reviewer_comment=_text(r.get("reviewer_comment")),
-            certified_by=_text(r.get("certified_by")),
+            certified_by=person_ref(r.get("certified_by")),
             certified_on=reader.date(result_table, r, "certified_on", key),
         ))
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 from sheets_sync.domain.schema import (
     KPIS,
+    PERSON_SEPARATOR,
     SETTINGS,
     Column,
     ColumnType,
     Tab,
     normalize,
+    person_ref,
     setting_by_key,
 )
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date, parse_number
@@ -157,6 +159,8 @@ def loose_value(col: Column, value: Value, dates_as_text: bool = False) -> Value
         return meant if meant != day else None
     if not isinstance(value, str) or not value.strip():
         return None
+    if col.type is ColumnType.PERSON and PERSON_SEPARATOR.strip() in value:
+        return person_ref(value)  # picked by name from the list: kept as the id
     try:
         if col.type is ColumnType.DATE:
             meant = parse_date(value)
