@@ -61,7 +61,8 @@ CODES: tuple[Code, ...] = (
     Code("layout.tab_missing", "an input tab is missing (run init)"),
     Code("layout.column_missing", "a required column is missing"),
     Code("layout.column_doubled", "a header appears twice"),
-    Code("layout.rules_skipped", "information: cross-tab rules wait until a missing tab or column is fixed"),
+    Code("layout.rules_skipped", "information: the rules that read a missing tab or column wait until it is fixed; "
+         "every other rule runs"),
     Code("layout.header_unknown", "a header looks like a misspelt known one"),
     Code("sheet.locale", "the Google Sheet's locale is not th_TH"),
     Code("settings.<setting>.unreadable", "a setting's value does not read"),
