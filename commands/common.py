@@ -69,7 +69,8 @@ class Group(click.Group):
         try:
             value = super().main(*args, standalone_mode=False, **kwargs)
         except click.UsageError as exc:  # Click says it in English only: the Thai line comes first
-            click.echo(f"ผิดพลาด: {usage_in_thai(exc.format_message())} (ดูวิธีใช้: sheets-sync คำสั่ง --help)", err=True)
+            where = exc.ctx.command_path if exc.ctx is not None else "sheets-sync"  # the command typed, not a placeholder
+            click.echo(f"ผิดพลาด: {usage_in_thai(exc.format_message())} (ดูวิธีใช้: {where} --help)", err=True)
             exc.show()
             sys.exit(exc.exit_code)
         except click.ClickException as exc:

@@ -271,3 +271,14 @@ def test_a_person_is_picked_by_name_and_read_as_the_id(tmp_path: Path):
     assert owners["P03"]["ตัวชี้วัดที่รับผิดชอบ"] == "1"  # the summary knows whose KPI it is
     assert cli("fix", "--sheet", str(path)).exit_code == 0
     assert tab_records(path, "ตัวชี้วัด")[0]["ผู้รับผิดชอบ"] == "P03"
+
+
+def test_a_usage_error_names_the_command_to_ask_for_help(tmp_path: Path):
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "sheets-sync"  # as a person runs it: the installed command
+    done = subprocess.run([str(script), "certify", "--round", "7"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert done.returncode == 2
+    assert "sheets-sync certify --help" in done.stderr and "คำสั่ง --help" not in done.stderr
