@@ -217,10 +217,8 @@ class SealBook:
                 f"{f'{gone} rows' if gone else 'rows'} at the end of the seal tab are gone (or the whole tab was "
                 "deleted), so which rounds are sealed cannot be trusted"))
 
-    def current(self) -> dict[int, Seal]:
-        """The seal in force per round: the last seal of the round not followed by an unseal, of the rows that
-        check.  A fault voids every seal at or before it (a removed unseal row could be anywhere above it); an
-        unseal always counts, since it only takes officialness away."""
+    def _in_force(self) -> dict[int, Seal]:
+        """The last seal of each round not followed by an unseal, whatever the checks say."""
         seals: dict[int, Seal] = {}
         for entry in self.entries:
             if entry.event == UNSEAL:
@@ -233,21 +231,22 @@ class SealBook:
                 seal.total = entry
             else:
                 seal.rows.append(entry)
-        if not self.checked:  # never checked with the key: nothing is official
+        return seals
+
+    def current(self) -> dict[int, Seal]:
+        """The seal in force per round, of the rows that check.  A fault voids every seal at or before it (a
+        removed unseal row could be anywhere above it); an unseal always counts, since it only takes
+        officialness away.  Never checked with the key: nothing is official."""
+        if not self.checked:
             return {}
         void_until = max((f.row for f in self.faults), default=0)
-        return {r: seal for r, seal in seals.items()  # row 0: planned now, not written yet, after every fault
+        return {r: seal for r, seal in self._in_force().items()  # row 0: planned now, not written yet
                 if all((e.row or 1 << 30) > void_until for e in seal.rows + ([seal.total] if seal.total else []))}
 
     def voided(self) -> dict[int, SealFault]:
         """The rounds a seal would be in force for but for a fault, each with the first fault that voids it."""
-        checked, faults, self.checked, self.faults = self.checked, self.faults, True, []
-        try:
-            unchecked = self.current()
-        finally:
-            self.checked, self.faults = checked, faults
         official = self.current()
-        return {r: faults[0] for r in unchecked if r not in official and faults}
+        return {r: self.faults[0] for r in self._in_force() if r not in official and self.faults}
 
 
 def _int(text: str) -> int:

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.domain.certification import (
     certification_problems,
     email_list,
@@ -105,10 +106,6 @@ def _row_key(table: Table, record: Record) -> str:
     return "/".join(parts) if any(parts) else f"row {record.row}"
 
 
-def _is_blank(value: Value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # --- 1. layout ----------------------------------------------------------------------------------------
 
 
@@ -193,10 +190,6 @@ def _short_year(col: Column, value: Value) -> tuple[str, str] | None:
             f"type the BE year in four digits, e.g. {meant}, or run `sheets-sync fix`")
 
 
-def _shown(value: Value) -> str:
-    return quoted(value)
-
-
 def _cells(tables: dict[str, Table], out: _Collector, strict: bool, dates_as_text: bool = False) -> None:
     for table in tables.values():
         for record in table.records:
@@ -205,7 +198,7 @@ def _cells(tables: dict[str, Table], out: _Collector, strict: bool, dates_as_tex
                 if col.key not in table.columns:
                     continue
                 value = record.get(col.key)
-                if _is_blank(value):
+                if is_blank(value):
                     if col.required:
                         out.at(Severity.ERROR, f"{table.tab.key}.{col.key}.missing", table, record, col.key, key,
                                f"ยังไม่ได้กรอก{col.th} ซึ่งจำเป็น", f"{col.named_en} is required and empty")
@@ -228,13 +221,13 @@ def _cells(tables: dict[str, Table], out: _Collector, strict: bool, dates_as_tex
                            *short_year)
                 elif strict and (canonical := loose_value(col, value, dates_as_text)) is not None:
                     kind = ("วันที่", "a date") if isinstance(canonical, dt.date) else ("ตัวเลข", "a number")
-                    if _shown(value) == _shown(canonical):  # `20 ต.ค. 2569` typed as text: the same words, another kind
-                        th = f"{col.th}: {_shown(value)} เก็บเป็นข้อความ ควรเก็บเป็นเซลล์{kind[0]} (sheets-sync fix แก้ให้ได้)"
-                        en = (f"{col.named_en}: {_shown(value)} is stored as text; it is better stored as {kind[1]} "
+                    if quoted(value) == quoted(canonical):  # `20 ต.ค. 2569` typed as text: the same words, another kind
+                        th = f"{col.th}: {quoted(value)} เก็บเป็นข้อความ ควรเก็บเป็นเซลล์{kind[0]} (sheets-sync fix แก้ให้ได้)"
+                        en = (f"{col.named_en}: {quoted(value)} is stored as text; it is better stored as {kind[1]} "
                               "cell (`sheets-sync fix` converts it)")
                     else:
-                        th = f"{col.th}: {_shown(value)} อ่านได้ แต่ควรเก็บเป็น {_shown(canonical)} (sheets-sync fix แก้ให้ได้)"
-                        en = (f"{col.named_en}: {_shown(value)} reads, but is better stored as {_shown(canonical)} "
+                        th = f"{col.th}: {quoted(value)} อ่านได้ แต่ควรเก็บเป็น {quoted(canonical)} (sheets-sync fix แก้ให้ได้)"
+                        en = (f"{col.named_en}: {quoted(value)} reads, but is better stored as {quoted(canonical)} "
                               "(`sheets-sync fix` converts it)")
                     out.at(Severity.INFO, f"{table.tab.key}.{col.key}.loose", table, record, col.key, key, th, en)
 
@@ -261,7 +254,7 @@ def _duplicate_keys(tables: dict[str, Table], out: _Collector) -> None:
         seen: dict[str, int] = {}
         for record in table.records:
             parts = [record.get(k) for k in table.tab.key_columns]
-            if any(_is_blank(p) for p in parts):
+            if any(is_blank(p) for p in parts):
                 continue
             key = "/".join(kpi_id_text(p) for p in parts)
             if key in seen:
@@ -466,7 +459,7 @@ def _steps(office: Office, tables: dict[str, Table], today: dt.date, out: _Colle
         if step.actual_start and step.actual_end and step.actual_end < step.actual_start:
             out.at(Severity.ERROR, "steps.end_before_start", table, record, "actual_end", key,
                    "วันเสร็จจริงอยู่ก่อนวันเริ่มจริง", "the actual end is before the actual start")
-        if step.status == "done" and step.actual_end is None and _is_blank(record.get("actual_end")):
+        if step.status == "done" and step.actual_end is None and is_blank(record.get("actual_end")):
             out.at(Severity.ERROR, "steps.done_without_end", table, record, "actual_end", key,
                    "สถานะเสร็จสิ้นแต่ไม่มีวันเสร็จจริง โปรดกรอกวันเสร็จจริง",
                    "marked done but has no actual end date; type the day it ended")
@@ -493,7 +486,7 @@ def _people(office: Office, tables: dict[str, Table], out: _Collector) -> None:
     severity = Severity.ERROR if office.settings.protect_rows else Severity.WARNING
     for record in table.records:
         email = record.get("email")
-        if not _is_blank(email) and not is_email(str(email)):
+        if not is_blank(email) and not is_email(str(email)):
             out.at(severity, "people.email", table, record, "email", _row_key(table, record),
                    f"อีเมล {quoted(email)} ไม่ใช่ที่อยู่อีเมล (เช่น somchai@obec.go.th)",
                    f"the e-mail {quoted(email)} is not an address (e.g. somchai@obec.go.th)")
