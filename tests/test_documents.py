@@ -62,7 +62,7 @@ def docx_text(path: Path) -> str:
 
 
 def annex_ids(path: Path) -> list[str]:
-    return [row.cells[0].text for row in docx.Document(str(path)).tables[-1].rows[1:]]
+    return [row.cells[0].text for row in docx.Document(str(path)).tables[-1].rows[2:-1]]  # headers, total
 
 
 def test_one_agreement_per_row_named_to_be_found_with_the_annex_scoped_by_level(office, tmp_path):
@@ -70,12 +70,12 @@ def test_one_agreement_per_row_named_to_be_found_with_the_annex_scoped_by_level(
     outcome = cli("agreements", "--sheet", str(office), "--out", str(out))
     assert outcome.exit_code == 0, outcome.output
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["2570_สพฐ-เขต_สพป.ทดสอบเขต1.docx", "2570_เขต-บุคลากร_กลุ่มนโยบายและแผน.docx",
+    assert files == ["2570_สพฐ-เขต_สพป.ทดสอบเขต1.docx", "2570_เขต-บุคลากร_นางสาวพรทิพย์บุญมา.docx",
                      "2570_เขต-สถานศึกษา_โรงเรียนบ้านหนองบัว.docx"]
     top = docx_text(out / files[0])
     for words in ("คำรับรองการปฏิบัติราชการ", "ประจำปีงบประมาณ พ.ศ. 2570", "นายอัมพร พินะสา", "นายสมชาย ใจดี",
                   "เลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน", "มิใช่สัญญา", "1 ตุลาคม 2569 ถึงวันที่ 30 กันยายน 2570",
-                  "วันที่ 3 ธ.ค. 2569", "ร้อยละของนักเรียนชั้นประถมศึกษาปีที่ 1 ที่อ่านออกเขียนได้"):
+                  "วันที่ 3 ธันวาคม 2569", "ร้อยละของนักเรียนชั้นประถมศึกษาปีที่ 1 ที่อ่านออกเขียนได้"):
         assert words in top, words
     assert annex_ids(out / files[0]) == ["1", "2"]  # the office: every KPI
     assert annex_ids(out / files[1]) == ["1"]  # a staff member: the KPIs she owns or supervises
@@ -91,8 +91,14 @@ def test_the_pdfs_carry_every_party_and_kpi_as_text_and_the_page_is_not_blank(of
     school = pdf_text(out / "2570_เขต-สถานศึกษา_โรงเรียนบ้านหนองบัว.pdf")
     for words in ("นายบุญชู ขยันยิ่ง", "โรงเรียนบ้านหนองบัว", "นายสมชาย ใจดี", "ร้อยละของนักเรียน"):
         assert words in school, words
-    pages = subprocess.run(["pdfinfo", str(combined)], capture_output=True, check=True).stdout.decode()
-    assert re.search(r"Pages:\s+6\n", pages)  # three agreements, each with its annex page
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(combined)], capture_output=True,
+                          check=True).stdout.decode()
+    turned = [float(w) > float(h) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+    firsts = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-raw", str(combined), "-"], capture_output=True,
+                             check=True).stdout.decode().split("\n")[0] for n in range(1, len(turned) + 1)]
+    assert sum(f == "คำรับรองการปฏิบัติราชการ" for f in firsts) == 3  # three agreements
+    # each annex on a landscape page of its own, and only the annex
+    assert [f.startswith("เอกสารประกอบท้ายคำรับรอง") for f in firsts] == turned and sum(turned) == 3
     subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "40", "-png", str(combined), str(tmp_path / "page")],
                    check=True)
     assert 0.005 < share(next(tmp_path.glob("page*.png"))) < 0.5  # words on the page, not a blank or a black one
@@ -164,10 +170,14 @@ def test_thai_lines_break_between_words_never_inside_one():
     text = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาจัดทำคำรับรองการปฏิบัติราชการประจำปีงบประมาณ"
     lines = wrap(text, 12, len)
     assert "".join(lines) == text and all(len(line) <= 12 for line in lines)
-    boundaries, position = set(), 0
-    for word in thai_words(text):
-        position += len(word)
-        boundaries.add(position)
+    from pythainlp.tokenize import word_tokenize
+
+    boundaries = set()
+    for words in (thai_words(text), word_tokenize(text, engine="newmm")):  # ours, or the dictionary's smaller words
+        position = 0
+        for word in words:
+            position += len(word)
+            boundaries.add(position)
     position = 0
     for line in lines[:-1]:
         position += len(line)

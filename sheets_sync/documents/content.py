@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from sheets_sync.domain.model import DIRECTION_TH, METHOD_TH, Kpi, Office, Person, _text
+from sheets_sync.domain.model import DIRECTION_TH, METHOD_TH, Kpi, Method, Office, Person, _text
+from sheets_sync.domain.official_words import (
+    full_name,
+    levels_in_words,
+    office_only,
+    position_in_office,
+    target_in_words,
+)
 from sheets_sync.domain.reminders import due_date
 from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
 from sheets_sync.domain.schema import (
@@ -46,9 +54,16 @@ class AnnexRow:
     kpi_id: str
     name: str
     unit: str
-    weight: str
+    weight: str  # a sub-KPI's in parentheses: it is part of its parent's, not added again
     target: str
     criteria: list[str]
+    depth: int = 0  # 1: a sub-KPI, shown indented under its parent
+    committee: bool = False  # the committee scores it: the five levels are one cell
+
+    @property
+    def indent(self) -> str:
+        """What goes before the name of a sub-KPI in a template (`{{ k.indent }}{{ k.name }}`)."""
+        return "\u2003\u2003" * self.depth
 
 
 @dataclass
@@ -64,6 +79,8 @@ class Agreement:
     office: str
     fiscal_year: int
     annex: list[AnnexRow] = field(default_factory=list)
+    annex_total: str = ""  # the weights that add up: top-level KPIs only, a parent's children are inside it
+    unit_typed: str = ""  # as the ข้อตกลง tab has it: short, for the file name
 
     @property
     def period(self) -> str:
@@ -71,7 +88,9 @@ class Agreement:
 
     @property
     def file_stem(self) -> str:
-        who = self.unit or (self.makers[0].name if self.makers else str(self.row))
+        # a person's own agreement by the person's name: a group has several, a file each
+        named = self.makers[0].name if self.makers else ""
+        who = (named if self.level == "office_staff" else "") or self.unit_typed or named or str(self.row)
         return f"{self.fiscal_year}_{LEVEL_SHORT.get(self.level, self.level)}_{safe_name(who)}"
 
     def context(self) -> dict[str, object]:
@@ -83,31 +102,45 @@ class Agreement:
             "receiver": " และ ".join(p.name for p in self.receivers),
             "receiver_position": " และ ".join(p.position for p in self.receivers if p.position),
             "makers": self.makers, "receivers": self.receivers, "signed_on": self.signed_on or "……………………",
-            "annex": self.annex,
+            "annex": self.annex, "annex_total": self.annex_total,
         }
 
 
 safe_name = safe_file_name  # a file name made from a cell: one rule for every output (sheets_sync/outputs.py)
 
 
-def _parties(names: object, positions: object) -> list[Party]:
+def _parties(names: object, positions: object, office_name: str, of_the_office: bool) -> list[Party]:
+    """The people on one side, each with the position a signed document writes (the office named in full)."""
     split = lambda v: [p.strip() for p in re.split(r"[\n;]+", _text(v)) if p.strip()]  # noqa: E731
     name_list, position_list = split(names), split(positions)
-    return [Party(n, position_list[i] if i < len(position_list) else (position_list[-1] if position_list else ""))
+    return [Party(n, position_in_office(
+                position_list[i] if i < len(position_list) else (position_list[-1] if position_list else ""),
+                office_name, of_the_office))
             for i, n in enumerate(name_list)]
 
 
-def annex_row(kpi: Kpi) -> AnnexRow:
-    return AnnexRow(kpi.kpi_id, kpi.name, kpi.unit, plain(kpi.weight), plain(kpi.target),
-                    [plain(c) for c in kpi.criteria])
+def annex_row(kpi: Kpi, depth: int = 0) -> AnnexRow:
+    weight = plain(kpi.weight)
+    return AnnexRow(kpi.kpi_id, kpi.name, kpi.unit, f"({weight})" if depth and weight else weight,
+                    target_in_words(kpi), list(levels_in_words(kpi)), depth, kpi.method is Method.MANUAL)
 
 
-def _for_schools(data: WorkbookData) -> set[str]:
+def annex_of(kpis: list[Kpi]) -> tuple[list[AnnexRow], str]:
+    """The annex rows in id order, each sub-KPI under its parent, and the total of the weights that add up (a
+    sub-KPI whose parent is in the annex is part of the parent's weight)."""
+    ids = {k.kpi_id for k in kpis}
+    rows = [annex_row(k, 1 if k.parent_id in ids else 0) for k in sorted(kpis, key=lambda k: kpi_sort_key(k.kpi_id))]
+    total = sum((k.weight for k in kpis if k.weight is not None and k.parent_id not in ids), Decimal(0))
+    return rows, plain(total)
+
+
+def _for_schools(data: WorkbookData, office: Office) -> set[str]:
+    """The KPIs a school signs: typed ใช่ in ใช้กับสถานศึกษา, or left blank and not the office's own work."""
     table = read_table(data, KPIS)
-    if "for_schools" not in table.columns:
-        return {_text(r.get("kpi_id")) for r in table.records}
-    return {kpi_id for r in table.records if (kpi_id := _text(r.get("kpi_id")))
-            and (r.blank("for_schools") or is_yes(r.get("for_schools")))}
+    typed = {_text(r.get("kpi_id")): r.get("for_schools") for r in table.records if not r.blank("for_schools")} \
+        if "for_schools" in table.columns else {}
+    return {k.kpi_id for k in office.kpis
+            if (is_yes(typed[k.kpi_id]) if k.kpi_id in typed else not office_only(k))}
 
 
 def _people_named(office: Office, names: list[Party]) -> set[str]:
@@ -119,18 +152,24 @@ def agreements(data: WorkbookData, office: Office) -> list[Agreement]:
     table = read_table(data, AGREEMENTS)
     level_col = AGREEMENTS.column("level")
     ordered = sorted(office.kpis, key=lambda k: kpi_sort_key(k.kpi_id))
-    schools = _for_schools(data)
+    schools = _for_schools(data, office)
     found = []
     for r in table.records:
         level = level_col.choice_for(_text(r.get("level")))
-        try:
-            signed = format_date_be(parse_date(r.get("signed_on"))) if not r.blank("signed_on") else ""
+        try:  # an official document spells the month out (วันที่ 3 ธันวาคม 2569); blank is written by hand
+            signed = format_date_be(parse_date(r.get("signed_on")), long=True) if not r.blank("signed_on") else ""
         except ParseError:
             signed = _text(r.get("signed_on"))
-        agreement = Agreement(r.row, level.key if level else "", level.th if level else _text(r.get("level")),
-                              _parties(r.get("maker"), r.get("maker_position")),
-                              _parties(r.get("receiver"), r.get("receiver_position")), _text(r.get("unit")), signed,
-                              _text(r.get("document")), office.settings.office_name, office.settings.fiscal_year)
+        key = level.key if level else ""
+        name = office.settings.office_name
+        staff = key == "office_staff"
+        unit = full_name(_text(r.get("unit")))
+        agreement = Agreement(r.row, key, level.th if level else _text(r.get("level")),
+                              _parties(r.get("maker"), r.get("maker_position"), name, staff),
+                              _parties(r.get("receiver"), r.get("receiver_position"), name, False),
+                              position_in_office(unit, name, staff) if unit else "", signed,
+                              _text(r.get("document")), full_name(name), office.settings.fiscal_year,
+                              unit_typed=_text(r.get("unit")))
         if agreement.level == "office_staff":
             mine = _people_named(office, agreement.makers)
             scope = [k for k in ordered if k.owner in mine or k.supervisor in mine]
@@ -138,7 +177,7 @@ def agreements(data: WorkbookData, office: Office) -> list[Agreement]:
             scope = [k for k in ordered if k.kpi_id in schools]
         else:
             scope = ordered
-        agreement.annex = [annex_row(k) for k in scope]
+        agreement.annex, agreement.annex_total = annex_of(scope)
         found.append(agreement)
     return found
 

@@ -11,15 +11,20 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Mm
+from docx.enum.section import WD_SECTION
+from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from sheets_sync.documents.wording import (
     AGREEMENT_CLAUSES,
     AGREEMENT_HEAD,
     AGREEMENT_TITLE,
     ANNEX_CELLS,
+    ANNEX_CRITERIA,
     ANNEX_HEADER,
     ANNEX_TITLE,
+    ANNEX_TOTAL,
+    ANNEX_WIDTHS_CM,
     KPI_ROWS,
     KPI_TITLE,
     RESULT_ROWS,
@@ -27,15 +32,9 @@ from sheets_sync.documents.wording import (
 )
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
-from sheets_sync.report.docx import thai_font
+from sheets_sync.report.docx import official_page, thai_font
+from sheets_sync.report.official_page import BODY_PT, HEADING_PT, SMALL_TABLE_PT, TITLE_PT
 from sheets_sync.templating import sandboxed
-
-
-def _a4(document: Any) -> None:
-    for section in document.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin, section.right_margin = Cm(3), Cm(2)
-        section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
 
 
 def _para(document: Any, text: str, size: float = 16, bold: bool = False, center: bool = False) -> Any:
@@ -64,13 +63,55 @@ def _signatures(cell: Any, parties: str, role: str) -> None:
         thai_font(paragraph.add_run(line), 16)
 
 
+def _repeat_as_header(row: Any) -> None:
+    row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+
+
+def _sized(table: Any, widths_cm: tuple[float, ...]) -> None:
+    """Fixed column widths, in the grid LibreOffice reads and on each cell Word reads: the name gets its room."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def _annex(document: Any) -> None:
+    """The annex on a landscape page: the ten columns sized to their content, the five levels under one spanning
+    header, both header rows repeated on every page, sub-KPIs indented, and the total of the weights."""
+    annex_page = document.add_section(WD_SECTION.NEW_PAGE)
+    official_page(annex_page, "landscape")
+    _para(document, ANNEX_TITLE, BODY_PT, True)
+    annex = document.add_table(rows=6, cols=len(ANNEX_HEADER))
+    annex.style = "Table Grid"
+    top, levels = annex.rows[0].cells, annex.rows[1].cells
+    for column, text in enumerate(ANNEX_HEADER[:5]):
+        merged = top[column].merge(levels[column])
+        _cell(merged, text, SMALL_TABLE_PT, True)
+    _cell(top[5].merge(top[9]), ANNEX_CRITERIA, SMALL_TABLE_PT, True)
+    for cell, text in zip(levels[5:], ANNEX_HEADER[5:]):
+        _cell(cell, text, SMALL_TABLE_PT, True)
+    for row in annex.rows[:2]:
+        _repeat_as_header(row)
+    _cell(annex.rows[2].cells[0], "{%tr for k in annex %}", SMALL_TABLE_PT)
+    for cell, text in zip(annex.rows[3].cells, ANNEX_CELLS):
+        _cell(cell, text, SMALL_TABLE_PT)
+    _cell(annex.rows[4].cells[0], "{%tr endfor %}", SMALL_TABLE_PT)
+    total = annex.rows[5].cells
+    _cell(total[0].merge(total[2]), ANNEX_TOTAL[0], SMALL_TABLE_PT, True)
+    _cell(total[3], ANNEX_TOTAL[1], SMALL_TABLE_PT, True)
+    total[4].merge(total[9])
+    _sized(annex, ANNEX_WIDTHS_CM)
+
+
 def default_agreement_template() -> bytes:
     document = Document()
-    _a4(document)
-    thai_font(document.styles["Normal"], 16)
-    _para(document, AGREEMENT_TITLE, 22, True, True)
+    official_page(document.sections[0])
+    thai_font(document.styles["Normal"], BODY_PT)
+    _para(document, AGREEMENT_TITLE, TITLE_PT, True, True)
     for line in AGREEMENT_HEAD:
-        _para(document, line, 18, True, True)
+        _para(document, line, HEADING_PT, True, True)
     for clause in AGREEMENT_CLAUSES:
         paragraph = _para(document, clause)
         paragraph.paragraph_format.first_line_indent = Cm(1.25)
@@ -78,16 +119,7 @@ def default_agreement_template() -> bytes:
     signatures.alignment = WD_TABLE_ALIGNMENT.CENTER
     _signatures(signatures.rows[0].cells[0], "receivers", "ผู้รับคำรับรอง")
     _signatures(signatures.rows[0].cells[1], "makers", "ผู้ทำคำรับรอง")
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _para(document, ANNEX_TITLE, 16, True)
-    annex = document.add_table(rows=4, cols=len(ANNEX_HEADER))
-    annex.style = "Table Grid"
-    for cell, text in zip(annex.rows[0].cells, ANNEX_HEADER):
-        _cell(cell, text, 12, True)
-    _cell(annex.rows[1].cells[0], "{%tr for k in annex %}", 12)
-    for cell, text in zip(annex.rows[2].cells, ANNEX_CELLS):
-        _cell(cell, text, 12)
-    _cell(annex.rows[3].cells[0], "{%tr endfor %}", 12)
+    _annex(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -95,9 +127,9 @@ def default_agreement_template() -> bytes:
 
 def default_kpi_template() -> bytes:
     document = Document()
-    _a4(document)
-    thai_font(document.styles["Normal"], 16)
-    _para(document, "{%p for page in pages %}", 16)
+    official_page(document.sections[0])
+    thai_font(document.styles["Normal"], BODY_PT)
+    _para(document, "{%p for page in pages %}", BODY_PT)
     _para(document, KPI_TITLE, 18, True, True)
     _para(document, "{{ page.office }}", 16, True, True)
     rows = KPI_ROWS + (("{%tr if page.result %}", ""),) + RESULT_ROWS + (("{%tr endif %}", ""),)

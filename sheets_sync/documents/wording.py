@@ -29,9 +29,13 @@ SIGNATURE = ("ลงชื่อ ...................................", "({{ p.na
 ANNEX_TITLE = "เอกสารประกอบท้ายคำรับรอง: ตัวชี้วัด น้ำหนัก ค่าเป้าหมาย และเกณฑ์การให้คะแนน"
 ANNEX_HEADER = ("รหัส", "ตัวชี้วัด", "หน่วยนับ", "น้ำหนัก", "ค่าเป้าหมาย", "ระดับ 1", "ระดับ 2", "ระดับ 3", "ระดับ 4",
                 "ระดับ 5")
-ANNEX_CELLS = ("{{ k.kpi_id }}", "{{ k.name }}", "{{ k.unit }}", "{{ k.weight }}", "{{ k.target }}",
+ANNEX_CRITERIA = "เกณฑ์การให้คะแนน"  # one header spanning the five levels
+ANNEX_CELLS = ("{{ k.kpi_id }}", "{{ k.indent }}{{ k.name }}", "{{ k.unit }}", "{{ k.weight }}", "{{ k.target }}",
                "{{ k.criteria[0] }}", "{{ k.criteria[1] }}", "{{ k.criteria[2] }}", "{{ k.criteria[3] }}",
                "{{ k.criteria[4] }}")
+ANNEX_TOTAL = ("รวม", "{{ annex_total }}")  # under the name, and under the weights
+# centimetres on a landscape A4 between the official margins (25.2 cm): the name takes what the figures leave
+ANNEX_WIDTHS_CM = (1.3, 7.7, 2.0, 1.8, 2.4, 2.0, 2.0, 2.0, 2.0, 2.0)
 
 KPI_TITLE = "รายละเอียดตัวชี้วัด (KPI Template) ปีงบประมาณ พ.ศ. {{ page.fiscal_year }}"
 """Every KPI field below is `page.…`: one page per KPI, and a file may hold several (`templates --owner`)."""

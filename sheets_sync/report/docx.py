@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from sheets_sync.domain.cell import xml_text
+from sheets_sync.report.official_page import WORD_FONT, margins_cm
 from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
@@ -26,10 +27,13 @@ from sheets_sync.report.content import (
     step_rows,
 )
 
-FONT = "TH Sarabun New"
+FONT = WORD_FONT
 
 
-def thai_font(style_or_run, size: float | None = None, bold: bool | None = None) -> None:
+def thai_font(style_or_run: Any, size: float | None = None, bold: bool | None = None) -> None:
+    """Font, size and bold for Latin and Thai alike.  Thai is a complex script: Word draws it with `w:cs`, `w:szCs`
+    and `w:bCs`, not with the Latin `w:rFonts w:ascii`, `w:sz` and `w:b` — set only those and a Thai title is not
+    bold and not the size asked for."""
     font = style_or_run.font
     font.name = FONT
     if size:
@@ -39,13 +43,29 @@ def thai_font(style_or_run, size: float | None = None, bold: bool | None = None)
     r_pr = style_or_run.element.get_or_add_rPr()
     fonts = r_pr.get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)  # Thai is a complex script: w:cs is the font Word uses for it
-    if size:
+        fonts.set(qn(attribute), FONT)
+    if bold is not None:
+        r_pr.get_or_add_bCs().set(qn("w:val"), "true" if bold else "false")
+    if size:  # in schema order, right after w:sz: Word refuses a file whose run properties are out of order
         size_cs = r_pr.find(qn("w:szCs"))
         if size_cs is None:
             size_cs = r_pr.makeelement(qn("w:szCs"), {})
-            r_pr.append(size_cs)
+            r_pr.get_or_add_sz().addnext(size_cs)
         size_cs.set(qn("w:val"), str(int(size * 2)))
+    r_pr.get_or_add_cs()  # the run is Thai: Word applies the complex-script properties above to all of it
+
+
+def official_page(section: Any, orientation: str = "portrait") -> None:
+    """A4 with the official margins (report/official_page.py), portrait or turned."""
+    margins = margins_cm(orientation)
+    if orientation == "landscape":
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Cm(margins.left), Cm(margins.right)
+    section.top_margin, section.bottom_margin = Cm(margins.top), Cm(margins.bottom)
 
 
 def _run(paragraph: Any, text: object) -> Any:

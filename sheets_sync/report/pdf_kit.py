@@ -12,6 +12,7 @@ import fontpkg_sarabun
 from fpdf import FPDF
 from fpdf.fonts import FontFace, TTFFont
 
+from sheets_sync.report.official_page import BODY_PT, FOOTER_PT, line_mm, margins_cm
 from sheets_sync.report.thai_text import wrap
 
 FAMILY = "Sarabun"
@@ -27,8 +28,8 @@ class ThaiPDF(FPDF):
     def footer(self) -> None:
         if not self.footer_text:
             return
-        self.set_y(-10)
-        self.set_font(FAMILY, "", 9)
+        self.set_y(-self.b_margin + 6)  # inside the bottom margin, clear of the text
+        self.set_font(FAMILY, "", FOOTER_PT)
         self.set_text_color(90, 90, 90)
         self.cell(0, 5, f"{self.footer_text} · หน้า {self.page_no()}/{{nb}}", align="C")
         self.set_text_color(0, 0, 0)
@@ -92,7 +93,9 @@ def new_pdf(orientation: str = "portrait", footer: str = "") -> FPDF:
     pdf.add_font("DejaVu", "B", str(dejavu / "DejaVuSans-Bold.ttf"))
     pdf.set_fallback_fonts(["DejaVu"])
     pdf.set_text_shaping(True)
-    pdf.set_auto_page_break(True, margin=14)
+    margins = margins_cm(orientation)
+    pdf.set_margins(margins.left * 10, margins.top * 10, margins.right * 10)
+    pdf.set_auto_page_break(True, margin=margins.bottom * 10)
     return pdf
 
 
@@ -119,11 +122,13 @@ def lines_for(pdf: FPDF, text: str, width: float) -> str:
     return "\n".join(wrap(text, width, pdf.get_string_width))
 
 
-def paragraph(pdf: FPDF, text: str, size: float = 14, bold: bool = False, align: str = "L",
+def paragraph(pdf: FPDF, text: str, size: float = BODY_PT, bold: bool = False, align: str = "L",
               height: float | None = None) -> None:
     pdf.set_font(FAMILY, "B" if bold else "", size)
-    pdf.multi_cell(0, height or size * 0.55, lines_for(pdf, text, pdf.epw), align=align, new_x="LMARGIN",
-                   new_y="NEXT")
+    # broken here once, to the width multi_cell really has (the page less its own cell margins): a line measured
+    # against the whole page width is wrapped a second time by fpdf2, leaving a word alone on a line
+    pdf.multi_cell(0, height or line_mm(size), lines_for(pdf, text, pdf.epw - 2 * pdf.c_margin), align=align,
+                   new_x="LMARGIN", new_y="NEXT")
 
 
 def heading(pdf: FPDF, text: str, size: int = 15) -> None:
@@ -135,17 +140,53 @@ def fits(text: str) -> str:
     return text if len(text) <= CELL_CHARS else text[:CELL_CHARS] + " … (ตัดเหลือ 400 ตัวอักษร / cut to 400 characters)"
 
 
-def table(pdf: FPDF, header: list[str], rows: list[list[str]], widths: tuple[float, ...] | None = None,
-          size: float = 9) -> None:
-    """A table whose header repeats on every page and whose cells break Thai between words."""
-    pdf.set_font(FAMILY, "", size)
-    relative = widths or (1.0,) * len(header)
+class Span(NamedTuple):
+    """A table cell that may span columns or header rows; a plain string is a Span of one."""
+
+    text: str
+    columns: int = 1
+    rows: int = 1
+    bold: bool = False
+
+
+def table(pdf: FPDF, header: list[str] | list[list[Span]], rows: Sequence[Sequence[str | Span]],
+          widths: tuple[float, ...] | None = None, size: float = 9, total: Sequence[str | Span] | None = None) -> None:
+    """A table whose header rows repeat on every page and whose cells break Thai between words.  `header` is one
+    row of names, or rows of Spans (a group name over its columns); `total`, a closing row in bold."""
+    header_rows: list[list[Span]] = [[Span(h) for h in header]] if header and isinstance(header[0], str) \
+        else header  # type: ignore[assignment]
+    count = sum(c.columns for c in header_rows[0])
+    relative = widths or (1.0,) * count
     column_mm = [pdf.epw * w / sum(relative) - CELL_PADDING for w in relative]
-    with pdf.table(col_widths=widths, headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
-                   line_height=size * 0.6, text_align="LEFT", repeat_headings=1) as grid:
-        pdf.set_font(FAMILY, "B", size)
-        grid.row([lines_for(pdf, h, w) for h, w in zip(header, column_mm)])
-        pdf.set_font(FAMILY, "", size)
+    line = size * 0.6 if size < 12 else size * 0.5
+
+    below: dict[int, int] = {}  # column → header rows a cell above still covers
+
+    def put(grid: Any, cells: Sequence[str | Span], bold: bool = False) -> None:
+        row, at = grid.row(), 0
+        for cell in cells:
+            span = cell if isinstance(cell, Span) else Span(str(cell), bold=bold)
+            while below.get(at, 0) > 0:  # a cell spanning down from the row above stands here
+                below[at] -= 1
+                at += 1
+            for covered in range(at, at + span.columns):
+                if span.rows > 1:
+                    below[covered] = span.rows - 1
+            width = sum(column_mm[at:at + span.columns]) + CELL_PADDING * (span.columns - 1)
+            pdf.set_font(FAMILY, "B" if span.bold or bold else "", size)
+            style = FontFace(emphasis="BOLD") if span.bold or bold else None
+            row.cell(lines_for(pdf, fits(span.text), width), colspan=span.columns, rowspan=span.rows, style=style)
+            at += span.columns
+
+    pdf.set_font(FAMILY, "", size)
+    with pdf.table(col_widths=relative, headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
+                   line_height=line, text_align="LEFT", repeat_headings=1,
+                   num_heading_rows=len(header_rows)) as grid:
+        for cells in header_rows:
+            put(grid, cells, bold=True)
         for values in rows:
-            grid.row([lines_for(pdf, fits(str(v)), w) for v, w in zip(values, column_mm)])
+            put(grid, values)
+        if total is not None:
+            put(grid, total, bold=True)
+    pdf.set_font(FAMILY, "", size)
     pdf.ln(3)

@@ -8,35 +8,82 @@ so what a reader copies or searches is exactly the words.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Callable
+from typing import Any, Callable
+
+from sheets_sync.domain.thai import MONTHS_LONG, MONTHS_SHORT
+
+# Words of these documents the general dictionary splits in two, so a line could end inside them
+# (`ผู้ทำ` / `คำรับรอง`): one word each here.
+DOCUMENT_WORDS = frozenset({
+    "ผู้ทำคำรับรอง", "ผู้รับคำรับรอง", "คำรับรองการปฏิบัติราชการ", "ผลการปฏิบัติราชการ", "ค่าเป้าหมาย",
+    "เกณฑ์การให้คะแนน", "สำนักงานเขตพื้นที่การศึกษา", "ประถมศึกษา", "มัธยมศึกษา", "ปีงบประมาณ", "ผู้อำนวยการ",
+    "ตัวชี้วัด", "คะแนนถ่วงน้ำหนัก", "ผลคะแนนเฉลี่ยถ่วงน้ำหนัก", "ยังไม่ผ่านการรับรอง",
+})
+_MONTH = "|".join(re.escape(m) for m in (*MONTHS_LONG, *MONTHS_SHORT))
+# Spans a line never breaks inside: a date (1 ตุลาคม 2569), พ.ศ. and its year, a level, a person's full name.
+_TOGETHER = re.compile(rf"\d{{1,2}} (?:{_MONTH}) \d{{4}}|พ\.ศ\. \d{{4}}|ระดับ \d|เขต \d+"
+                       r"|\(?(?:นางสาว|นาย|นาง)\S+ \S+")
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Any:
+    from pythainlp.corpus import thai_words as general
+    from pythainlp.util import dict_trie
+
+    return dict_trie(set(general()) | DOCUMENT_WORDS)
 
 
 @lru_cache(maxsize=4096)
 def thai_words(text: str) -> tuple[str, ...]:
+    """The words of `text` and the spaces between them; a date, a name or a level stays one piece."""
     from pythainlp.tokenize import word_tokenize
 
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    pieces: list[str] = []
+    start = 0
+    for kept in _TOGETHER.finditer(text):
+        if kept.start() > start:
+            pieces += word_tokenize(text[start:kept.start()], custom_dict=_dictionary(), engine="newmm",
+                                    keep_whitespace=True)
+        pieces.append(kept.group())
+        start = kept.end()
+    if start < len(text):
+        pieces += word_tokenize(text[start:], custom_dict=_dictionary(), engine="newmm", keep_whitespace=True)
+    return tuple(pieces)
+
+
+@lru_cache(maxsize=4096)
+def _finer(word: str) -> tuple[str, ...]:
+    """A kept piece in the general dictionary's smaller words: where a compound or a date wider than a line breaks."""
+    from pythainlp.tokenize import word_tokenize
+
+    return tuple(word_tokenize(word, engine="newmm", keep_whitespace=True))
 
 
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """`text` as lines no wider than `width` (as `measure` measures), broken between words; a word wider than a
-    line on its own is the only thing ever cut."""
+    """`text` as lines no wider than `width` (as `measure` measures), broken between words; a compound or a date
+    wider than a line breaks between its own words, and a single word wider than a line is the only thing cut."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
-        for word in thai_words(paragraph) if paragraph else ():
+        queue = list(thai_words(paragraph)) if paragraph else []
+        while queue:
+            word = queue.pop(0)
+            if measure(word.strip()) > width and len(finer := _finer(word)) > 1:
+                queue[0:0] = finer
+                continue
             candidate = line + word
             if measure(candidate) <= width or not line.strip():
                 line = candidate
-                while measure(line) > width and len(line) > 1:  # one word longer than a whole line
-                    cut = len(line) - 1
-                    while cut > 1 and measure(line[:cut]) > width:
-                        cut -= 1
-                    lines.append(line[:cut])
-                    line = line[cut:]
-                continue
-            lines.append(line.rstrip())
-            line = word.lstrip()
+            else:
+                lines.append(line.rstrip())
+                line = word.lstrip()
+            while measure(line) > width and len(line) > 1:  # one word longer than a whole line
+                cut = len(line) - 1
+                while cut > 1 and measure(line[:cut]) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
         lines.append(line.rstrip())
     return lines

@@ -1,0 +1,172 @@
+"""The documents as the officials who sign them read them: the official page (A4, margins 3/2/2.5/2 cm, 16 pt),
+Thai titles bold in Word, the office and the month spelled in full, an annex that adds up, schools signing only
+what is theirs.  Read from the files themselves: python-docx runs and sections, pdftotext's word boxes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Cm
+
+from sheets_sync.backends.target import open_backend, parse_target
+
+from .conftest import cli, kpi, result, type_office
+
+PEOPLE = [
+    {"person_id": "P01", "name": "นายสมชาย ใจดี", "position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "role": "ผู้อำนวยการ"},
+    {"person_id": "P02", "name": "นางสาวพรทิพย์ บุญมา", "position": "ผู้อำนวยการกลุ่มนโยบายและแผน",
+     "role": "ผู้กำกับดูแลตัวชี้วัด", "group": "กลุ่มนโยบายและแผน"},
+    {"person_id": "P03", "name": "นายวีระ กล้าหาญ", "position": "นักวิเคราะห์นโยบายและแผน", "role": "ผู้รับผิดชอบตัวชี้วัด",
+     "group": "กลุ่มนโยบายและแผน"},
+    {"person_id": "P04", "name": "นายบุญชู ขยันยิ่ง", "position": "ผู้อำนวยการโรงเรียนบ้านหนองบัว", "role": "ผู้อำนวยการสถานศึกษา"},
+]
+KPIS = [
+    kpi("1", 30, name="ร้อยละของนักเรียนชั้นประถมศึกษาปีที่ 1 ที่อ่านออกเขียนได้", unit="ร้อยละ"),  # no target typed
+    kpi("2", 20, name="ผลสัมฤทธิ์ทางการเรียนของผู้เรียน", method=None, criteria=()),
+    kpi("2.1", 10, parent_id="2", name="ร้อยละของนักเรียนชั้น ป.6 ที่มีผล O-NET ไม่ต่ำกว่าร้อยละ 50", target=30,
+        criteria=(20, 25, 30, 35, 40)),
+    kpi("2.2", 10, parent_id="2", name="ค่าเฉลี่ยผลการประเมินคุณภาพผู้เรียน (NT) ชั้น ป.3", criteria=(40, 45, 50, 55, 60)),
+    kpi("3", 30, "ช่วงคะแนน", criteria=(0, 75, 80, 85, 90), name="ร้อยละของการเบิกจ่ายงบประมาณรายจ่ายลงทุน"),
+    kpi("4", 20, "คณะกรรมการ", criteria=(), name="คุณภาพการบริหารจัดการตามมาตรฐานสำนักงานเขตพื้นที่การศึกษา",
+        owner="P01", supervisor="P01"),
+]
+AGREEMENTS = [
+    {"level": "สพฐ./จังหวัด ↔ เขต", "maker": "นายสมชาย ใจดี", "maker_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
+     "receiver": "นายอัมพร พินะสา", "receiver_position": "เลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน", "unit": "สพป. ทดสอบ เขต 1",
+     "signed_on": "3/12/2569"},
+    {"level": "เขต ↔ บุคลากร", "maker": "นางสาวพรทิพย์ บุญมา", "maker_position": "ผู้อำนวยการกลุ่มนโยบายและแผน",
+     "receiver": "นายสมชาย ใจดี", "receiver_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "unit": "กลุ่มนโยบายและแผน"},
+    {"level": "เขต ↔ บุคลากร", "maker": "นายวีระ กล้าหาญ", "maker_position": "นักวิเคราะห์นโยบายและแผน",
+     "receiver": "นายสมชาย ใจดี", "receiver_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "unit": "กลุ่มนโยบายและแผน"},
+    {"level": "เขต ↔ สถานศึกษา", "maker": "นายบุญชู ขยันยิ่ง", "maker_position": "ผู้อำนวยการโรงเรียนบ้านหนองบัว",
+     "receiver": "นายสมชาย ใจดี", "receiver_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "unit": "โรงเรียนบ้านหนองบัว"},
+]
+FULL_NAME = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต 1"
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    path = tmp_path / "workbook.xlsx"
+    type_office(open_backend(parse_target(str(path))), KPIS, [result("1", 6, 80)], people=PEOPLE,
+                agreements=AGREEMENTS)
+    return path
+
+
+@pytest.fixture
+def made(office: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "agreements"
+    outcome = cli("agreements", "--sheet", str(office), "--out", str(out), "--format", "both")
+    assert outcome.exit_code == 0, outcome.output
+    return out
+
+
+def annex_rows(path: Path) -> list[list[str]]:
+    table = docx.Document(str(path)).tables[-1]
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_thai_titles_and_headers_are_bold_and_sized_as_thai_in_word(made):
+    document = docx.Document(str(made / "2570_สพฐ-เขต_สพป.ทดสอบเขต1.docx"))
+    title = document.paragraphs[0].runs[0]
+    assert title.text == "คำรับรองการปฏิบัติราชการ"
+    properties = title._r.rPr
+    assert properties.find(qn("w:bCs")).get(qn("w:val")) == "true"  # bold for the complex script Thai is
+    assert properties.find(qn("w:szCs")).get(qn("w:val")) == "40"  # 20 pt for Thai, not only for Latin
+    assert properties.rFonts.get(qn("w:cs")) == "TH Sarabun New"
+    header_runs = [r for c in document.tables[-1].rows[0].cells for p in c.paragraphs for r in p.runs if r.text]
+    assert header_runs and all(r._r.rPr.find(qn("w:bCs")) is not None for r in header_runs)
+    # the run properties stay in schema order: Word refuses a file with szCs before sz
+    tags = [child.tag.split("}")[1] for child in properties]
+    assert tags.index("sz") < tags.index("szCs") < tags.index("cs")
+
+
+def test_word_pages_are_the_official_page_and_the_annex_is_turned(made):
+    document = docx.Document(str(made / "2570_สพฐ-เขต_สพป.ทดสอบเขต1.docx"))
+    text, annex = document.sections[0], document.sections[-1]
+    def cm(length: int) -> float:
+        return round(length / Cm(1), 2)
+
+    assert (cm(text.page_width), cm(text.page_height)) == (21.0, 29.7)
+    assert [cm(m) for m in (text.left_margin, text.right_margin, text.top_margin, text.bottom_margin)] == [3, 2, 2.5, 2]
+    assert annex.page_width > annex.page_height
+    assert document.styles["Normal"].font.size.pt == 16
+    rows = document.tables[-1].rows
+    assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:tblHeader")) is not None for r in rows[:2])
+    widths = [c.width for c in rows[2].cells]
+    assert widths[1] == max(widths) and widths[1] > 3 * widths[0]  # the KPI name gets the room
+
+
+def _words_boxes(pdf: Path, page: int) -> list[tuple[float, float, float, float]]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed; .ci/run installs it")
+    html = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                          capture_output=True, check=True).stdout.decode()
+    return [tuple(float(v) for v in box) for box in  # type: ignore[misc]
+            re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', html)]
+
+
+def test_pdf_text_sits_inside_the_official_margins(made):
+    points = 72 / 2.54
+    boxes = _words_boxes(made / "2570_สพฐ-เขต_สพป.ทดสอบเขต1.pdf", 1)
+    left = min(b[0] for b in boxes)
+    assert 3 * points - 1 <= left <= 3 * points + 4  # 3 cm: the text starts at the margin, not at 1 cm
+    assert max(b[2] for b in boxes) <= 595.28 - 2 * points + 1
+    assert min(b[1] for b in boxes) >= 2.5 * points - 3  # a tone mark may rise a little above its line
+    assert max(b[3] for b in boxes) <= 841.89 - 2 * points + 1
+    heights = sorted(b[3] - b[1] for b in boxes)
+    assert heights[len(heights) // 2] > 14  # body words at 16 pt, not 14
+
+
+def test_the_office_and_the_month_are_spelled_in_full_and_positions_name_the_office(made):
+    text = "\n".join(p.text for p in docx.Document(str(made / "2570_สพฐ-เขต_สพป.ทดสอบเขต1.docx")).paragraphs)
+    assert FULL_NAME in text and "สพป." not in text
+    signatures = docx.Document(str(made / "2570_สพฐ-เขต_สพป.ทดสอบเขต1.docx")).tables[0]
+    signed = "\n".join(c.text for c in signatures.rows[0].cells)
+    assert "วันที่ 3 ธันวาคม 2569" in signed and "ธ.ค." not in signed
+    assert f"ผู้อำนวยการ{FULL_NAME}" in signed
+    staff = docx.Document(str(made / "2570_เขต-บุคลากร_นางสาวพรทิพย์บุญมา.docx"))
+    staff_text = "\n".join([p.text for p in staff.paragraphs] + [c.text for c in staff.tables[0].rows[0].cells])
+    assert f"ผู้อำนวยการกลุ่มนโยบายและแผน {FULL_NAME}" in staff_text
+    assert "วันที่ ……" in staff_text  # not signed yet: written by hand
+
+
+def test_staff_of_one_group_get_a_file_each_named_by_person(made):
+    names = sorted(p.name for p in made.glob("*บุคลากร*.docx"))
+    assert names == ["2570_เขต-บุคลากร_นางสาวพรทิพย์บุญมา.docx", "2570_เขต-บุคลากร_นายวีระกล้าหาญ.docx"]
+
+
+def test_the_annex_adds_up_sub_kpis_sit_under_their_parent_and_every_level_says_something(made):
+    rows = annex_rows(made / "2570_สพฐ-เขต_สพป.ทดสอบเขต1.docx")
+    assert rows[0][5] == "เกณฑ์การให้คะแนน" == rows[0][9]  # one header spanning the five levels
+    assert rows[1][5:] == ["ระดับ 1", "ระดับ 2", "ระดับ 3", "ระดับ 4", "ระดับ 5"]
+    body = {r[0]: r for r in rows[2:-1]}
+    assert body["2.1"][3] == "(10)" and body["2.1"][1].startswith("\u2003")  # inside KPI 2's weight, indented
+    assert rows[-1][0] == "รวม" and rows[-1][3] == "100"  # 30 + 20 + 30 + 20: the sub-KPIs are not added again
+    assert body["1"][4] == "80"  # no target typed: level 3, the standard target
+    assert body["2.1"][4] == "30"
+    assert body["3"][5:] == ["ต่ำกว่า 75", "75–79", "80–84", "85–89", "90 ขึ้นไป"]  # banded: ranges, never a bare 0
+    assert "คณะกรรมการ" in body["4"][5]
+    pdf = subprocess.run(["pdftotext", "-raw", str(made / "2570_สพฐ-เขต_สพป.ทดสอบเขต1.pdf"), "-"],
+                         capture_output=True, check=True).stdout.decode()
+    assert "ต่ำกว่า 75" in pdf and "รวม 100" in pdf
+
+
+def test_a_school_signs_what_is_cascaded_to_schools_not_the_offices_own_work(made):
+    ids = [r[0] for r in annex_rows(made / "2570_เขต-สถานศึกษา_โรงเรียนบ้านหนองบัว.docx")[2:-1]]
+    assert ids == ["1", "2", "2.1", "2.2"]  # budget disbursement and the office's management are the office's
+
+
+def test_a_line_never_breaks_inside_a_date_or_a_compound(made):
+    text = subprocess.run(["pdftotext", "-raw", str(made / "2570_เขต-สถานศึกษา_โรงเรียนบ้านหนองบัว.pdf"), "-"],
+                          capture_output=True, check=True).stdout.decode()
+    lines = text.split("\n")
+    assert not any(line.strip() in ("ขอให้คำรับรอง", "นี้", "น้ำหนัก") for line in lines)
+    for line in lines:
+        assert not re.search(r"(?:ผู้ทำ|ผู้รับ)$", line), line
+        assert not re.search(r"วันที่ \d{1,2}$", line), line
