@@ -170,3 +170,144 @@ def test_a_line_never_breaks_inside_a_date_or_a_compound(made):
     for line in lines:
         assert not re.search(r"(?:ผู้ทำ|ผู้รับ)$", line), line
         assert not re.search(r"วันที่ \d{1,2}$", line), line
+
+
+# --- the report: figures that reconcile, provisional said where it stands ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    from sheets_sync.tasks.demo import make_demo_workbook
+
+    path = tmp_path_factory.mktemp("demo") / "workbook.xlsx"
+    make_demo_workbook(path)
+    return path
+
+
+def _round_table(document: docx.document.Document, round_: int) -> list[list[str]]:
+    headings = [p for p in document.paragraphs if p.text.replace("\u200b", "") == f"ผลการดำเนินงานรอบ {round_} เดือน"]
+    table_element = headings[-1]._p.getnext()  # the section's heading (the cover names the round too)
+    table = next(t for t in document.tables if t._tbl is table_element)
+    return [[c.text.replace("\u200b", "") for c in row.cells] for row in table.rows]
+
+
+def test_the_reports_weighted_column_adds_up_to_the_office_result_in_every_round(demo, tmp_path):
+    from decimal import Decimal
+
+    out = tmp_path / "report.docx"
+    assert cli("report", "--sheet", str(demo), "--today", "20/7/2570", "-o", str(out)).exit_code == 0
+    document = docx.Document(str(out))
+    for round_, result, weight in ((6, "3.2353", "97"), (9, "4.2588", "51")):
+        rows = _round_table(document, round_)
+        total = rows[-1]
+        assert total[0] == "รวม" and total[2] == weight and total[12] == result  # the office result, to 4 dp
+        shares = [Decimal(r[12]) for r in rows[1:-1] if r[12]]
+        assert abs(sum(shares) - Decimal(result)) <= Decimal("0.0001") * len(shares)  # only rounding apart
+        parent = next(r for r in rows if r[0].startswith("2 "))
+        assert parent[12] == ""  # its children carry the shares: the column is not counted twice
+    five = next(r for r in _round_table(document, 6) if r[0].startswith("5 "))
+    assert five[9:12] == ["5.0000", "4.8000", "4.8000"]  # self score, the committee's, the one used
+    seven = next(r for r in _round_table(document, 6) if r[0].startswith("7 "))
+    assert seven[3] == "ต่ำกว่า 75"  # a banded level 1, not 0
+
+
+def test_an_unsealed_round_says_provisional_and_its_weight_on_the_cover_and_the_chart(demo, tmp_path):
+    out = tmp_path / "report.pdf"
+    assert cli("report", "--sheet", str(demo), "--today", "20/7/2570", "-o", str(out)).exit_code == 0
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-raw", str(out), "-"], capture_output=True,
+                           check=True).stdout.decode().replace("\n", "")
+    assert "ผลเบื้องต้น ยังไม่ผ่านการรับรอง (น้ำหนัก 51/100)" in cover
+    assert "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1" in cover
+    from sheets_sync.report.charts import office_result_chart
+    from sheets_sync.report.content import report_data
+    import datetime as dt
+
+    data = report_data(open_backend(parse_target(str(demo))).read(), dt.date(2027, 7, 20))
+    import matplotlib.pyplot as plt
+
+    drawn: list[object] = []
+    original = plt.Axes.bar
+
+    def spy(self, *args, **kwargs):  # the bars as drawn: colour and hatch of each
+        bars = original(self, *args, **kwargs)
+        drawn.extend(bars)
+        return bars
+
+    plt.Axes.bar = spy  # type: ignore[method-assign]
+    try:
+        office_result_chart(data)
+    finally:
+        plt.Axes.bar = original  # type: ignore[method-assign]
+    assert [bar.get_hatch() for bar in drawn] == ["//", "//"]  # neither round is sealed: both drawn provisional
+
+
+
+# --- on a phone, and the site's not-reported box ------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def overflows(page: Path, width: int, tmp_path: Path) -> bool:
+    """Whether the page lays out wider than a `width`-pixel window in Chromium.  A copy of the page measures
+    itself and paints the whole window red (wider) or green (fits); the screenshot says which.  (A screenshot,
+    because headless Chromium lays out --dump-dom at 500 px at the least, wider than a phone.)"""
+    if CHROMIUM is None:
+        pytest.skip("Chromium (Debian: chromium) is not installed; .ci/run installs it")
+    import matplotlib.image
+
+    probe = page.with_name(f"probe-{page.name}")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", """<script>
+const wide = document.documentElement.scrollWidth > window.innerWidth;
+document.body.innerHTML = `<div style="position:fixed;inset:0;background:${wide ? '#ff0000' : '#00ff00'}"></div>`;
+</script></body>"""), encoding="utf-8")
+    shot = tmp_path / f"{page.stem}-{width}.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},900", f"--screenshot={shot}",
+                    probe.as_uri()], check=True, capture_output=True, timeout=120)
+    probe.unlink()
+    red, green = matplotlib.image.imread(str(shot))[10, 10][:2]
+    assert (red, green) in ((1, 0), (0, 1)), "the probe did not run"
+    return bool(red == 1)
+
+
+def test_the_html_report_and_the_steps_page_fit_a_phone(demo, tmp_path):
+    report = tmp_path / "report.html"
+    assert cli("report", "--sheet", str(demo), "--today", "20/7/2570", "-o", str(report)).exit_code == 0
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in report.read_text(encoding="utf-8")
+    assert not overflows(report, 390, tmp_path)  # wide tables scroll in their own box; the page does not
+    site = tmp_path / "site"
+    assert cli("site", "--sheet", str(demo), "--out", str(site), "--today", "20/7/2570").exit_code == 0
+    assert not overflows(site / "steps.html", 390, tmp_path)  # a card per step on a phone
+    assert not overflows(site / "steps.html", 1280, tmp_path)
+
+
+def test_the_site_lists_every_result_not_reported_in_a_round_that_is_due_even_without_an_owner(demo, tmp_path):
+    site = tmp_path / "site"
+    assert cli("site", "--sheet", str(demo), "--out", str(site), "--today", "20/7/2570").exit_code == 0
+    index = (site / "index.html").read_text(encoding="utf-8")
+    box = index[index.index("ผลที่ยังไม่รายงาน"):index.index("<h2>ตัวชี้วัด</h2>")]
+    assert "ครบทุกรายการ" not in box and box.count("9 เดือน") == 7  # round 9 is due on 31 ก.ค.: seven to report
+    assert "ยังไม่มีผู้รับผิดชอบ" in box and "ตัว: 10" in box  # KPI 10 has no owner: listed, not dropped
+    public = tmp_path / "public"
+    assert cli("site", "--sheet", str(demo), "--out", str(public), "--public", "--today", "20/8/2570").exit_code == 0
+    index = (public / "index.html").read_text(encoding="utf-8")
+    box = index[index.index("ผลที่ยังไม่รายงาน"):index.index("<h2>ตัวชี้วัด</h2>")]
+    assert "7 ตัว: 2.1, 2.2, 4, 8, 9, 10, 11" in box and "เลยกำหนด" in box  # one line for the round, no names
+    assert "ผู้รับผิดชอบ" not in box
+
+
+def test_compare_sets_the_same_round_of_each_year_side_by_side_and_a_rise_carries_its_plus(tmp_path):
+    from .conftest import office_workbook
+
+    kpis = [kpi("1", 50), kpi("2", 50)]
+    last = office_workbook(tmp_path / "last.xlsx", kpis, [result("1", 6, 70), result("2", 6, 90), result("1", 12, 100)])
+    now = office_workbook(tmp_path / "now.xlsx", kpis, [result("1", 6, 80), result("2", 6, 80)])
+    out = tmp_path / "report.html"
+    outcome = cli("report", "--sheet", str(now), "--compare", str(last), "--round", "6", "--today", "1/5/2570",
+                  "-o", str(out))
+    assert outcome.exit_code == 0, outcome.output
+    page = out.read_text(encoding="utf-8")
+    assert "<th>ปี 2570 รอบ 6</th>" in page and "รอบ 12" not in page.split("เทียบกับปีงบประมาณ")[1][:300]
+    assert "<td>+1.0000</td>" in page  # KPI 1: 2.0000 → 3.0000, a rise with its sign
+    assert "<td>-1.0000</td>" in page  # KPI 2: 4.0000 → 3.0000

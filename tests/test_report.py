@@ -4,6 +4,7 @@ page and the HTML page, rendered to pictures, show something."""
 import json
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -59,20 +60,27 @@ def share(png: Path, near: tuple[int, int, int] | None = None) -> float:
 CHART_BLUE = (0x2E, 0x75, 0xB6)  # the bars of the office-result and KPI charts (report/charts.py)
 
 
+def unbroken(text: str) -> str:
+    """Word text without the zero-width spaces that tell Word where a Thai line may break."""
+    return text.replace("\u200b", "")
+
+
 def test_the_docx_tables_carry_the_builds_figures_in_the_official_layout(office: Path):
     document = Document(report(office, ".docx"))
     figures = export_figures(office)
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "ตัวชี้วัด")
-    header = [c.text for c in table.rows[0].cells]
+    header = [unbroken(c.text) for c in table.rows[0].cells]
     assert header == ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก", "ระดับ 1", "ระดับ 2", "ระดับ 3", "ระดับ 4", "ระดับ 5",
-                      "ผลการดำเนินงาน", "คะแนน", "คะแนนถ่วงน้ำหนัก", "ประเมินตนเอง", "คณะกรรมการ"]
-    rows = {r.cells[0].text.split()[0]: [c.text for c in r.cells] for r in table.rows[1:]}
+                      "ผลการดำเนินงาน", "ประเมินตนเอง", "คณะกรรมการ", "คะแนนที่ใช้", "คะแนนถ่วงน้ำหนัก"]
+    rows = {unbroken(r.cells[0].text).split()[0]: [unbroken(c.text) for c in r.cells] for r in table.rows[1:]}
     for kpi_id, k in figures.items():
-        assert rows[kpi_id][10] == f"{k['weighted']:.4f}", kpi_id
-    assert [rows[k][10] for k in "1234"] == ["0.2000", "0.1920", "0.0600", "0.0480"]
-    assert rows["2"][12] == "4.8000"
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "สพป. ทดสอบ เขต 1" in text and "2570" in text and "4.8000" in text
+        assert rows[kpi_id][12] == f"{k['weighted']:.4f}", kpi_id
+    assert [rows[k][12] for k in "1234"] == ["0.2000", "0.1920", "0.0600", "0.0480"]
+    assert rows["2"][10] == "4.8000" == rows["2"][11]  # the committee's score, and the one used
+    # the shares add up, to the office result: 0.2000 + 0.1920 + 0.0600 + 0.0480 + 4.3000
+    assert rows["รวม"][12] == "4.8000" == f"{sum(Decimal(rows[k][12]) for k in '12345')}"
+    text = unbroken("\n".join(p.text for p in document.paragraphs))
+    assert "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต 1" in text and "2570" in text and "4.8000" in text
     assert document.styles["Normal"].font.name == "TH Sarabun New"
     assert len(document.inline_shapes) == 3  # the three charts
 
@@ -82,10 +90,14 @@ def test_the_pdf_holds_the_thai_kpi_names_and_figures_as_text(office: Path):
         pytest.skip("pdftotext (Debian: poppler-utils) is not installed; .ci/run installs it")
     text = subprocess.run(["pdftotext", "-layout", str(report(office, ".pdf")), "-"], capture_output=True,
                           text=True, check=True).stdout
-    # the table text is what a reader searches: names with sara am (ำ), tone marks, and both at once
-    for name in ("ร้อยละของนักเรียนที่อ่านออกเขียนได้", "ร้อยละความพึงพอใจของผู้รับบริการ", "สพป. ทดสอบ เขต 1",
+    # the table text is what a reader searches: names with sara am (ำ), tone marks, and both at once (a name
+    # wrapped in its cell reads whole once its lines are joined, as a search across lines finds it)
+    raw = subprocess.run(["pdftotext", "-raw", str(report(office, ".pdf")), "-"], capture_output=True,
+                         text=True, check=True).stdout.replace("\n", "")
+    for name in ("ร้อยละของนักเรียนที่อ่านออกเขียนได้", "ร้อยละความพึงพอใจของผู้รับบริการ",
+                 "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต 1",
                  "ระดับความสำเร็จของการดำเนินงานตามแผน", "ระดับความสำเร็จของการพัฒนาระบบควบคุมภายใน"):
-        assert name in text
+        assert name in raw
     assert "\b" not in text and "ำ " not in text.replace("ำ  ", "")  # no stray character or gap after sara am
     for figure in ("0.2000", "0.1920", "0.0600", "0.0480", "4.8000"):
         assert figure in text
@@ -131,7 +143,7 @@ def test_pdf_text_with_sara_am_and_tone_marks_reads_back_as_typed(tmp_path: Path
     stacked_marks = "ที่นั้น ปี๊บ"
     pdf = new_pdf()
     pdf.add_page()
-    paragraph(pdf, f"{with_sara_am} {stacked_marks}")
+    paragraph(pdf, f"{with_sara_am} {stacked_marks}", 12)  # one line
     pdf.output(str(tmp_path / "words.pdf"))
 
     def extracted(mode: str) -> str:

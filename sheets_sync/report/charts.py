@@ -6,9 +6,10 @@ import io
 from functools import lru_cache
 
 from sheets_sync.domain.round_scores import kpi_sort_key
-from sheets_sync.report.content import ReportData
+from sheets_sync.report.content import ReportData, provisional
 
 PASS_COLOUR, BAR_COLOUR, PLAN_COLOUR, ACTUAL_COLOUR = "#C00000", "#2E75B6", "#BDD7EE", "#2E75B6"
+PROVISIONAL_COLOUR = "#DDEBF7"
 
 
 @lru_cache(maxsize=1)
@@ -37,17 +38,23 @@ def _png(fig) -> bytes:
 def office_result_chart(report: ReportData) -> bytes:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    rounds = [s for s in report.compiled.rounds if s.office_result is not None]
+    rounds = [s for s in report.compiled.rounds if s.office_result is not None or s.official_result is not None]
     labels = [f"รอบ {s.round} เดือน" for s in rounds]
-    values = [float(s.office_result) for s in rounds if s.office_result is not None]
-    bars = ax.bar(labels, values, color=BAR_COLOUR, width=0.5)
-    for bar, value in zip(bars, values):
-        ax.text(bar.get_x() + bar.get_width() / 2, value + 0.08, f"{value:.4f}", ha="center", fontsize=10)
+    # a sealed round stands on its official figure; an unsealed one is drawn hatched and pale, and says so
+    values = [float(s.official_result if s.official_result is not None else s.office_result) for s in rounds]  # type: ignore[arg-type]
+    marks = [provisional(s) for s in rounds]
+    bars = ax.bar(labels, values, width=0.5, color=[PROVISIONAL_COLOUR if m else BAR_COLOUR for m in marks],
+                  edgecolor=BAR_COLOUR, hatch=None)
+    for bar, value, mark in zip(bars, values, marks):
+        if mark:
+            bar.set_hatch("//")
+        label = f"{value:.4f}" + (f"\n{mark}" if mark else "")
+        ax.text(bar.get_x() + bar.get_width() / 2, value + 0.08, label, ha="center", va="bottom", fontsize=8 if mark else 10)
     pass_score = float(report.settings.pass_score)
     ax.axhline(pass_score, color=PASS_COLOUR, linestyle="--", linewidth=1.2)
     ax.text(1.0, pass_score, f" เกณฑ์ผ่าน {pass_score:.2f}", color=PASS_COLOUR, ha="left", va="center", fontsize=9,
             transform=ax.get_yaxis_transform(), clip_on=False)  # beside the plot, clear of the axis and the bars
-    ax.set_ylim(0, 5.5)
+    ax.set_ylim(0, 6.5)
     ax.set_ylabel("ผลคะแนนเฉลี่ยถ่วงน้ำหนัก")
     ax.set_title("ผลคะแนนของสำนักงานเขตพื้นที่การศึกษาแต่ละรอบ")
     return _png(fig)
@@ -65,7 +72,9 @@ def kpi_score_chart(report: ReportData) -> bytes:
     for i, summary in enumerate(rounds):
         scores = {r.kpi.kpi_id: float(r.score_used) for r in summary.rows if r.counted and r.score_used is not None}
         shown = [(x, scores[k]) for x, k in enumerate(ids) if k in scores]  # not reported: no bar, never a zero
-        ax.bar([x + i * width for x, _ in shown], [v for _, v in shown], width, label=f"รอบ {summary.round} เดือน")
+        mark = provisional(summary)
+        ax.bar([x + i * width for x, _ in shown], [v for _, v in shown], width, hatch="//" if mark else None,
+               label=f"รอบ {summary.round} เดือน" + (f" ({mark})" if mark else ""))
     ax.set_xticks([x + width * (len(rounds) - 1) / 2 for x in range(len(ids))], ids)
     ax.set_ylim(0, 5.5)
     ax.set_xlabel("ตัวชี้วัด")
@@ -108,16 +117,16 @@ def gantt_chart(report: ReportData) -> bytes:
 
 
 def comparison_chart(report: ReportData) -> bytes:
-    """Last year's round-12 score beside this year's latest, per KPI id."""
+    """Last year's score beside this year's at the same round, per KPI id."""
     plt = _pyplot()
     items = report.comparison
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
     xs = range(len(items))
     width = 0.38
     ax.bar([x - width / 2 for x in xs], [float(c.last_year) if c.last_year is not None else 0 for c in items], width,
-           color=PLAN_COLOUR, label=f"ปี {report.last_fiscal_year} รอบ 12")
+           color=PLAN_COLOUR, label=f"ปี {report.last_fiscal_year} รอบ {report.round}")
     ax.bar([x + width / 2 for x in xs], [float(c.this_year) if c.this_year is not None else 0 for c in items], width,
-           color=BAR_COLOUR, label=f"ปี {report.settings.fiscal_year} ล่าสุด")
+           color=BAR_COLOUR, label=f"ปี {report.settings.fiscal_year} รอบ {report.round}")
     ax.set_xticks(list(xs), [c.kpi_id for c in items])
     ax.set_ylim(0, 5.2)
     ax.set_ylabel("คะแนน")

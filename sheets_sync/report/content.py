@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH
-from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
+from sheets_sync.domain.official_words import full_name, levels_in_words
+from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
 from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
@@ -33,8 +34,18 @@ def round_headline(summary: RoundSummary) -> str:
         return line
     band = summary.band.name if summary.band else "-"
     verdict = "ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์"
-    return (f"ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result)} ระดับ {band} ({verdict}) "
+    return (f"ผลเบื้องต้น: ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result)} ระดับ {band} ({verdict}) "
             f"{weight_reported(summary)} — {NOT_CERTIFIED_TH}")
+
+
+def provisional(summary: RoundSummary) -> str:
+    """What an unsealed figure says wherever it stands (the cover, a chart's bar): provisional, and on how much
+    weight.  Blank for a sealed round."""
+    if summary.seal is not None:
+        return ""
+    possible = summary.full_weight
+    weight = f"น้ำหนัก {fmt_plain(summary.total_weight)}/{fmt_plain(possible)}"
+    return f"ผลเบื้องต้น ยังไม่ผ่านการรับรอง ({weight})"
 
 
 def weight_reported(summary: RoundSummary) -> str:
@@ -69,8 +80,8 @@ class Section:
 class Comparison:
     kpi_id: str
     name: str
-    last_year: Decimal | None  # last year's round-12 score (the sealed one when sealed)
-    this_year: Decimal | None  # this year's latest score
+    last_year: Decimal | None  # last year's score at the same round (the sealed one when sealed)
+    this_year: Decimal | None  # this year's score at that round
     this_round: int | None
 
 
@@ -95,7 +106,24 @@ class ReportData:
 
     @property
     def heading(self) -> str:
-        return f"{TITLE} {self.settings.office_name} ปีงบประมาณ พ.ศ. {self.settings.fiscal_year}"
+        return f"{TITLE} {self.office_name} ปีงบประมาณ พ.ศ. {self.settings.fiscal_year}"
+
+    @property
+    def office_name(self) -> str:
+        """Spelled in full, as the cover of an official report names the office."""
+        return full_name(self.settings.office_name)
+
+
+def cover_lines(report: "ReportData") -> list[tuple[str, int, bool]]:
+    """The cover, line by line (text, size, bold), the same in every format: the title, the office in full, the
+    year, the round — and, while the round is not sealed, that its figures are provisional and on what weight."""
+    lines = [(TITLE, 26, True), (report.office_name, 20, True),
+             (f"ปีงบประมาณ พ.ศ. {report.settings.fiscal_year}", 20, True),
+             (f"ผลการดำเนินงานรอบ {report.round} เดือน", 18, False)]
+    mark = provisional(report.summary)
+    if mark:
+        lines.append((f"{mark} — ตัวเลขในรายงานนี้อาจเปลี่ยนได้จนกว่าจะรับรองและผนึกผล", 16, True))
+    return lines
 
 
 def fmt(value) -> str:
@@ -104,15 +132,42 @@ def fmt(value) -> str:
     return "" if shown is None else f"{shown}"
 
 
+def weighted_share(row: KpiScore, summary: RoundSummary) -> Decimal | None:
+    """A KPI's part of the office result: score used × weight ÷ the weight the round's figure stands on.  With every
+    KPI reported that is score × weight / 100; with 51 of 100 reported, ÷ 51 — so the column adds up to the office
+    result either way, and a reader can check it with a pencil."""
+    if not row.counted or row.weight is None or not summary.total_weight:
+        return None
+    return row.score_used * row.weight / summary.total_weight  # type: ignore[operator]
+
+
 def kpi_rows(summary: RoundSummary) -> list[list[str]]:
-    """The official layout: KPI, unit, weight, criteria 1–5, result, score, weighted, self, committee."""
+    """The official layout: KPI, unit, weight, levels 1–5, result, self score, committee score, the score used and
+    its weighted share.  A sub-KPI sits indented under its parent, its weight in parentheses (inside the
+    parent's); the parent's score is its children's mean and carries no share of its own: the leaves do."""
+    parents = {r.kpi.kpi_id for r in summary.rows if r.is_parent}
     rows = []
     for r in summary.rows:
-        criteria = [fmt_plain(c) for c in r.kpi.criteria]
-        result = r.shown_result()  # the unit has its own column
-        rows.append([f"{r.kpi.kpi_id} {r.kpi.name}", r.kpi.unit, fmt_plain(r.weight), *criteria, result,
-                     fmt(r.score), fmt(r.weighted), fmt(r.self_score), fmt(r.committee_score)])
+        child = r.kpi.parent_id in parents
+        weight = fmt_plain(r.weight)
+        self_score = r.self_score if r.self_score is not None else r.score
+        rows.append([("\u2003" if child else "") + f"{r.kpi.kpi_id} {r.kpi.name}", r.kpi.unit,
+                     f"({weight})" if child and weight else weight, *levels_in_words(r.kpi), r.shown_result(),
+                     "" if r.is_parent else fmt(self_score), fmt(r.committee_score), fmt(r.score_used),
+                     fmt(weighted_share(r, summary))])
     return rows
+
+
+def kpi_total(summary: RoundSummary) -> list[str]:
+    """The closing row: the weight the figure stands on and the sum of the shares, which is the office result."""
+    return ["รวม", "", fmt_plain(summary.total_weight), *("",) * 9, fmt(summary.office_result)]
+
+
+def kpi_note(summary: RoundSummary) -> str:
+    """How the weighted column is computed, under the table: the denominator said, not left to guess."""
+    return (f"คะแนนถ่วงน้ำหนัก = คะแนนที่ใช้ × น้ำหนัก ÷ {fmt_plain(summary.total_weight)} "
+            f"(น้ำหนักรวมของตัวชี้วัดที่มีผล) ผลรวมคือผลคะแนนเฉลี่ยถ่วงน้ำหนัก; คะแนนที่ใช้คือคะแนนคณะกรรมการเมื่อมี "
+            f"มิฉะนั้นคะแนนประเมินตนเอง")
 
 
 def fmt_plain(value) -> str:
@@ -123,8 +178,10 @@ def fmt_plain(value) -> str:
 
 
 KPI_HEADER = ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก", "ระดับ 1", "ระดับ 2", "ระดับ 3", "ระดับ 4", "ระดับ 5",
-              "ผลการดำเนินงาน", "คะแนน", "คะแนนถ่วงน้ำหนัก", "ประเมินตนเอง", "คณะกรรมการ"]
-KPI_WIDTHS = (70, 13, 11, 10, 10, 10, 10, 10, 22, 17, 20, 17, 17)  # relative: the name takes most, as in the PDF
+              "ผลการดำเนินงาน", "ประเมินตนเอง", "คณะกรรมการ", "คะแนนที่ใช้", "คะแนนถ่วงน้ำหนัก"]
+# millimetres of a landscape page at 9 pt, relative for Word: each header word and a band's range (`ต่ำกว่า 75`)
+# fits its column whole, and the name takes the rest
+KPI_WIDTHS = (53, 13.5, 12, 15.5, 15.5, 15.5, 15.5, 15.5, 25.5, 16, 21, 16, 17.5)
 STEP_HEADER = ["ขั้นตอน", "เริ่ม (แผน)", "สิ้นสุด (แผน)", "เริ่มจริง", "เสร็จจริง", "สถานะ"]
 
 
@@ -159,15 +216,16 @@ def baseline_section(compiled: Compiled) -> Section | None:
                     for k in kpis])
 
 
-def comparison_of(this_year: Compiled, last_year: Compiled) -> list[Comparison]:
-    """Per KPI id: last year's round-12 score and this year's latest, matched by id."""
-    last = next((s for s in last_year.rounds if s.round == 12), None)
+def comparison_of(this_year: Compiled, last_year: Compiled, round_: int) -> list[Comparison]:
+    """Per KPI id: last year's score at the round reported on and this year's at the same round — the same point
+    of the year on both sides, never one year's round 12 against the other's round 6."""
+    last = next((s for s in last_year.rounds if s.round == round_), None)
     before = {r.kpi.kpi_id: r.score_used for r in last.rows if r.score_used is not None} if last is not None else {}
     if last is not None and last.seal is not None:
         before.update({e.kpi_id: e.score_used for e in last.seal.rows if e.score_used is not None})
     found = []
     for kpi in sorted(this_year.office.kpis, key=lambda k: kpi_sort_key(k.kpi_id)):
-        latest = next(((s.round, r.score_used) for s in reversed(this_year.rounds) for r in s.rows
+        latest = next(((s.round, r.score_used) for s in this_year.rounds if s.round == round_ for r in s.rows
                        if r.kpi.kpi_id == kpi.kpi_id and r.score_used is not None), (None, None))
         if kpi.kpi_id in before or latest[1] is not None:
             found.append(Comparison(kpi.kpi_id, kpi.name, before.get(kpi.kpi_id), latest[1], latest[0]))
@@ -176,11 +234,20 @@ def comparison_of(this_year: Compiled, last_year: Compiled) -> list[Comparison]:
 
 def comparison_section(report: ReportData) -> Section:
     fy = report.settings.fiscal_year
-    return Section(f"เทียบกับปีงบประมาณ {report.last_fiscal_year} (คะแนนรอบ 12 เดือน)",
-                   ["ตัวชี้วัด", f"ปี {report.last_fiscal_year} รอบ 12", f"ปี {fy} ล่าสุด", "เปลี่ยนแปลง"],
-                   [[f"{c.kpi_id} {c.name}", fmt(c.last_year), fmt(c.this_year) + (f" (รอบ {c.this_round})" if c.this_round else ""),
-                     fmt(c.this_year - c.last_year) if c.this_year is not None and c.last_year is not None else ""]
+    n = report.round
+    return Section(f"เทียบกับปีงบประมาณ {report.last_fiscal_year} (คะแนนรอบ {n} เดือนทั้งสองปี)",
+                   ["ตัวชี้วัด", f"ปี {report.last_fiscal_year} รอบ {n}", f"ปี {fy} รอบ {n}", "เปลี่ยนแปลง"],
+                   [[f"{c.kpi_id} {c.name}", fmt(c.last_year), fmt(c.this_year), change(c.this_year, c.last_year)]
                     for c in report.comparison])
+
+
+def change(now: Decimal | None, before: Decimal | None) -> str:
+    """A rise with its `+`, a fall with its `−`, no change as 0.0000: a reader sees the direction at a glance."""
+    if now is None or before is None:
+        return ""
+    difference = display(now - before)
+    assert difference is not None
+    return f"+{difference}" if difference > 0 else f"{difference}"
 
 
 def report_data(data: WorkbookData, today: dt.date, round_: int | None = None,
@@ -219,10 +286,10 @@ def report_data(data: WorkbookData, today: dt.date, round_: int | None = None,
     if last_year is not None:
         previous = compile_office(last_year, today, (6, 9, 12))
         report.last_fiscal_year = previous.office.settings.fiscal_year
-        report.comparison = comparison_of(compiled, previous)
+        report.comparison = comparison_of(compiled, previous, round_)
         if report.comparison:
             report.sections.append(comparison_section(report))
         else:
-            report.notes.append(f"เทียบกับปีงบประมาณ {report.last_fiscal_year}: ยังไม่มีคะแนนที่เทียบกันได้ "
-                                "(ปีที่แล้วไม่มีคะแนนรอบ 12 และปีนี้ยังไม่มีคะแนน)")
+            report.notes.append(f"เทียบกับปีงบประมาณ {report.last_fiscal_year}: ยังไม่มีคะแนนรอบ {round_} เดือน "
+                                "ที่เทียบกันได้")
     return report

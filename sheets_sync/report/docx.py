@@ -14,16 +14,29 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from sheets_sync.domain.cell import xml_text
-from sheets_sync.report.official_page import WORD_FONT, margins_cm
+from sheets_sync.domain.thai import format_date_be
+from sheets_sync.report.official_page import (
+    BODY_PT,
+    FOOTER_PT,
+    HEADING_PT,
+    SMALL_TABLE_PT,
+    TABLE_PT,
+    WORD_FONT,
+    margins_cm,
+)
+from sheets_sync.report.thai_text import breakable
 from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
     KPI_WIDTHS,
     STEP_HEADER,
     ReportData,
+    cover_lines,
+    kpi_note,
+    kpi_rows,
+    kpi_total,
     round_headline,
     sign_off,
-    kpi_rows,
     step_rows,
 )
 
@@ -69,14 +82,16 @@ def official_page(section: Any, orientation: str = "portrait") -> None:
 
 
 def _run(paragraph: Any, text: object) -> Any:
-    """A run of text that can stand in a .docx (domain.cell.xml_text)."""
-    return paragraph.add_run(xml_text(str(text)))
+    """A run of text that can stand in a .docx (domain.cell.xml_text), with a zero-width space between Thai words:
+    Word has no Thai dictionary of its own in every install, and without these it breaks a line inside a word."""
+    return paragraph.add_run(breakable(xml_text(str(text))))
 
 
-def _table(document: DocxDocument, header: list[str], rows: list[list[str]], size: float = 12,
-           widths: tuple[float, ...] | None = None) -> None:
+def _table(document: DocxDocument, header: list[str], rows: list[list[str]], size: float = TABLE_PT,
+           widths: tuple[float, ...] | None = None, total: list[str] | None = None) -> None:
     """A table whose header row repeats on every page and whose columns are as wide as their content needs
-    (`widths`, relative): a KPI's name gets room, a score does not take as much as a name."""
+    (`widths`, relative): a KPI's name gets room, a score does not take as much as a name.  `total`: a closing
+    row in bold."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.autofit = False
@@ -85,11 +100,11 @@ def _table(document: DocxDocument, header: list[str], rows: list[list[str]], siz
     for cell, text in zip(header_row.cells, header):
         cell.text = ""
         thai_font(_run(cell.paragraphs[0], text), size, True)
-    for values in rows:
+    for values, bold in [(v, False) for v in rows] + ([(total, True)] if total else []):
         cells = table.add_row().cells
         for cell, text in zip(cells, values):
             cell.text = ""
-            thai_font(_run(cell.paragraphs[0], str(text)), size)
+            thai_font(_run(cell.paragraphs[0], str(text)), size, bold)
     if widths:
         section = document.sections[-1]
         usable = (section.page_width or Mm(297)) - (section.left_margin or 0) - (section.right_margin or 0)
@@ -101,40 +116,59 @@ def _table(document: DocxDocument, header: list[str], rows: list[list[str]], siz
                 cell.width = width
 
 
-def _heading(document: DocxDocument, text: str, size: float = 18) -> None:
+def _heading(document: DocxDocument, text: str, size: float = HEADING_PT) -> None:
+    """A heading kept on the page of what follows it: never alone at the foot of a page."""
     paragraph = document.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
     thai_font(_run(paragraph, text), size, True)
+
+
+def _page_numbers(section: Any, footer: str) -> None:
+    """`footer · หน้า N` centred at the foot of every page of the section: a PAGE field Word fills in."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    thai_font(_run(paragraph, f"{footer} · หน้า "), FOOTER_PT)
+    run = paragraph.add_run()
+    thai_font(run, FOOTER_PT)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
+        else:
+            code = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+            code.text = text
+            run._r.append(code)
 
 
 def write_docx(report: ReportData, path: Path) -> None:
     document = Document()
-    thai_font(document.styles["Normal"], 16)
+    thai_font(document.styles["Normal"], BODY_PT)
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, as Thai government documents are
-    section.left_margin = section.right_margin = Cm(2)
-    cover = document.add_paragraph()
-    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    thai_font(_run(cover, "เอกสารรายงานผลการปฏิบัติราชการ\n"), 26, True)
-    thai_font(_run(cover, f"{report.settings.office_name}\nปีงบประมาณ พ.ศ. {report.settings.fiscal_year}\n"), 22, True)
-    thai_font(_run(cover, f"ผลการดำเนินงานรอบ {report.round} เดือน"), 18)
+    official_page(section)
+    footer = f"{report.office_name} · ข้อมูล ณ {format_date_be(report.compiled.today, long=True)}"
+    _page_numbers(section, footer)
+    for line, size, bold in cover_lines(report):
+        cover = document.add_paragraph()
+        cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        thai_font(_run(cover, line), size, bold)
 
     _heading(document, "คู่คำรับรองการปฏิบัติราชการ")
     _table(document, ["ระดับ", "ผู้ทำคำรับรอง", "ตำแหน่ง", "ผู้รับคำรับรอง", "ตำแหน่ง", "วันที่ลงนาม"],
-           [[a.level, a.maker, a.maker_position, a.receiver, a.receiver_position, a.signed_on] for a in report.agreements])
+           [[a.level, a.maker, a.maker_position, a.receiver, a.receiver_position, a.signed_on] for a in report.agreements],
+           size=SMALL_TABLE_PT)
 
     landscape = document.add_section()
-    landscape.orientation = WD_ORIENT.LANDSCAPE
-    landscape.page_width, landscape.page_height = section.page_height, section.page_width
+    official_page(landscape, "landscape")
     for summary in report.compiled.rounds:
         _heading(document, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
-        _table(document, KPI_HEADER, kpi_rows(summary), size=11, widths=KPI_WIDTHS)
-        line = document.add_paragraph()
-        thai_font(_run(line, round_headline(summary)), 16, True)
+        _table(document, KPI_HEADER, kpi_rows(summary), size=SMALL_TABLE_PT, widths=KPI_WIDTHS,
+               total=kpi_total(summary))
+        thai_font(_run(document.add_paragraph(), kpi_note(summary)), SMALL_TABLE_PT)
+        thai_font(_run(document.add_paragraph(), round_headline(summary)), BODY_PT, True)
     document.add_picture(io.BytesIO(office_result_chart(report)), width=Cm(15))
     document.add_picture(io.BytesIO(kpi_score_chart(report)), width=Cm(18))
 
     _heading(document, "ขั้นตอนการดำเนินงาน (แผนเทียบกับการดำเนินการจริง)")
-    _table(document, STEP_HEADER, step_rows(report.compiled), size=12)
+    _table(document, STEP_HEADER, step_rows(report.compiled), size=SMALL_TABLE_PT, widths=(110, 25, 25, 25, 25, 40))
     document.add_picture(io.BytesIO(gantt_chart(report)), width=Cm(18))
 
     _heading(document, "สถานะการรับรองผล")
@@ -142,18 +176,18 @@ def write_docx(report: ReportData, path: Path) -> None:
            [[str(r), state, str(n)] for r, counts in sorted(report.certification.items()) for state, n in counts.items()])
     for extra in report.sections:
         _heading(document, extra.heading)
-        _table(document, extra.header, extra.rows, size=12)
+        _table(document, extra.header, extra.rows, size=SMALL_TABLE_PT)
     if report.comparison:
         document.add_picture(io.BytesIO(comparison_chart(report)), width=Cm(18))
     if report.notes:
         _heading(document, "หมายเหตุ")
         for note in report.notes:
-            thai_font(_run(document.add_paragraph(), note), 14)
+            thai_font(_run(document.add_paragraph(), note), TABLE_PT)
     closing = document.add_table(rows=1, cols=2)
     for cell, lines in zip(closing.rows[0].cells, sign_off(report)):
         cell.text = ""
         for i, text in enumerate(lines):
             block = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
             block.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            thai_font(_run(block, text), 14)
+            thai_font(_run(block, text), TABLE_PT)
     document.save(str(path))

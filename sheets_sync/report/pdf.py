@@ -22,27 +22,26 @@ from sheets_sync.report.content import (
     KPI_WIDTHS,
     STEP_HEADER,
     ReportData,
+    cover_lines,
+    kpi_note,
     kpi_rows,
+    kpi_total,
     round_headline,
     sign_off,
     step_rows,
 )
-from sheets_sync.report.pdf_kit import FAMILY, keep_together, new_pdf
+from sheets_sync.report.official_page import line_mm
+from sheets_sync.report.pdf_kit import FAMILY, keep_together, new_pdf, paragraph
 from sheets_sync.report.pdf_kit import heading as _heading
 from sheets_sync.report.pdf_kit import table as _table
 
 
 def write_pdf(report: ReportData, path: Path) -> None:
-    pdf = new_pdf("landscape", f"{report.settings.office_name} · ข้อมูล ณ {format_date_be(report.compiled.today)}")
+    pdf = new_pdf("landscape", f"{report.office_name} · ข้อมูล ณ {format_date_be(report.compiled.today, long=True)}")
     pdf.add_page()
-    pdf.set_font(FAMILY, "B", 26)
-    pdf.ln(40)
-    pdf.cell(0, 16, "เอกสารรายงานผลการปฏิบัติราชการ", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "B", 20)
-    pdf.cell(0, 14, report.settings.office_name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 14, f"ปีงบประมาณ พ.ศ. {report.settings.fiscal_year}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 16)
-    pdf.cell(0, 12, f"ผลการดำเนินงานรอบ {report.round} เดือน", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(30)
+    for line, size, bold in cover_lines(report):
+        paragraph(pdf, line, size, bold=bold, align="C", height=line_mm(size) + 2)
 
     pdf.add_page()
     _heading(pdf, "คู่คำรับรองการปฏิบัติราชการ")
@@ -51,9 +50,10 @@ def write_pdf(report: ReportData, path: Path) -> None:
            size=10)
     for summary in report.compiled.rounds:
         keep_together(pdf, partial(_round_block, summary=summary))
-    pdf.add_page()
-    pdf.image(io.BytesIO(office_result_chart(report)), w=130)
-    pdf.image(io.BytesIO(kpi_score_chart(report)), w=170)
+    pdf.add_page()  # the two charts side by side: one page, read together
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(office_result_chart(report)), x=pdf.l_margin, y=top, w=pdf.epw * 0.44)
+    pdf.image(io.BytesIO(kpi_score_chart(report)), x=pdf.l_margin + pdf.epw * 0.46, y=top, w=pdf.epw * 0.54)
     pdf.add_page()
     _heading(pdf, "ขั้นตอนการดำเนินงาน (แผนเทียบกับการดำเนินการจริง)")
     _table(pdf, STEP_HEADER, step_rows(report.compiled), (120, 28, 28, 28, 28, 40), size=9)
@@ -86,8 +86,9 @@ def write_pdf(report: ReportData, path: Path) -> None:
 
 def _round_block(pdf: FPDF, summary: RoundSummary) -> None:
     _heading(pdf, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
-    _table(pdf, KPI_HEADER, kpi_rows(summary), KPI_WIDTHS, size=8)
-    _heading(pdf, round_headline(summary), 12)
+    _table(pdf, KPI_HEADER, kpi_rows(summary), KPI_WIDTHS, size=9, total=kpi_total(summary))
+    paragraph(pdf, kpi_note(summary), 10)
+    _heading(pdf, round_headline(summary), 13)
 
 
 def _titled_table(pdf: FPDF, title: str, header: list[str], rows: list[list[str]], widths: tuple[float, ...],

@@ -87,3 +87,24 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
                 line = line[cut:]
         lines.append(line.rstrip())
     return lines
+
+
+ZERO_WIDTH_SPACE = "\u200b"
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def breakable(text: str) -> str:
+    """`text` with a zero-width space where a line may break between two Thai words (for Word, which otherwise
+    breaks Thai wherever a line runs out); nothing is added beside a real space or inside a kept group."""
+    if not _THAI.search(text):
+        return text
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        words = thai_words(paragraph) if paragraph else ()
+        pieces = [words[0]] if words else []
+        for before, word in zip(words, words[1:]):
+            if not before[-1:].isspace() and not word[:1].isspace() and _THAI.search(before[-1:] + word[:1]):
+                pieces.append(ZERO_WIDTH_SPACE)
+            pieces.append(word)
+        out.append("".join(pieces))
+    return "\n".join(out)

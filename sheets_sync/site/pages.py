@@ -16,10 +16,10 @@ from jinja2 import FileSystemLoader, select_autoescape
 from sheets_sync.documents.content import kpi_pages, plain, safe_name
 from sheets_sync.documents.wording import KPI_ROWS, render
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH, state_th
+from sheets_sync.domain.model import Office
 from sheets_sync.domain.reminders import KIND_TH, due_date, next_round, reminders_for
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
 from sheets_sync.domain.rules import index_results
-from sheets_sync.domain.schema import ROUND_NUMBERS
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.domain.thai import format_date_be
@@ -75,6 +75,31 @@ def _scores(rounds: list[RoundSummary], rows: RowIndex, kpi_id: str) -> list[str
     return scores
 
 
+NO_OWNER = "ยังไม่มีผู้รับผิดชอบ"
+
+
+def _missing(rounds: list[RoundSummary], office: Office, today: dt.date, current: int, public: bool,
+             people_files: dict[str, str]) -> list[dict[str, object]]:
+    """Every result not reported in a round that is due or past due: overdue first, then the round now open.
+    One line per owner and round (a KPI without an owner under its own line, never dropped); the public site
+    names no one, so there it is one line per round, with the KPIs' ids."""
+    found: list[dict[str, object]] = []
+    for summary in rounds:
+        due = due_date(office, summary.round)
+        if not (due < today or summary.round == current):
+            continue
+        groups: dict[str | None, list[str]] = {}
+        for row in summary.missing:
+            groups.setdefault(None if public else row.kpi.owner, []).append(row.kpi.kpi_id)
+        for owner, ids in groups.items():
+            person = office.person(owner) if owner else None
+            who = "" if public else (person.name if person else owner or NO_OWNER)
+            found.append({"who": who, "round": summary.round, "count": len(ids), "kpis": ", ".join(ids),
+                          "due": format_date_be(due), "overdue": due < today,
+                          "link": f"people/{people_files[owner]}" if owner in people_files and not public else None})
+    return sorted(found, key=lambda m: (not m["overdue"], m["round"], str(m["who"])))
+
+
 def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = False, round_: int | None = None,
                link: Link = lambda row: None, mode: int | None = None) -> SiteReport:
     """The whole site in `out`: what an earlier build wrote there is removed first (a public build never keeps
@@ -108,10 +133,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
     rows: RowIndex = {(s.round, r.kpi.kpi_id): r for s in compiled.rounds for r in s.rows}  # built once, not per page
     files = {k.kpi_id: f"{safe_name(k.kpi_id)}.html" for k in kpis}
     people_files = {p.person_id: f"{safe_name(p.person_id)}.html" for p in office.people if p.person_id}
-    ended = [r for r in ROUND_NUMBERS if due_date(office, r) < today]
-    missing = [{"who": ("ผู้รับผิดชอบตัวชี้วัด" if public else (load.name or load.person_id)), "round": r, "count": n,
-                "link": None if public else f"people/{people_files[load.person_id]}" if load.person_id in people_files else None}
-               for load in compiled.owners for r, n in load.missing.items() if n and r in ended]
+    missing = _missing(compiled.rounds, office, today, round_, public, people_files)
     late = [{"number": p.step.number, "detail": p.step.detail, "days": p.days_late} for p in compiled.steps
             if p.state is StepState.LATE]
     page(out / "index.html", "index.html", "", rounds=[_round_card(s) for s in compiled.rounds], late=late,
