@@ -29,8 +29,11 @@ OUT = click.option("--out", "out", type=click.Path(file_okay=False, path_type=Pa
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="แม่แบบ Word ของเขต ({{ maker }} … และ {%tr for k in annex %}) / the office's own Word template.")
 @click.option("--link", is_flag=True, help="ใส่ที่อยู่ไฟล์ในคอลัมน์ เอกสาร ที่ยังว่าง / fill the blank เอกสาร cells with the files.")
+@click.option("--link-base", metavar="URL", default=None,
+              help="ที่อยู่โฟลเดอร์ที่แชร์ซึ่งวางไฟล์ไว้ (จำเป็นเมื่อเป็น Google Sheet) / the shared folder's address "
+                   "the files are put in: --link writes URL/file (needed on a Google Sheet).")
 def agreements_command(sheet: str | None, out: Path, fmt: str, levels: tuple[str, ...], only_row: int | None,
-                       combine: Path | None, template: Path | None, link: bool) -> None:
+                       combine: Path | None, template: Path | None, link: bool, link_base: str | None) -> None:
     """คำรับรองการปฏิบัติราชการพร้อมลงนาม / Step 7: one performance agreement per row of ข้อตกลง, ready to sign.
 
     Each file: the heading, the unit and fiscal year (BE), the parties with positions, the standard clauses
@@ -42,14 +45,16 @@ def agreements_command(sheet: str | None, out: Path, fmt: str, levels: tuple[str
     \b
     Example:
       sheets-sync agreements --out agreements/ --format both --combine agreements/ทั้งหมด.pdf
-      sheets-sync agreements --out agreements/ --level office_school --template our-letterhead.docx --link
+      sheets-sync agreements --out agreements/ --level office_school --template our-letterhead.docx \
+        --link --link-base https://intranet.example.go.th/agreements/2570
     """
     from sheets_sync.tasks.documents import run_agreements
 
     target, backend = backend_for(sheet)
     if link:
         with writing(target):
-            report = run_agreements(backend, out, fmt, levels, only_row, combine, template, link, progress_on_stderr())
+            report = run_agreements(backend, out, fmt, levels, only_row, combine, template, link, progress_on_stderr(),
+                                    link_base)
     else:
         report = run_agreements(backend, out, fmt, levels, only_row, combine, template, link, progress_on_stderr())
     render_notes(report.notes)

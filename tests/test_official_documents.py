@@ -311,3 +311,58 @@ def test_compare_sets_the_same_round_of_each_year_side_by_side_and_a_rise_carrie
     assert "<th>ปี 2570 รอบ 6</th>" in page and "รอบ 12" not in page.split("เทียบกับปีงบประมาณ")[1][:300]
     assert "<td>+1.0000</td>" in page  # KPI 1: 2.0000 → 3.0000, a rise with its sign
     assert "<td>-1.0000</td>" in page  # KPI 2: 4.0000 → 3.0000
+
+
+# --- --link, and an agreement with nothing to sign ----------------------------------------------------------------
+
+
+def test_link_puts_a_shared_address_into_a_google_sheet_never_a_path_on_this_computer(google, tmp_path):
+    key = google.create("สพป. ทดสอบ")
+    type_office(open_backend(parse_target(key)), KPIS, [], people=PEOPLE, agreements=AGREEMENTS)
+    out = tmp_path / "agreements"
+    refused = cli("agreements", "--sheet", key, "--out", str(out), "--link")
+    assert refused.exit_code == 2 and "--link-base" in refused.output and not out.exists()  # nothing written
+    base = "https://intranet.example.go.th/ข้อตกลง/2570"
+    outcome = cli("agreements", "--sheet", key, "--out", str(out), "--link", "--link-base", base)
+    assert outcome.exit_code == 0, outcome.output
+    cells = google.cell(key, "ข้อตกลง", 2, 8), google.cell(key, "ข้อตกลง", 5, 8)
+    assert cells[0] == f"{base}/2570_%E0%B8%AA%E0%B8%9E%E0%B8%90-%E0%B9%80%E0%B8%82%E0%B8%95_%E0%B8%AA%E0%B8%9E%E0%B8%9B.%E0%B8%97%E0%B8%94%E0%B8%AA%E0%B8%AD%E0%B8%9A%E0%B9%80%E0%B8%82%E0%B8%951.docx"
+    assert all(str(c).startswith(base) for c in cells)
+    assert cli("agreements", "--sheet", key, "--out", str(out), "--link", "--link-base", "/mnt/shared").exit_code == 2
+
+
+def test_an_agreement_with_an_empty_annex_is_said_not_written_silently(tmp_path):
+    path = tmp_path / "workbook.xlsx"
+    agreements = [{"level": "เขต ↔ บุคลากร", "maker": "นายวีระ กล้าหาญ", "maker_position": "นักวิเคราะห์นโยบายและแผน",
+                   "receiver": "นายสมชาย ใจดี", "receiver_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"}]
+    kpis = [kpi("1", 100, owner="P01", supervisor="P01")]  # P03 owns nothing
+    type_office(open_backend(parse_target(str(path))), kpis, [], people=PEOPLE, agreements=agreements)
+    outcome = cli("agreements", "--sheet", str(path), "--out", str(tmp_path / "out"))
+    assert outcome.exit_code == 0 and "empty annex" in outcome.output and "ไม่มีตัวชี้วัด" in outcome.output
+
+
+def test_validate_warns_when_a_school_would_sign_for_the_offices_own_work(tmp_path):
+    import json
+
+    path = tmp_path / "workbook.xlsx"
+    kpis = [kpi("1", 50, name="ร้อยละของนักเรียนที่อ่านออกเขียนได้", for_schools="ใช่"),
+            kpi("2", 50, name="ร้อยละของการเบิกจ่ายงบประมาณรายจ่ายลงทุน", for_schools="ใช่")]
+    type_office(open_backend(parse_target(str(path))), kpis, [], people=PEOPLE, agreements=AGREEMENTS)
+    problems = json.loads(cli("validate", "--sheet", str(path), "--format", "json").output)["problems"]
+    found = [p for p in problems if p["code"] == "agreements.office_kpi_for_schools"]
+    assert [(p["key"], p["severity"]) for p in found] == [("2", "warning")]
+    assert found[0]["cell"].startswith("ตัวชี้วัด!") and "เบิกจ่าย" not in found[0]["th"]
+
+
+def test_a_kpi_template_lists_each_level_on_its_line_keeps_e_mails_whole_and_has_both_signatures(office, tmp_path):
+    out = tmp_path / "templates"
+    assert cli("templates", "--sheet", str(office), "--out", str(out), "--format", "both").exit_code == 0
+    rows = {r.cells[0].text: r.cells[1].text for r in docx.Document(str(out / "2570_ตัวชี้วัด_3.docx")).tables[0].rows}
+    assert rows["เกณฑ์การให้คะแนน"].split("\n") == [
+        "ระดับ 1: ต่ำกว่า 75", "ระดับ 2: 75–79", "ระดับ 3: 80–84", "ระดับ 4: 85–89", "ระดับ 5: 90 ขึ้นไป"]
+    assert "(นายวีระ กล้าหาญ)" in rows["ลงชื่อผู้รับผิดชอบตัวชี้วัด"]
+    assert "(นางสาวพรทิพย์ บุญมา)" in rows["ลงชื่อผู้กำกับดูแลตัวชี้วัด"]
+    from sheets_sync.report.thai_text import wrap
+
+    line = "ผู้กำกับดูแล: นางสาวพรทิพย์ บุญมา ผู้อำนวยการกลุ่มนโยบายและแผน p02@example.go.th"
+    assert any(piece.endswith("p02@example.go.th") for piece in wrap(line, 60, len))  # never split inside

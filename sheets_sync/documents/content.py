@@ -235,8 +235,12 @@ def kpi_pages(data: WorkbookData, office: Office, summary: RoundSummary | None =
             "method": METHOD_TH.get(kpi.method, "") if kpi.method else "",
             "direction": DIRECTION_TH.get(kpi.direction, ""),
         })
-        for n, value in enumerate(kpi.criteria, start=1):
-            fields[f"c{n}"] = plain(value)
+        for n, words in enumerate(levels_in_words(kpi), start=1):  # ranges for a banded KPI, the committee's
+            fields[f"c{n}"] = words
+        fields["target"] = target_in_words(kpi)
+        for role, pid in (("owner_name", kpi.owner), ("supervisor_name", kpi.supervisor)):
+            person = office.person(pid) if pid else None
+            fields[role] = person.name if person else ""
         contacts = [_contact(role, office.person(pid), pid, positions) for role, pid in
                     (("ผู้รับผิดชอบ", kpi.owner), ("ผู้กำกับดูแล", kpi.supervisor), ("ผู้จัดเก็บข้อมูล", kpi.collector))
                     if pid]

@@ -47,7 +47,8 @@ KPI_ROWS = (
     ("คำอธิบาย", "{{ page.definition }}"),
     ("สูตรการคำนวณ", "{{ page.formula }}"),
     ("วิธีให้คะแนน", "{{ page.method }} ({{ page.direction }})"),
-    ("เกณฑ์การให้คะแนน", "ระดับ 1: {{ page.c1 }}   ระดับ 2: {{ page.c2 }}   ระดับ 3: {{ page.c3 }}   ระดับ 4: {{ page.c4 }}   ระดับ 5: {{ page.c5 }}"),
+    ("เกณฑ์การให้คะแนน", "ระดับ 1: {{ page.c1 }}\nระดับ 2: {{ page.c2 }}\nระดับ 3: {{ page.c3 }}\nระดับ 4: {{ page.c4 }}\n"
+                        "ระดับ 5: {{ page.c5 }}"),
     ("ค่าเป้าหมาย", "{{ page.target }}"),
     ("ข้อมูลพื้นฐาน", "{% for year, value in page.baselines %}ปี {{ year }}: {{ value or '-' }}{% if not loop.last %}   {% endif %}"
                     "{% endfor %}"),
@@ -57,6 +58,8 @@ KPI_ROWS = (
                     "{% if c.phone %} โทร {{ c.phone }}{% endif %}{% if c.email %} {{ c.email }}{% endif %}"
                     "{% if not loop.last %}\n{% endif %}{% endfor %}"),
     ("รอบที่ประเมิน", "{% for r in page.rounds %}{{ r }} เดือน{% if not loop.last %}, {% endif %}{% endfor %}"),
+    ("ลงชื่อผู้รับผิดชอบตัวชี้วัด", "..................................................\n({{ page.owner_name or '..................................................' }})"),
+    ("ลงชื่อผู้กำกับดูแลตัวชี้วัด", "..................................................\n({{ page.supervisor_name or '..................................................' }})"),
 )
 RESULT_ROWS = (
     ("รอบที่รายงาน", "{{ page.result.round }} เดือน (กำหนดส่ง {{ page.result.due }})"),

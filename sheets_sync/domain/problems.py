@@ -102,6 +102,7 @@ CODES: tuple[Code, ...] = (
     Code("settings.coordinator_emails", "an entry of coordinator_emails that is not an e-mail address"),
     Code("settings.office_name_lines", "the office name typed on several lines (joined into one in subjects)"),
     Code("agreements.top_level_missing", "no agreement between the office and OBEC or the province"),
+    Code("agreements.office_kpi_for_schools", "a KPI of the office's own work is marked for schools' agreements"),
     Code("certification.comment_missing", "ขอข้อมูลเพิ่ม (more data) without a reviewer comment"),
     Code("certification.without_result", "certified (by the supervisor or the unit) on a row with no result"),
     Code("certification.certifier", "certified by someone who is neither the KPI's supervisor nor a coordinator"),

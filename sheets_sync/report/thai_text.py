@@ -19,12 +19,15 @@ from sheets_sync.domain.thai import MONTHS_LONG, MONTHS_SHORT
 DOCUMENT_WORDS = frozenset({
     "ผู้ทำคำรับรอง", "ผู้รับคำรับรอง", "คำรับรองการปฏิบัติราชการ", "ผลการปฏิบัติราชการ", "ค่าเป้าหมาย",
     "เกณฑ์การให้คะแนน", "สำนักงานเขตพื้นที่การศึกษา", "ประถมศึกษา", "มัธยมศึกษา", "ปีงบประมาณ", "ผู้อำนวยการ",
-    "ตัวชี้วัด", "คะแนนถ่วงน้ำหนัก", "ผลคะแนนเฉลี่ยถ่วงน้ำหนัก", "ยังไม่ผ่านการรับรอง",
+    "ตัวชี้วัด", "คะแนนถ่วงน้ำหนัก", "ผลคะแนนเฉลี่ยถ่วงน้ำหนัก", "ยังไม่ผ่านการรับรอง", "ชำนาญการ", "ชำนาญการพิเศษ",
+    "ปฏิบัติการ", "เชี่ยวชาญ", "ผู้รับผิดชอบ", "ผู้กำกับดูแล",
 })
 _MONTH = "|".join(re.escape(m) for m in (*MONTHS_LONG, *MONTHS_SHORT))
-# Spans a line never breaks inside: a date (1 ตุลาคม 2569), พ.ศ. and its year, a level, a person's full name.
-_TOGETHER = re.compile(rf"\d{{1,2}} (?:{_MONTH}) \d{{4}}|พ\.ศ\. \d{{4}}|ระดับ \d|เขต \d+"
-                       r"|\(?(?:นางสาว|นาย|นาง)\S+ \S+")
+# Spans a line never breaks inside: an e-mail, a link, a date (1 ตุลาคม 2569), พ.ศ. and its year, a level, a
+# person's full name, a school's name.
+_TOGETHER = re.compile(rf"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+"  # an e-mail or a link: never split
+                       rf"|\d{{1,2}} (?:{_MONTH}) \d{{4}}|พ\.ศ\. \d{{4}}|ระดับ \d|เขต \d+"
+                       r"|\(?(?:นางสาว|นาย|นาง)\S+ \S+|โรงเรียน\S+")
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -75,7 +77,20 @@ def _pdf_of_pages(pages: list[KpiPage]) -> Callable[[Path], None]:
 
 def run_agreements(backend: Backend, out: Path, fmt: str = "docx", levels: tuple[str, ...] = (),
                    only_row: int | None = None, combine: Path | None = None, template: Path | None = None,
-                   link: bool = False, progress: Progress = lambda done, total, name: None) -> DocumentsReport:
+                   link: bool = False, progress: Progress = lambda done, total, name: None,
+                   link_base: str | None = None) -> DocumentsReport:
+    """`link_base`: the address of the shared folder the files are put in (https://…); `--link` writes
+    base/file into the sheet.  Without it a shared (Google) sheet is not given a path on this computer: the people
+    reading the sheet could not open it."""
+    if link and link_base is not None and not re.match(r"https?://\S+$", link_base):
+        raise SheetsSyncError(ExitCode.USAGE, f"--link-base ต้องเป็นที่อยู่เว็บ (https://…) ไม่ใช่ {link_base}",
+                              f"--link-base must be a web address (https://…), not {link_base}")
+    if link and link_base is None and backend.url is not None:
+        raise SheetsSyncError(
+            ExitCode.USAGE, "ที่อยู่ไฟล์บนเครื่องนี้ ผู้ที่เปิดชีตร่วมกันเปิดไม่ได้: วางไฟล์ในโฟลเดอร์ที่แชร์แล้วใส่ "
+            "--link-base ที่อยู่ของโฟลเดอร์นั้น",
+            "a path on this computer opens for no one else reading the shared sheet: put the files in a shared "
+            "folder and give its address with --link-base")
     data = backend.read()
     office = load_office(data)
     chosen: list[Agreement] = agreements(data, office)
@@ -94,6 +109,12 @@ def run_agreements(backend: Backend, out: Path, fmt: str = "docx", levels: tuple
     made: dict[int, Path] = {}
     for done, agreement in enumerate(chosen, start=1):
         stem = unique_name(agreement.file_stem, taken)
+        if not agreement.annex:
+            report.notes.append((
+                f"ข้อตกลงแถว {agreement.row} ({stem}) ไม่มีตัวชี้วัดในเอกสารประกอบท้าย: ผู้ทำคำรับรองไม่ได้เป็น"
+                "ผู้รับผิดชอบหรือผู้กำกับดูแลตัวชี้วัดใด หรือไม่มีตัวชี้วัดที่ใช้กับสถานศึกษา",
+                f"agreement row {agreement.row} ({stem}) has an empty annex: the maker owns or supervises no KPI, or "
+                "no KPI is for schools"))
         made[agreement.row] = _write(stem, _formats(fmt), out, source, agreement.context(),
                                      _pdf_of_agreement(agreement), template is not None, report, backend.file_mode())
         progress(done, len(chosen), stem)
@@ -107,7 +128,10 @@ def run_agreements(backend: Backend, out: Path, fmt: str = "docx", levels: tuple
         if col is None:
             raise SheetsSyncError(ExitCode.LAYOUT, "แท็บข้อตกลงไม่มีคอลัมน์ เอกสาร (sheets-sync init เพิ่มให้)",
                                   "the agreements tab has no document column (`sheets-sync init` adds it)")
-        writes = [WriteCells(title, a.row, col, ((str(made[a.row].resolve()),),), expect=((None,),))
+        def address(file: Path) -> str:
+            return f"{link_base.rstrip('/')}/{quote(file.name)}" if link_base else str(file.resolve())
+
+        writes = [WriteCells(title, a.row, col, ((address(made[a.row]),),), expect=((None,),))
                   for a in chosen if not a.document and a.row in made]
         if writes:
             result = backend.apply(writes)  # guarded: a cell someone filled meanwhile is left alone

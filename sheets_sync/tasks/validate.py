@@ -28,6 +28,7 @@ from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.rights import ROLE_TH, missing_emails
 from sheets_sync.domain.round_scores import leaves_of
 from sheets_sync.domain.rules import committee_findings, index_results
+from sheets_sync.domain.official_words import office_only
 from sheets_sync.domain.schema import (
     AGREEMENTS,
     INPUT_TABS,
@@ -56,6 +57,7 @@ from sheets_sync.domain.thai import (
     quoted,
     ParseError,
     format_date_be,
+    is_yes,
     parse_date,
     parse_integer,
     parse_level,
@@ -480,6 +482,28 @@ def _agreements(tables: dict[str, Table], out: _Collector) -> None:
                 "no agreement between the office director and the OBEC secretary-general or governor yet")
 
 
+def _school_annex(office: Office, tables: dict[str, Table], out: _Collector) -> None:
+    """A KPI of the office's own work (its budget, ITA, internal control…) typed ใช่ in ใช้กับสถานศึกษา goes into
+    every school's annex: a school director would sign for the office's disbursement.  Said at the cell."""
+    level = AGREEMENTS.column("level")
+    if not any((c := level.choice_for(str(r.get("level") or ""))) and c.key == "office_school"
+               for r in tables[AGREEMENTS.key].records):
+        return
+    kpis = tables[KPIS.key]
+    if "for_schools" not in kpis.columns:
+        return
+    by_row = {k.row: k for k in office.kpis}
+    for record in kpis.records:
+        kpi = by_row.get(record.row)
+        if kpi is not None and not record.blank("for_schools") and is_yes(record.get("for_schools")) \
+                and office_only(kpi):
+            out.at(Severity.WARNING, "agreements.office_kpi_for_schools", kpis, record, "for_schools", kpi.kpi_id,
+                   f"ตัวชี้วัด {kpi.kpi_id} เป็นงานของสำนักงานเขตเอง แต่ระบุให้ใช้กับสถานศึกษา จึงอยู่ในข้อตกลงของทุกโรงเรียน "
+                   "ตรวจว่าตั้งใจให้ผู้อำนวยการโรงเรียนรับรองตัวชี้วัดนี้",
+                   f"KPI {kpi.kpi_id} is the office's own work but is marked for schools, so every school's agreement "
+                   "holds it; check that school directors are meant to sign for it")
+
+
 def _people(office: Office, tables: dict[str, Table], out: _Collector) -> None:
     """E-mails name people for protection (protect, protect_rows): errors when it is on, else warnings."""
     table = tables[PEOPLE.key]
@@ -545,12 +569,13 @@ _RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("deadlines", frozenset({RESULTS.key, KPIS.key, SETTINGS.key})),
     ("steps", frozenset({STEPS.key, SETTINGS.key})),
     ("agreements", frozenset({AGREEMENTS.key})),
+    ("school_annex", frozenset({AGREEMENTS.key, KPIS.key})),
     ("people", frozenset({PEOPLE.key, KPIS.key, SETTINGS.key})),
     ("certification", frozenset({RESULTS.key, KPIS.key, PEOPLE.key, SETTINGS.key})),
 )
 _RULE_TH = {"settings": "ค่าตั้ง", "weights": "น้ำหนัก", "kpis": "ตัวชี้วัดและผู้รับผิดชอบ", "baselines": "ข้อมูลพื้นฐาน",
             "templates": "รายละเอียดตัวชี้วัด", "results": "ผลการดำเนินงาน", "deadlines": "กำหนดส่ง",
-            "steps": "ขั้นตอน", "agreements": "ข้อตกลง", "people": "บุคลากร", "certification": "การรับรอง"}
+            "steps": "ขั้นตอน", "agreements": "ข้อตกลง", "school_annex": "ข้อตกลงของสถานศึกษา", "people": "บุคลากร", "certification": "การรับรอง"}
 
 
 def _stand_ins(data: WorkbookData, tables: dict[str, Table], broken: set[str]) -> WorkbookData:
@@ -592,6 +617,7 @@ def validate(data: WorkbookData, options: ValidateOptions, office: Office | None
         "deadlines": lambda: _deadlines(office, tables, options.today, out),
         "steps": lambda: _steps(office, tables, options.today, out),
         "agreements": lambda: _agreements(tables, out),
+        "school_annex": lambda: _school_annex(office, tables, out),
         "people": lambda: _people(office, tables, out),
         "certification": lambda: _certification(office, tables, options.today, out),
     }
