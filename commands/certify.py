@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
@@ -62,7 +63,7 @@ def certify_command(sheet: str | None, round_: str, action: str | None, reason: 
     if action == UNSEAL_ACTION and not is_a_reason(reason):
         fail("ยกเลิกผนึกต้องระบุเหตุผลเป็นถ้อยคำ --reason \"…\" (จุดหรือช่องว่างอย่างเดียวไม่ใช่เหตุผล)",
              "unsealing needs a reason in words: --reason \"…\" (a dot or blank space is not a reason)", ExitCode.USAGE)
-    if action != STATUS and not yes and not dry_run and not click.get_text_stream("stdin").isatty():
+    if action != STATUS and not yes and not dry_run and not sys.stdin.isatty():
         fail("ไม่มีผู้ตอบยืนยัน โปรดเพิ่ม --yes เมื่อสั่งจากสคริปต์", "no one to confirm: add --yes when run from a script",
              ExitCode.USAGE)
     target, backend = backend_for(sheet)

@@ -10,7 +10,8 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 import click
 
@@ -63,11 +64,12 @@ def usage_in_thai(message: str) -> str:
 class Group(click.Group):
     """Turns the core's errors into a Thai and English message on stderr and the documented exit code."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **kwargs)
         try:
-            value = super().main(*args, standalone_mode=False, **kwargs)
+            value = super().main(args, prog_name, complete_var, standalone_mode=False, **kwargs)
         except click.UsageError as exc:  # Click says it in English only: the Thai line comes first
             where = exc.ctx.command_path if exc.ctx is not None else "sheets-sync"  # the command typed, not a placeholder
             click.echo(f"ผิดพลาด: {usage_in_thai(exc.format_message())} (ดูวิธีใช้: {where} --help)", err=True)
@@ -126,7 +128,7 @@ def _quiet_stdout() -> None:
         pass
 
 
-def fail(th: str, en: str, code: ExitCode) -> None:
+def fail(th: str, en: str, code: ExitCode) -> NoReturn:
     click.echo(f"ผิดพลาด: {th}\nError: {en}", err=True)
     sys.exit(int(code))
 
@@ -253,7 +255,7 @@ class RunRecord:
             "time": self.started.isoformat(timespec="seconds"),
             **self.fields,
             "exit_code": code,
-            "exit_name": ExitCode(code).name if code in iter(ExitCode) else str(code),
+            "exit_name": ExitCode(code).name if code in {int(c) for c in ExitCode} else str(code),
             "seconds": round((finished - self.started).total_seconds(), 3),
         }
         if self.destination is not None:

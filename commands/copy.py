@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from sheets_sync.workbook.operations import Backend
 from sheets_sync.backends.target import (
     create_google_sheet,
     discarded_on_failure,
@@ -41,9 +42,10 @@ def copy_command(source: str, destination: str | None, create_title: str | None,
         raise click.UsageError("--folder and --share-with go with --create / ใช้ --folder และ --share-with คู่กับ --create")
     source_backend = open_backend(parse_target(source), credentials)
     if create_title:
-        target = create_google_sheet(create_title, credentials, folder, share_with)
-        with discarded_on_failure(target):
-            report = copy_workbook(source_backend, target, force)
+        created = create_google_sheet(create_title, credentials, folder, share_with)
+        with discarded_on_failure(created):
+            report = copy_workbook(source_backend, created, force)
+        target: Backend = created
     else:
         where = parse_target(destination or "")
         target = open_backend(where, credentials)

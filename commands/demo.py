@@ -48,8 +48,8 @@ def demo_command(directory: Path) -> None:
     render_validate(checked)
     say(f"สรุปผล ณ วันที่ {be(AS_OF)} (sheets-sync build --today {AS_OF.isoformat()})",
         f"building the summary tabs as of {AS_OF}")
-    report = run_build(local_workbook(path), BuildOptions(today=AS_OF))
-    render_build(report, dry_run=False)
+    built = run_build(local_workbook(path), BuildOptions(today=AS_OF))
+    render_build(built, dry_run=False)
     for name in ("report.pdf", "report.docx"):
         write_report(local_workbook(path), directory / name, AS_OF)
         say(f"เขียนรายงานผลการปฏิบัติราชการ {directory / name}", f"wrote the performance report {directory / name}")

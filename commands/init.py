@@ -59,10 +59,10 @@ def init_command(sheet: str | None, fiscal_year: int | None, start_date: dt.date
         with discarded_on_failure(backend):
             report = run_init(backend, options)
     else:
-        target, backend = backend_for(sheet)
+        target, existing = backend_for(sheet)
         with writing(target):
-            report = run_init(backend, options)
+            report = run_init(existing, options)
     render_init(report)
     if create_title:
-        say(f"สร้าง Google Sheet ใหม่แล้ว: {backend.url}", f"created a new Google Sheet: {backend.url}")  # type: ignore[attr-defined]
+        say(f"สร้าง Google Sheet ใหม่แล้ว: {backend.url}", f"created a new Google Sheet: {backend.url}")
         say_new_sheet(backend, folder, share_with)

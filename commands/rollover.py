@@ -4,6 +4,7 @@ import datetime as dt
 
 import click
 
+from sheets_sync.workbook.operations import Backend
 from sheets_sync.backends.target import create_google_sheet, discarded_on_failure, open_backend, parse_target
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import format_date_be
@@ -45,9 +46,10 @@ def rollover_command(source: str, sheet: str | None, fiscal_year: int, start_dat
     if create_title:
         if dry_run:
             raise click.UsageError("--dry-run goes with --sheet, not --create / ใช้ --dry-run กับ --sheet")
-        target = create_google_sheet(create_title, credentials, folder, share_with)
-        with discarded_on_failure(target):
-            report = run_rollover(source_backend, target, options)
+        created = create_google_sheet(create_title, credentials, folder, share_with)
+        with discarded_on_failure(created):
+            report = run_rollover(source_backend, created, options)
+        target: Backend = created
     else:
         where, target = backend_for(sheet)
         with writing(where):

@@ -73,5 +73,6 @@ def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date, resume:
         f"read {len(report.summaries) - len(report.failed)}, failed {len(report.failed)}, "
         f"from the cache {report.from_cache}, in {report.seconds:.0f} s")
     for failed in report.failed:
-        click.echo(f"  {failed.code} {failed.name}: {failed.failure[0]} / {failed.failure[1]}", err=True)
+        th, en = failed.failure or ("", "")
+        click.echo(f"  {failed.code} {failed.name}: {th} / {en}", err=True)
     raise SystemExit(int(ExitCode.BUILT_WITH_PROBLEMS if report.failed else ExitCode.OK))

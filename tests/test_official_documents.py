@@ -366,3 +366,31 @@ def test_a_kpi_template_lists_each_level_on_its_line_keeps_e_mails_whole_and_has
 
     line = "ผู้กำกับดูแล: นางสาวพรทิพย์ บุญมา ผู้อำนวยการกลุ่มนโยบายและแผน p02@example.go.th"
     assert any(piece.endswith("p02@example.go.th") for piece in wrap(line, 60, len))  # never split inside
+
+
+def test_the_word_report_numbers_its_pages_keeps_headings_with_tables_and_lets_word_break_between_words(demo, tmp_path):
+    out = tmp_path / "report.docx"
+    assert cli("report", "--sheet", str(demo), "--today", "20/7/2570", "-o", str(out)).exit_code == 0
+    document = docx.Document(str(out))
+    footer = document.sections[0].footer._element.xml
+    assert "PAGE" in footer and 'w:fldCharType="begin"' in footer  # a page number Word fills in on every page
+    headings = [p for p in document.paragraphs if p.text.replace("\u200b", "").startswith("ผลการดำเนินงานรอบ 9")]
+    assert headings[-1].paragraph_format.keep_with_next  # never alone at the foot of a page
+    name = next(c.text for c in document.tables[1].rows[1].cells)
+    assert "\u200b" in name and name.replace("\u200b", "").startswith("1 ร้อยละของนักเรียน")
+    from pythainlp.tokenize import word_tokenize
+
+    # every break opportunity is between two words, never inside one
+    plain = name.replace("\u200b", "")
+    bounds = {0}
+    for words in (word_tokenize(plain, engine="newmm"),):
+        at = 0
+        for word in words:
+            at += len(word)
+            bounds.add(at)
+    at = 0
+    for piece in name.split("\u200b")[:-1]:
+        at += len(piece)
+        assert at in bounds or plain[at - 1] == " ", piece
+    landscape = [s for s in document.sections if s.page_width > s.page_height]
+    assert landscape and all(round(s.top_margin / Cm(1), 2) == 3 for s in landscape)

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sheets_sync.domain.model import DIRECTION_TH, METHOD_TH, Kpi, Method, Office, Person, _text
+from sheets_sync.domain.model import DIRECTION_TH, METHOD_TH, Kpi, Office, Person, _text
+from sheets_sync.domain.scoring import Method
 from sheets_sync.domain.official_words import (
     full_name,
     levels_in_words,
@@ -15,7 +16,7 @@ from sheets_sync.domain.official_words import (
     position_in_office,
     target_in_words,
 )
-from sheets_sync.domain.reminders import due_date
+from sheets_sync.domain.certification import due_date
 from sheets_sync.domain.round_scores import RoundSummary, kpi_sort_key
 from sheets_sync.domain.schema import (
     AGREEMENT_LEVELS,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from sheets_sync.domain.model import Direction, Kpi, Method
+from sheets_sync.domain.model import Kpi
+from sheets_sync.domain.scoring import Direction, Method
 
 # The short forms offices type, and the names the documents spell out (สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน's own
 # naming: สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1 — no space between the kind and the province)

@@ -107,7 +107,7 @@ class RoundSummary:
         return [r for r in self.rows if not r.reported and not r.is_parent and r.problem is None]
 
 
-def kpi_sort_key(kpi_id: str) -> tuple:
+def kpi_sort_key(kpi_id: str) -> tuple[tuple[int, int, str], ...]:
     """`2` < `2.1` < `2.10` < `10`: hierarchical ids compare part by part, numbers as numbers."""
     return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in kpi_id.split("."))  # "²" is a digit, not a number
 

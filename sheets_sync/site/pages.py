@@ -17,7 +17,8 @@ from sheets_sync.documents.content import kpi_pages, plain, safe_name
 from sheets_sync.documents.wording import KPI_ROWS, render
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH, state_th
 from sheets_sync.domain.model import Office
-from sheets_sync.domain.reminders import KIND_TH, due_date, next_round, reminders_for
+from sheets_sync.domain.certification import due_date
+from sheets_sync.domain.reminders import KIND_TH, next_round, reminders_for
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
 from sheets_sync.domain.rules import index_results
 from sheets_sync.domain.scoring import display

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Callable
 
 from sheets_sync.config import config
+from sheets_sync.domain.certification import due_date
 from sheets_sync.domain.reminders import (
     Item,
     Reminder,
     deliverable,
-    due_date,
     next_round,
     reminder_day,
     reminders_for,
