@@ -422,3 +422,22 @@ def test_a_write_in_one_part_after_a_read_by_ranges_reads_nothing_more(emulator,
     backend.read(BUILD_READ)
     backend.apply([AddTab("ค"), ReplaceTab("ค", (("เล็ก",),))])
     assert statuses(emulator) == [("spreadsheets.get", 200), ("spreadsheets.batchUpdate", 200)]
+
+
+def test_marks_are_cleared_by_a_write_that_did_not_read_first(google, tmp_path):
+    """The backend learns the marks it must clear itself: an apply() that no read() came before (a fresh process,
+    a library caller) once kept last run's notes and colours, because they come only with a read's grid data."""
+    from sheets_sync.backends.target import open_backend, parse_target
+    from sheets_sync.workbook.marks import is_mark
+    from sheets_sync.workbook.operations import MarkCells
+
+    key = google.create("สพป. ทดสอบ")
+    type_office(open_backend(parse_target(key)), [kpi("1", "สี่สิบ")], [])
+    assert cli("validate", "--sheet", key, "--write").exit_code != 0
+    marked = {title: [n for n in grid.notes.values() if is_mark(n)]
+              for title, grid in open_backend(parse_target(key)).read().tabs.items()}
+    tab = next(title for title, notes in marked.items() if notes)
+    fresh = open_backend(parse_target(key))
+    fresh.apply([MarkCells(tab, ())])  # no read() before it
+    after = open_backend(parse_target(key)).read().tabs[tab]
+    assert not [n for n in after.notes.values() if is_mark(n)]

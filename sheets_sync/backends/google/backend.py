@@ -29,6 +29,7 @@ from sheets_sync.exit_codes import ExitCode
 from sheets_sync.workbook.operations import (
     MARK_PREFIX,
     ApplyResult,
+    MarkCells,
     Area,
     Conflict,
     DeleteTab,
@@ -57,6 +58,7 @@ READ_FIELDS = (
 )
 GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
                 "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type,effectiveFormat.numberFormat.type))))")
+MARK_FIELDS = "sheets(properties.title,data(startRow,startColumn,rowData(values(note,userEnteredFormat.backgroundColor))))"
 META_FIELDS = (
     "spreadsheetId,properties.title,developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
@@ -144,6 +146,7 @@ class GoogleBackend:
         self.meta: dict[str, SheetMeta] | None = None
         self.metadata: dict[str, tuple[int, str | None]] = {}  # developer metadata key → (id, value)
         self.every_tab_read = True  # False after a read by ranges: a write in parts first learns every tab
+        self.cells_known: set[str] = set()  # tabs whose notes and colours the last read brought
         self._said: list[tuple[str, str]] = []  # what the last planned write has to tell the person
         self.share_with: tuple[str, ...] = ()  # a new sheet's editors to add (create_google_sheet)
         self.invited: list[str] = []  # of those, the ones Google had to e-mail an invitation (no Google account)
@@ -246,6 +249,8 @@ class GoogleBackend:
             del grid.rows[grid.last_row:]
             meta[title].notes = dict(grid.notes)
             data.tabs[title] = grid
+        headers_only = scope.header_titles(data.tabs) if scope is not None else frozenset()
+        self.cells_known = {title for title in data.tabs if title not in headers_only}
         return keep_headers_only(data, scope)
 
     # --- apply ------------------------------------------------------------------------------------
@@ -264,6 +269,7 @@ class GoogleBackend:
                 "service account, or a user token Drive's about.get answers for)")
         if self.meta is None:
             self._learn_every_tab()
+        self._learn_marks(operations)
         operations = self._guard(list(operations), result)
         try:
             bodies, note = self._planned_bodies(operations)
@@ -287,6 +293,29 @@ class GoogleBackend:
     def _learn_every_tab(self) -> None:
         self._remember(self.http.get_spreadsheet(self.key, {"fields": META_FIELDS}))
         self.every_tab_read = True
+        self.cells_known = set()
+
+    def _learn_marks(self, operations: Sequence[Operation]) -> None:
+        """The notes and colours of the tabs whose marks a write replaces, when no read brought them (apply()
+        without read(), or after a write): one read of just those cells, or last run's marks would stay."""
+        marked = {op.tab for op in operations if isinstance(op, MarkCells)}
+        unknown = sorted((marked & set(self.meta or {})) - self.cells_known)
+        if not unknown:
+            return
+        response = self.http.get_spreadsheet(self.key, {
+            "includeGridData": "true", "ranges": [quote_title(t) for t in unknown], "fields": MARK_FIELDS})
+        for sheet in response.get("sheets", []):
+            info = (self.meta or {}).get(sheet["properties"]["title"])
+            if info is None:
+                continue
+            for block in sheet.get("data", []):
+                for r, c, cell in grid_cells(block):
+                    if cell.get("note"):
+                        info.notes[(r, c)] = cell["note"]
+                    fill = hex_colour(cell.get("userEnteredFormat", {}).get("backgroundColor"))
+                    if fill is not None:
+                        info.fills[(r, c)] = fill
+            self.cells_known.add(info.title)
 
     def write_requests(self, operations: Sequence[Operation]) -> int:
         """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""
