@@ -146,6 +146,8 @@ class Office:
     tables: dict[str, Table]
     problems: list[Problem] = field(default_factory=list)
     seals: SealBook = field(default_factory=lambda: SealBook())
+    # the cells that did not read, (tab key, row, column key) → why in words: the same words from every command
+    unreadable: dict[tuple[str, int, str], tuple[str, str]] = field(default_factory=dict)
 
     def kpi(self, kpi_id: str) -> Kpi | None:
         return self._kpis_by_id.get(kpi_id)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sheets_sync.domain.cell import Value, a1
 from sheets_sync.domain.model import Kpi, Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
+from sheets_sync.domain.cell_reading import result_unreadable
 from sheets_sync.domain.rules import committee_findings, index_results
 from sheets_sync.domain.schema import ROUND_NUMBERS
 from sheets_sync.domain.scoring import (
@@ -125,15 +126,26 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
         row.self_score = entry.self_score
         row.committee_score = entry.committee_score
         row.reported = entry.has_result or entry.committee_score is not None
+    # a cell that did not read leaves the KPI out with the words validate puts on that cell
+    unread = office.unreadable
     if kpi.weight is None:
-        row.problem = ("ไม่มีน้ำหนักตัวชี้วัด", "the KPI has no weight")
+        row.problem = unread.get(("kpis", kpi.row, "weight"), ("ไม่มีน้ำหนักตัวชี้วัด", "the KPI has no weight"))
         row.problem_at = ("kpis", kpi.row, "weight")
         return row
     if kpi.method is None:
-        row.problem = ("ไม่ได้ระบุวิธีให้คะแนน", "the KPI has no scoring method")
+        row.problem = unread.get(("kpis", kpi.row, "method"), ("ไม่ได้ระบุวิธีให้คะแนน", "the KPI has no scoring method"))
         row.problem_at = ("kpis", kpi.row, "method")
         return row
     if not row.reported:
+        return row
+    if kpi.method in (Method.INTERPOLATE, Method.BANDED):
+        bad = next((f"c{n}" for n in range(1, 6) if ("kpis", kpi.row, f"c{n}") in unread), None)
+        if bad is not None:
+            row.problem, row.problem_at = unread[("kpis", kpi.row, bad)], ("kpis", kpi.row, bad)
+            return row
+    if entry is not None and ("results", entry.row, "committee_score") in unread:  # never silently the formula's
+        row.problem = unread[("results", entry.row, "committee_score")]
+        row.problem_at = ("results", entry.row, "committee_score")
         return row
     for finding in committee_findings(entry) if entry is not None else []:
         # one rule with validate (domain/rules.py): a score out of range cannot be used; one without its reason
@@ -156,10 +168,7 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
                     raise ScoringError("เกณฑ์ต้องมีครบ 5 ระดับ", "criteria need all five levels")
                 row.score = score(kpi.method, row.result_value, criteria, kpi.direction, floor)  # type: ignore[arg-type]
         except ParseError:
-            expected = ("ระดับ 0–5 (เช่น ระดับ 5)", "a level 0–5 (e.g. ระดับ 5)") if kpi.method is Method.MILESTONE \
-                else ("ตัวเลข", "a number")
-            row.problem = (f"อ่านผล {quoted(entry.result)} เป็น{expected[0]}ไม่ได้",
-                           f"cannot read the result {quoted(entry.result)} as {expected[1]}")
+            row.problem = result_unreadable(kpi.method, entry.result)
             row.problem_at = ("results", entry.row, "result")
             return row
         except ScoringError as exc:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
 from sheets_sync.domain.cell import is_blank
+from sheets_sync.domain.cell_reading import read_as, result_unreadable, unreadable
 from sheets_sync.domain.certification import (
     certification_problems,
     email_list,
@@ -143,41 +144,13 @@ def _layout(tables: dict[str, Table], out: _Collector) -> None:
 
 
 def _check_cell(col: Column, value: Value) -> tuple[str, str] | None:
-    """(Thai, English) of what is wrong with `value` for `col`, or None when it reads."""
+    """(Thai, English) of what is wrong with `value` for `col`, or None when it reads (domain/cell_reading.py: the
+    one reading every command shares, so build says the same words for this cell)."""
     try:
-        if col.type is ColumnType.NUMBER:
-            parse_number(value)
-        elif col.type is ColumnType.INTEGER:
-            parse_integer(value)
-        elif col.type is ColumnType.DATE:
-            parse_date(value)
-        elif col.type is ColumnType.ROUND:
-            if parse_integer(value) not in ROUND_NUMBERS:
-                raise ParseError(value)
-        elif col.choices:
-            parts = [p for p in str(value).split(",")] if col.multiple else [str(value)]
-            if any(col.choice_for(p) is None for p in parts if p.strip()):
-                raise ParseError(value)
+        read_as(col, value)
     except ParseError:
-        return _expected(col, value)
+        return unreadable(col, value)
     return None
-
-
-def _expected(col: Column, value: Value) -> tuple[str, str]:
-    shown = quoted(value)
-    if col.type is ColumnType.DATE:
-        return (f"{col.th}: อ่าน {shown} เป็นวันที่ไม่ได้ ควรพิมพ์เช่น 1 ต.ค. 2569 หรือ 01/10/2569",
-                f"{col.named_en}: cannot read {shown} as a date; type e.g. 1 ต.ค. 2569 or 01/10/2569")
-    if col.type is ColumnType.ROUND:
-        return (f"{col.th}: {shown} ไม่ใช่รอบ ควรเป็น 6, 9 หรือ 12", f"{col.named_en}: {shown} is not a round; use 6, 9 or 12")
-    if col.choices:
-        options = " / ".join(c.th for c in col.choices)
-        several = " (คั่นหลายค่าด้วยจุลภาค)" if col.multiple else ""
-        return (f"{col.th}: {shown} ไม่อยู่ในรายการ ควรเป็น {options}{several}",
-                f"{col.named_en}: {shown} is not in the list; use one of {options}")
-    what = ("จำนวนเต็ม", "a whole number") if col.type is ColumnType.INTEGER else ("ตัวเลข", "a number")
-    return (f"{col.th}: อ่าน {shown} เป็น{what[0]}ไม่ได้ ควรพิมพ์เช่น 80 หรือ ร้อยละ 80",
-            f"{col.named_en}: cannot read {shown} as {what[1]}; type e.g. 80 or ร้อยละ 80")
 
 
 def _short_year(col: Column, value: Value) -> tuple[str, str] | None:
@@ -396,18 +369,16 @@ def _results(office: Office, tables: dict[str, Table], out: _Collector) -> None:
                     levels[kpi.kpi_id].append((entry.round, parse_level(entry.result), entry.row))
                 except ParseError:
                     out.at(Severity.ERROR, "results.level_unreadable", table, record, "result", key,
-                           f"ผล {quoted(entry.result)} ไม่ใช่ระดับความสำเร็จ ควรพิมพ์ ระดับ 0–5 เช่น ระดับ 4",
-                           f"the result {quoted(entry.result)} is not a level; type ระดับ 0–5, e.g. ระดับ 4")
+                           *result_unreadable(kpi.method, entry.result))
             elif kpi.method is not Method.MANUAL:
                 try:
                     parse_number(entry.result)
                 except ParseError:
                     out.at(Severity.ERROR, "results.result_unreadable", table, record, "result", key,
-                           f"อ่านผล {quoted(entry.result)} เป็นตัวเลขไม่ได้ ควรพิมพ์เช่น 85 หรือ ร้อยละ 85 (ถ้ายังไม่มีผลให้เว้นว่าง)",
-                           f"cannot read the result {quoted(entry.result)} as a number; type e.g. 85 (leave it blank if none yet)")
+                           *result_unreadable(kpi.method, entry.result))
         for finding in committee_findings(entry):
             out.at(Severity.ERROR, finding.code, table, record, finding.column, key, finding.th, finding.en)
-        if entry.committee_score is None and kpi.method is Method.MANUAL and entry.has_result:
+        if is_blank(record.get("committee_score")) and kpi.method is Method.MANUAL and entry.has_result:
             out.at(Severity.ERROR, "results.manual_needs_committee", table, record, "committee_score", key,
                    "ตัวชี้วัดที่คณะกรรมการให้คะแนนต้องมีคะแนนคณะกรรมการ",
                    "a committee-scored KPI needs a committee score")

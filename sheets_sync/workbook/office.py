@@ -21,6 +21,7 @@ from sheets_sync.domain.calendar import (
     parse_fiscal_year,
     rounds_ended,
 )
+from sheets_sync.domain.cell_reading import unreadable
 from sheets_sync.domain.certification import email_list, seal_fault_problem
 from sheets_sync.domain.model import (
     Kpi,
@@ -84,23 +85,21 @@ class _Reader:
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
+        self.unreadable: dict[tuple[str, int, str], tuple[str, str]] = {}  # (tab, row, column) → the words
 
-    def field(self, table: Table, record: Record, key: str, parse: Callable[[Value], T], row_key: str,
-              what_th: str, what_en: str) -> T | None:
+    def field(self, table: Table, record: Record, key: str, parse: Callable[[Value], T], row_key: str) -> T | None:
         value = record.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
             return parse(value)
-        except (ParseError, ValueError) as exc:
-            col = table.tab.column(key)
+        except (ParseError, ValueError):
+            # the words validate puts on this cell (domain/cell_reading.py): every command says the same
+            words = unreadable(table.tab.column(key), value)
+            self.unreadable[(table.tab.key, record.row, key)] = words
             self.problems.append(Problem(
                 Severity.ERROR, f"{table.tab.key}.{key}.unreadable", table.title or table.tab.th,
-                table.cell(record, key), row_key,
-                f"{col.th}: อ่าน {quoted(value)} เป็น{what_th}ไม่ได้",
-                f"{col.named_en}: cannot read {quoted(value)} as {what_en}" + (f" ({exc})" if isinstance(exc, ValueError)
-                                                                      and not isinstance(exc, ParseError) else ""),
-            ))
+                table.cell(record, key), row_key, *words))
             return None
 
     def choice(self, table: Table, record: Record, key: str, row_key: str) -> str | None:
@@ -112,8 +111,7 @@ class _Reader:
                 raise ParseError(value)
             return found.key
 
-        options = " / ".join(c.th for c in col.choices)
-        return self.field(table, record, key, parse, row_key, f"ค่าในรายการ ({options})", f"one of: {options}")
+        return self.field(table, record, key, parse, row_key)
 
     def round(self, table: Table, record: Record, key: str, row_key: str) -> int | None:
         def parse(value: Value) -> int:
@@ -122,13 +120,13 @@ class _Reader:
                 raise ParseError(value)
             return number
 
-        return self.field(table, record, key, parse, row_key, "รอบ 6, 9 หรือ 12", "round 6, 9 or 12")
+        return self.field(table, record, key, parse, row_key)
 
     def number(self, table: Table, record: Record, key: str, row_key: str) -> Decimal | None:
-        return self.field(table, record, key, parse_number, row_key, "ตัวเลข", "a number")
+        return self.field(table, record, key, parse_number, row_key)
 
     def date(self, table: Table, record: Record, key: str, row_key: str) -> dt.date | None:
-        return self.field(table, record, key, parse_date, row_key, "วันที่ (เช่น 1 ต.ค. 2569)", "a date (e.g. 1/10/2569)")
+        return self.field(table, record, key, parse_date, row_key)
 
 
 def require_layout(data: WorkbookData, tables: dict[str, Table] | None = None) -> dict[str, Table]:
@@ -280,7 +278,7 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
     step_table = tables[STEPS.key]
     steps: list[Step] = []
     for r in step_table.records:
-        number = reader.field(step_table, r, "step", parse_integer, _text(r.get("step")), "เลขลำดับ", "a whole number")
+        number = reader.field(step_table, r, "step", parse_integer, _text(r.get("step")))
         if number is None:
             continue
         key = str(number)
@@ -296,7 +294,8 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             note=_text(r.get("note")),
             row=r.row,
         ))
-    return Office(settings, people, kpis, results, steps, tables, problems, read_seal_book(data, load_key()))
+    return Office(settings, people, kpis, results, steps, tables, problems, read_seal_book(data, load_key()),
+                  reader.unreadable)
 
 
 
