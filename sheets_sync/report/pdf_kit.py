@@ -17,7 +17,8 @@ from sheets_sync.report.thai_text import wrap
 
 FAMILY = "Sarabun"
 CELL_PADDING = 2.2  # mm fpdf2 leaves inside a table cell, both sides together
-CELL_CHARS = 400  # a table row must fit one page: a longer text is cut, with the cut said, the workbook untouched
+CELL_PAGE_SHARE = 0.6  # a table cell may fill this share of a page's height: a row must fit one page with its header
+CUT = "… (ตัดให้พอหน้า / cut to fit the page)"
 
 
 class ThaiPDF(FPDF):
@@ -136,8 +137,13 @@ def heading(pdf: FPDF, text: str, size: int = 15) -> None:
     pdf.set_font(FAMILY, "", 10)
 
 
-def fits(text: str) -> str:
-    return text if len(text) <= CELL_CHARS else text[:CELL_CHARS] + " … (ตัดเหลือ 400 ตัวอักษร / cut to 400 characters)"
+def fits(pdf: FPDF, lines: list[str], line_height: float) -> str:
+    """A cell's lines, cut (and the cut said) where they would not fit on one page: a row taller than a page cannot
+    be drawn at all. The workbook is untouched; only the printed cell is shortened."""
+    room = max(int((pdf.h - pdf.t_margin - pdf.b_margin) * CELL_PAGE_SHARE / line_height), 2)
+    if len(lines) <= room:
+        return "\n".join(lines)
+    return "\n".join([*lines[:room - 1], CUT])
 
 
 class Span(NamedTuple):
@@ -175,7 +181,8 @@ def table(pdf: FPDF, header: list[str] | list[list[Span]], rows: Sequence[Sequen
             width = sum(column_mm[at:at + span.columns]) + CELL_PADDING * (span.columns - 1)
             pdf.set_font(FAMILY, "B" if span.bold or bold else "", size)
             style = FontFace(emphasis="BOLD") if span.bold or bold else None
-            row.cell(lines_for(pdf, fits(span.text), width), colspan=span.columns, rowspan=span.rows, style=style)
+            text = fits(pdf, wrap(span.text, width, pdf.get_string_width), line)
+            row.cell(text, colspan=span.columns, rowspan=span.rows, style=style)
             at += span.columns
 
     pdf.set_font(FAMILY, "", size)

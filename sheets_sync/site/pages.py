@@ -14,7 +14,7 @@ import fontpkg_sarabun
 from jinja2 import FileSystemLoader, select_autoescape
 
 from sheets_sync.documents.content import kpi_pages, plain, safe_name
-from sheets_sync.documents.wording import KPI_ROWS, render
+from sheets_sync.documents.wording import KPI_ROWS, SIGNATURE_ROWS, render
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH, state_th
 from sheets_sync.domain.model import Office
 from sheets_sync.domain.certification import due_date
@@ -147,7 +147,8 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
     for template_page in kpi_pages(data, office):
         kpi = template_page.kpi
         context = {"page": template_page.context()}
-        fields = [(label, render(value, context)) for label, value in KPI_ROWS if not (public and label == CONTACT_ROW)]
+        fields = [(label, render(value, context)) for label, value in KPI_ROWS
+                  if not (public and label == CONTACT_ROW) and label not in SIGNATURE_ROWS]  # a page, not a form
         rounds, scored = [], []
         for s in compiled.rounds:
             row = rows.get((s.round, kpi.kpi_id))
