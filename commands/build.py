@@ -54,7 +54,7 @@ def build_command(sheet: str | None, round_: str | None, today: dt.date, dry_run
         options = BuildOptions(today, (int(round_),) if round_ else None, dry_run, snapshot)
         with writing(target, wait):
             report = run_build(backend, options)
-        code = ExitCode.BUILT_WITH_PROBLEMS if report.problems else ExitCode.OK
+        code = report.exit_code
         record.fields.update({
             "dry_run": dry_run, "written": report.written, "requests": report.requests,
             "tabs_changed": [c.title for c in report.changes if c.changed], "problems": len(report.problems),

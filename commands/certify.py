@@ -95,7 +95,7 @@ def certify_command(sheet: str | None, round_: str, action: str | None, reason: 
         else:
             say(f"ยังผนึกรอบ {report.round} ไม่ได้ ({len(report.blockers)} แถวข้างต้น)",
                 f"round {report.round} cannot be sealed yet ({len(report.blockers)} rows above)")
-        raise SystemExit(int(ExitCode.INVALID_DATA) if action != STATUS else 0)
+        raise SystemExit(int(report.exit_code))
     if report.nothing_to_do:
         say("รอบนี้ผนึกไว้แล้วด้วยค่าเดียวกัน ไม่ต้องทำอะไร" if action == SEAL_ACTION else "รอบนี้ยังไม่ได้ผนึก ไม่ต้องทำอะไร",
             "already sealed with the same values; nothing to do" if action == SEAL_ACTION else "not sealed; nothing to do")

@@ -95,5 +95,5 @@ def remind_command(sheet: str | None, round_: str | None, today: dt.date, dry_ru
                 f"sent {len(sent)} reminders for round {report.round} through {report.server}")
         elif channel == EMAIL and not dry_run and not report.texts:
             say("ไม่มีใครต้องได้รับการแจ้งเตือน", "nobody needs a reminder")
-        if report.failed or report.unsure or (report.no_address and not dry_run):  # someone not reached: a person looks
-            raise SystemExit(int(ExitCode.BUILT_WITH_PROBLEMS))
+        if report.exit_code is not ExitCode.OK:  # someone not reached: a person looks
+            raise SystemExit(int(report.exit_code))

@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from sheets_sync.backends.target import open_backend
-from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.rollup import (
     Cache,
     OfficeSummary,
@@ -75,4 +74,4 @@ def rollup_command(sheet: str | None, offices_csv: Path, today: dt.date, resume:
     for failed in report.failed:
         th, en = failed.failure or ("", "")
         click.echo(f"  {failed.code} {failed.name}: {th} / {en}", err=True)
-    raise SystemExit(int(ExitCode.BUILT_WITH_PROBLEMS if report.failed else ExitCode.OK))
+    raise SystemExit(int(report.exit_code))

@@ -6,7 +6,6 @@ import json
 import click
 
 from sheets_sync.domain.problems import Severity
-from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.validate import ValidateOptions, run_validate
 
 from .common import backend_for, sheet_option, today_option, writing
@@ -53,4 +52,4 @@ def validate_command(sheet: str | None, fmt: str, write: bool, strict: bool, tem
         }, ensure_ascii=False, indent=2))
     else:
         render_validate(report)
-    raise SystemExit(int(ExitCode.INVALID_DATA if report.count(Severity.ERROR) else ExitCode.OK))
+    raise SystemExit(int(report.exit_code))

@@ -140,3 +140,26 @@ def test_help_lists_every_command_with_its_own_one_line_help_without_importing_a
 
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "0 []"
+
+
+def test_each_report_owns_its_exit_code():
+    """A report says how its command ends (black's Report.return_code): the command only raises it."""
+    import datetime as dt
+
+    from sheets_sync.domain.problems import Problem, Severity
+    from sheets_sync.exit_codes import ExitCode
+    from sheets_sync.tasks.remind import RemindReport
+    from sheets_sync.tasks.rollup import OfficeSummary, RollupReport
+    from sheets_sync.tasks.validate import ValidateReport
+
+    warning = Problem(Severity.WARNING, "x", "t", "t!A1", "k", "th", "en")
+    error = Problem(Severity.ERROR, "x", "t", "t!A1", "k", "th", "en")
+    assert ValidateReport("w", [warning]).exit_code is ExitCode.OK
+    assert ValidateReport("w", [warning, error]).exit_code is ExitCode.INVALID_DATA
+    due = dt.date(2027, 4, 30)
+    reminder = object()
+    assert RemindReport("w", 6, due, no_address=[reminder], dry_run=True).exit_code is ExitCode.OK  # type: ignore[list-item]
+    assert RemindReport("w", 6, due, no_address=[reminder]).exit_code is ExitCode.BUILT_WITH_PROBLEMS  # type: ignore[list-item]
+    assert RollupReport().exit_code is ExitCode.OK
+    failed = OfficeSummary("1001", "สพป. ทดสอบ", "x.xlsx", failure=("อ่านไม่ได้", "unreadable"))
+    assert RollupReport([failed]).exit_code is ExitCode.BUILT_WITH_PROBLEMS

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.cell import listed, within_cell
 from sheets_sync.domain.certification import (
@@ -87,6 +88,11 @@ class BuildReport:
     @property
     def problems(self) -> list[Problem]:
         return self.compiled.problems
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """4 when the tabs were built but some entries could not be used (they are listed); 0 otherwise."""
+        return ExitCode.BUILT_WITH_PROBLEMS if self.problems else ExitCode.OK
 
 
 def band_colour(band: Band | None, bands: list[Band], pass_score: Decimal) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.cell import consecutive_runs
 from sheets_sync.domain.certification import (
@@ -71,6 +72,11 @@ class CertifyReport:
     @property
     def refused(self) -> bool:
         return bool(self.blockers)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """3 when a seal or certification asked for was refused; a status that lists blockers is still a status."""
+        return ExitCode.INVALID_DATA if self.blockers and self.action != STATUS else ExitCode.OK
 
 
 def seal_scope(round_: int) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.certification import due_date
 from sheets_sync.domain.reminders import (
@@ -66,10 +67,19 @@ class RemindReport:
     written: bool = False
     requests: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def failed(self) -> list[Delivery]:
         return [d for d in self.deliveries if not d.sent]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """4 when someone was not reached (a refused delivery, a send an earlier run may or may not have made, a
+        person with no usable address), so a person looks; 0 otherwise."""
+        if self.failed or self.unsure or (self.no_address and not self.dry_run):
+            return ExitCode.BUILT_WITH_PROBLEMS
+        return ExitCode.OK
 
 
 def _sent_today(data: WorkbookData, today: dt.date, any_status: bool = False) -> set[tuple[int, str, str]]:
@@ -117,7 +127,7 @@ def run_remind(backend: Backend, options: RemindOptions,
     data = backend.read()
     office = load_office(data)
     round_ = options.round or next_round(office, options.today)
-    report = RemindReport(backend.description, round_, due_date(office, round_))
+    report = RemindReport(backend.description, round_, due_date(office, round_), dry_run=options.dry_run)
     s = office.settings
     if options.on_schedule and not reminder_day(office, round_, options.today, s.remind_days_before,
                                                 s.remind_days_after):

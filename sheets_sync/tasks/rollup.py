@@ -178,6 +178,11 @@ class RollupReport:
     def failed(self) -> list[OfficeSummary]:
         return [s for s in self.summaries if s.failure is not None]
 
+    @property
+    def exit_code(self) -> ExitCode:
+        """4 when an office could not be read: the table is partial and says which."""
+        return ExitCode.BUILT_WITH_PROBLEMS if self.failed else ExitCode.OK
+
 
 Progress = Callable[[OfficeSummary, bool], None]  # (the office just done, whether it came from the cache)
 

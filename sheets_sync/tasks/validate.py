@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
 from sheets_sync.domain.cell import is_blank
@@ -644,6 +645,11 @@ class ValidateReport:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """3 when any entry is an error; warnings and notes alone pass."""
+        return ExitCode.INVALID_DATA if self.count(Severity.ERROR) else ExitCode.OK
 
 
 def run_validate(backend: Backend, options: ValidateOptions, write: bool = False) -> ValidateReport:
