@@ -255,3 +255,34 @@ def test_build_tells_a_changed_summary_by_the_mark_it_left_without_reading_the_s
         assert workbook.reads_and_writes() == (1, 1)
     rows = workbook.backend().read().tabs["สรุปคะแนน"].rows
     assert [9, "3", 90] == [rows[i][j] for i in range(len(rows)) for j in (0, 1, 4) if rows[i][:2] == [9, "3"]]
+
+
+# --- what every backend must do (the Backend protocol's docstring), on each of them -----------------------------
+
+
+def test_a_write_with_no_read_before_it_clears_last_runs_marks(workbook):
+    from sheets_sync.workbook.marks import is_mark
+    from sheets_sync.workbook.operations import MarkCells
+
+    type_office(workbook.backend(), [kpi("1", "สี่สิบ")], [])
+    assert run(workbook, "validate", "--write", "--today", "1/4/2570").exit_code == 3
+    marked = [t for t, g in workbook.backend().read().tabs.items() if any(is_mark(n) for n in g.notes.values())]
+    assert marked
+    fresh = workbook.backend()
+    fresh.apply([MarkCells(t, ()) for t in marked])  # a new process: no read() before this write
+    after = workbook.backend().read()
+    assert not [n for t in marked for n in after.tabs[t].notes.values() if is_mark(n)]
+
+
+def test_a_guarded_write_leaves_a_cell_a_person_changed_and_says_so(workbook):
+    from sheets_sync.workbook.operations import WriteCells
+
+    typed(workbook)
+    backend = workbook.backend()
+    data = backend.read()
+    title = next(t for t in data.tabs if t == "ข้อตกลง")
+    before = data.tabs[title].rows[1][7] if len(data.tabs[title].rows[1]) > 7 else None
+    person_types(workbook.backend(), [WriteCells(title, 2, 8, (("https://drive.example/signed.pdf",),))])
+    result = backend.apply([WriteCells(title, 2, 8, (("/tmp/mine.docx",),), expect=((before,),))])
+    assert [(c.tab, c.row, c.col) for c in result.conflicts] == [(title, 2, 8)]
+    assert workbook.backend().read().tabs[title].rows[1][7] == "https://drive.example/signed.pdf"

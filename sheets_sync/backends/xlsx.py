@@ -17,7 +17,7 @@ import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import IO, Any, Callable, Sequence
+from typing import IO, Any, Callable, Sequence, assert_never
 from xml.etree import ElementTree
 
 import openpyxl
@@ -436,119 +436,55 @@ class XlsxBackend:
         return written
 
     def _apply_one(self, wb: openpyxl.Workbook, op: Operation, result: ApplyResult) -> None:
-        if isinstance(op, SheetLocale):
-            return  # a file has no locale: Excel and LibreOffice parse typing by the computer's own settings
-        if isinstance(op, AddTab):
-            if op.title not in wb.sheetnames:
-                wb.create_sheet(op.title, op.index)
-            return
-        if isinstance(op, DeleteTab):
-            if op.tab in wb.sheetnames and len(wb.sheetnames) > 1:
-                wb.remove(wb[op.tab])
-            return
-        if isinstance(op, FilterViews):
-            return  # a Google feature; `protect`, which makes them, runs on Google only
-        if isinstance(op, Mark):
-            kept = [p for p in wb.custom_doc_props.props if p.name != op.key]
-            wb.custom_doc_props.props = [*kept, StringProperty(name=op.key, value=op.value)]
-            return
-        if isinstance(op, EditRights):
-            if op.areas and FILE_CANNOT_LOCK not in result.notes:
-                result.notes.append(FILE_CANNOT_LOCK)
-            return
-        ws = wb[op.tab]
-        if isinstance(op, WriteCells):
-            for i, row_values in enumerate(op.values):
-                for j, value in enumerate(row_values):
-                    row, col = op.row + i, op.col + j
-                    if op.expect is not None:
-                        current = ws.cell(row=row, column=col).value
-                        if not same_value(current, op.expect[i][j]):
-                            result.conflicts.append(Conflict(op.tab, row, col, op.expect[i][j], current))
-                            continue
-                    fmt = op.formats[i][j] if op.formats else None
-                    _store(ws, row, col, value, fmt)
-                    _as_its_column(ws, row, col)
-        elif isinstance(op, ReplaceTab):
-            if ws.max_row:
-                ws.delete_rows(1, ws.max_row)
-            ws.row_dimensions.clear()  # the old rows' heights, which delete_rows leaves where they were
-            for r, row_values in enumerate(op.rows, start=1):
-                for c, value in enumerate(row_values, start=1):
-                    fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
-                    _store(ws, r, c, value, fmt)
-            for c, align in enumerate(op.alignments, start=1):
-                if align:
-                    # what `cell.alignment = …` stores, found once: assigned per cell, openpyxl hashed the
-                    # Alignment 15,000 times at 5,000 KPIs, a third of the whole tab's writing
-                    index = wb._alignments.add(_aligned(align))  # noqa: SLF001
-                    for (cell,) in ws.iter_rows(min_row=2, max_row=len(op.rows), min_col=c, max_col=c):
-                        if cell._style is None:  # noqa: SLF001  (a cell with no style yet, as openpyxl makes one)
-                            cell._style = StyleArray()  # noqa: SLF001
-                        cell._style.alignmentId = index  # noqa: SLF001
-            _fit_row_heights(ws, op)
-            for r, c, colour in op.fills:
-                ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
-            for r, c, text in op.notes:
-                ws.cell(row=r, column=c).comment = Comment(text, "sheets-sync snapshot")
-            for r, c, location in op.links:
-                ws.cell(row=r, column=c).hyperlink = Hyperlink(ref=f"{column_letter(c)}{r}", location=location)
-                ws.cell(row=r, column=c).font = Font(color="0563C1", underline="single")
-        elif isinstance(op, MarkCells):
-            self._mark(ws, op)
-        elif isinstance(op, StyleHeader):
-            _thai_default_font(ws.parent)
-            fill = PatternFill("solid", fgColor=HEADER_FILL[op.generated])
-            for col in range(1, op.columns + 1):
-                cell = ws.cell(row=1, column=col)
-                cell.font = Font(name=THAI_FONT, size=14, bold=True)
-                cell.fill = fill
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-                # what staff type in the column gets a font with Thai in it (Calibri has none)
-                ws.column_dimensions[column_letter(col)].font = THAI_BODY_FONT
-            # a header row tall enough for its wrapped words: LibreOffice keeps a row one line high, so the
-            # second line of a header landed over the first data row
-            lines = max((_lines(ws.cell(row=1, column=c).value, _width(ws, c)) for c in range(1, op.columns + 1)),
-                        default=1)
-            ws.row_dimensions[1].height = LINE_HEIGHT * max(lines, 1) + 4
-            if not op.generated:  # a filter button on every header: find one's own rows without a formula
-                ws.auto_filter.ref = f"A1:{column_letter(op.columns)}{max(ws.max_row, 2)}"
-            # printed as staff print it: landscape A4, header on every page, as many pages wide as the columns need
-            # (about 150 characters a page) so the text stays readable: one page wide printed ตัวชี้วัด at ~4 pt
-            ws.page_setup.orientation = "landscape"
-            ws.page_setup.paperSize = ws.PAPERSIZE_A4
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            total = sum(ws.column_dimensions[column_letter(c)].width or 10 for c in range(1, op.columns + 1))
-            ws.page_setup.fitToWidth = max(1, math.ceil(total / PAGE_WIDTH_CHARS))
-            ws.page_setup.fitToHeight = 0
-            ws.print_title_rows = "1:1"
-        elif isinstance(op, FreezeRows):
-            ws.freeze_panes = f"A{op.rows + 1}"
-        elif isinstance(op, ColumnWidth):
-            dimension = ws.column_dimensions[column_letter(op.col)]
-            dimension.width = op.width
-            if op.align:  # for what staff type later; the cells written now get theirs with their values
-                dimension.alignment = _aligned(op.align)
-        elif isinstance(op, ColumnFormat):
-            fmt = _excel_format(op.number_format)
-            ws.column_dimensions[column_letter(op.col)].number_format = fmt
-            for cell in existing_cells(ws):
-                if cell.column == op.col and cell.row >= 2 and isinstance(cell.value, (dt.date, dt.datetime)):
-                    cell.number_format = fmt
-        elif isinstance(op, Dropdown):
-            self._dropdown(ws, op)
-        elif isinstance(op, NumberRange):
-            self._number_range(ws, op)
-        elif isinstance(op, Highlights):
-            self._highlights(ws, op)
-        elif isinstance(op, Protect):
-            if not op.header_only:
-                # Without a password: Excel and LibreOffice refuse edits and say why, and a coordinator
-                # who must can still unprotect.  openpyxl cannot protect only a header row without locking
-                # every typed cell too, so input tabs' headers are protected on Google only.
-                ws.protection.sheet = True
-        else:  # pragma: no cover - every operation kind is handled above
-            raise TypeError(f"unknown operation {op!r}")
+        """One operation on the open workbook: every kind is named here, and mypy checks none is missing."""
+        match op:
+            case SheetLocale():
+                pass  # a file has no locale: Excel and LibreOffice parse typing by the computer's own settings
+            case FilterViews():
+                pass  # a Google feature; `protect`, which makes them, runs on Google only
+            case AddTab():
+                if op.title not in wb.sheetnames:
+                    wb.create_sheet(op.title, op.index)
+            case DeleteTab():
+                if op.tab in wb.sheetnames and len(wb.sheetnames) > 1:
+                    wb.remove(wb[op.tab])
+            case Mark():
+                kept = [p for p in wb.custom_doc_props.props if p.name != op.key]
+                wb.custom_doc_props.props = [*kept, StringProperty(name=op.key, value=op.value)]
+            case EditRights():
+                if op.areas and FILE_CANNOT_LOCK not in result.notes:
+                    result.notes.append(FILE_CANNOT_LOCK)
+            case WriteCells():
+                _write_cells(wb[op.tab], op, result)
+            case ReplaceTab():
+                _replace_tab(wb, wb[op.tab], op)
+            case MarkCells():
+                self._mark(wb[op.tab], op)
+            case StyleHeader():
+                _style_header(wb[op.tab], op)
+            case FreezeRows():
+                wb[op.tab].freeze_panes = f"A{op.rows + 1}"
+            case ColumnWidth():
+                dimension = wb[op.tab].column_dimensions[column_letter(op.col)]
+                dimension.width = op.width
+                if op.align:  # for what staff type later; the cells written now get theirs with their values
+                    dimension.alignment = _aligned(op.align)
+            case ColumnFormat():
+                _column_format(wb[op.tab], op)
+            case Dropdown():
+                self._dropdown(wb[op.tab], op)
+            case NumberRange():
+                self._number_range(wb[op.tab], op)
+            case Highlights():
+                self._highlights(wb[op.tab], op)
+            case Protect():
+                if not op.header_only:
+                    # Without a password: Excel and LibreOffice refuse edits and say why, and a coordinator
+                    # who must can still unprotect.  openpyxl cannot protect only a header row without locking
+                    # every typed cell too, so input tabs' headers are protected on Google only.
+                    wb[op.tab].protection.sheet = True
+            case _:
+                assert_never(op)
 
     @staticmethod
     def _mark(ws: Worksheet, op: MarkCells) -> None:
@@ -738,3 +674,78 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _write_cells(ws: Worksheet, op: WriteCells, result: ApplyResult) -> None:
+    for i, row_values in enumerate(op.values):
+        for j, value in enumerate(row_values):
+            row, col = op.row + i, op.col + j
+            if op.expect is not None:
+                current = ws.cell(row=row, column=col).value
+                if not same_value(current, op.expect[i][j]):
+                    result.conflicts.append(Conflict(op.tab, row, col, op.expect[i][j], current))
+                    continue
+            fmt = op.formats[i][j] if op.formats else None
+            _store(ws, row, col, value, fmt)
+            _as_its_column(ws, row, col)
+
+
+def _replace_tab(wb: openpyxl.Workbook, ws: Worksheet, op: ReplaceTab) -> None:
+    if ws.max_row:
+        ws.delete_rows(1, ws.max_row)
+    ws.row_dimensions.clear()  # the old rows' heights, which delete_rows leaves where they were
+    for r, row_values in enumerate(op.rows, start=1):
+        for c, value in enumerate(row_values, start=1):
+            fmt = op.column_formats[c - 1] if r > 1 and c <= len(op.column_formats) else None
+            _store(ws, r, c, value, fmt)
+    for c, align in enumerate(op.alignments, start=1):
+        if align:
+            # what `cell.alignment = …` stores, found once: assigned per cell, openpyxl hashed the
+            # Alignment 15,000 times at 5,000 KPIs, a third of the whole tab's writing
+            index = wb._alignments.add(_aligned(align))  # noqa: SLF001
+            for (cell,) in ws.iter_rows(min_row=2, max_row=len(op.rows), min_col=c, max_col=c):
+                if cell._style is None:  # noqa: SLF001  (a cell with no style yet, as openpyxl makes one)
+                    cell._style = StyleArray()  # noqa: SLF001
+                cell._style.alignmentId = index  # noqa: SLF001
+    _fit_row_heights(ws, op)
+    for r, c, colour in op.fills:
+        ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
+    for r, c, text in op.notes:
+        ws.cell(row=r, column=c).comment = Comment(text, "sheets-sync snapshot")
+    for r, c, location in op.links:
+        ws.cell(row=r, column=c).hyperlink = Hyperlink(ref=f"{column_letter(c)}{r}", location=location)
+        ws.cell(row=r, column=c).font = Font(color="0563C1", underline="single")
+
+
+def _style_header(ws: Worksheet, op: StyleHeader) -> None:
+    _thai_default_font(ws.parent)
+    fill = PatternFill("solid", fgColor=HEADER_FILL[op.generated])
+    for col in range(1, op.columns + 1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = Font(name=THAI_FONT, size=14, bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        # what staff type in the column gets a font with Thai in it (Calibri has none)
+        ws.column_dimensions[column_letter(col)].font = THAI_BODY_FONT
+    # a header row tall enough for its wrapped words: LibreOffice keeps a row one line high, so the
+    # second line of a header landed over the first data row
+    lines = max((_lines(ws.cell(row=1, column=c).value, _width(ws, c)) for c in range(1, op.columns + 1)),
+                default=1)
+    ws.row_dimensions[1].height = LINE_HEIGHT * max(lines, 1) + 4
+    if not op.generated:  # a filter button on every header: find one's own rows without a formula
+        ws.auto_filter.ref = f"A1:{column_letter(op.columns)}{max(ws.max_row, 2)}"
+    # printed as staff print it: landscape A4, header on every page, as many pages wide as the columns need
+    # (about 150 characters a page) so the text stays readable: one page wide printed ตัวชี้วัด at ~4 pt
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    total = sum(ws.column_dimensions[column_letter(c)].width or 10 for c in range(1, op.columns + 1))
+    ws.page_setup.fitToWidth = max(1, math.ceil(total / PAGE_WIDTH_CHARS))
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+
+
+def _column_format(ws: Worksheet, op: ColumnFormat) -> None:
+    fmt = _excel_format(op.number_format)
+    ws.column_dimensions[column_letter(op.col)].number_format = fmt
+    for cell in existing_cells(ws):
+        if cell.column == op.col and cell.row >= 2 and isinstance(cell.value, (dt.date, dt.datetime)):
+            cell.number_format = fmt

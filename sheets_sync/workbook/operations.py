@@ -390,7 +390,26 @@ class ApplyResult:
 
 
 class Backend(Protocol):
-    """What every workbook backend offers; see backends/ for the implementations."""
+    """What every workbook backend offers; backends/xlsx.py (a local file) and backends/google/ implement it.
+
+    What a new backend (an .ods file, a database) must do — the known amount of work:
+
+    - `read()` returns every tab's cells in ONE round trip as the person sees them: numbers as Decimal or int,
+      dates as `datetime.date` (or, with `dates_as_text`, as the text shown), text as str, blanks as None;
+      each tab's notes; the tool's marks (`Mark` values); protections and filter views where it has them.
+      With a `ReadScope`, its header-only tabs may come back with their header row alone.
+    - `apply()` applies the operations in ONE atomic write: all of them or none. It handles every kind in
+      `Operation` (a `match` with `assert_never`, so the type checker names a missing one); a kind that means
+      nothing to the medium (a locale on a file, filter views off Google) is a no-op, and one it cannot honour
+      says so in `ApplyResult.notes` (e.g. a file cannot lock edits by person). A `WriteCells` with `expect`
+      writes a cell only when it still holds the expected value, and reports the others as `Conflict`s —
+      never overwriting what a person typed since the read. `MarkCells` clears the previous run's marks
+      (workbook/marks.py) whether or not a read came first.
+    - A write between two reads is seen by the second read (no stale cache), and a failed write leaves the
+      workbook as it was.
+    - `requests` counts calls to a remote service (0 for a file); the tests count them.
+    The behaviour is pinned by the tests that run over every backend (tests/test_backends.py).
+    """
 
     description: str
 

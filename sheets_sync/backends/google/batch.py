@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, assert_never
 
 from sheets_sync.backends.google.http import encode_body
 from sheets_sync.domain.cell import column_letter
@@ -230,7 +230,44 @@ class _Requests:
             info.cols = cols
 
     def add(self, op: Operation) -> None:
-        getattr(self, "_" + type(op).__name__)(op)
+        """The requests of one operation: every kind is named here, and mypy checks none is missing."""
+        match op:
+            case AddTab():
+                self._AddTab(op)
+            case DeleteTab():
+                self._DeleteTab(op)
+            case WriteCells():
+                self._WriteCells(op)
+            case ReplaceTab():
+                self._ReplaceTab(op)
+            case Mark():
+                self._Mark(op)
+            case SheetLocale():
+                self._SheetLocale(op)
+            case StyleHeader():
+                self._StyleHeader(op)
+            case FreezeRows():
+                self._FreezeRows(op)
+            case ColumnWidth():
+                self._ColumnWidth(op)
+            case ColumnFormat():
+                self._ColumnFormat(op)
+            case Dropdown():
+                self._Dropdown(op)
+            case Protect():
+                self._Protect(op)
+            case NumberRange():
+                self._NumberRange(op)
+            case Highlights():
+                self._Highlights(op)
+            case FilterViews():
+                self._FilterViews(op)
+            case EditRights():
+                self._EditRights(op)
+            case MarkCells():
+                self._MarkCells(op)
+            case _:
+                assert_never(op)
 
     def _AddTab(self, op: AddTab) -> None:
         if op.title in self.meta:
