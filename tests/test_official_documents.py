@@ -17,6 +17,7 @@ from docx.shared import Cm
 from sheets_sync.backends.target import open_backend, parse_target
 
 from .conftest import cli, kpi, result, type_office
+from .test_documents import AGREEMENTS as BASE_AGREEMENTS
 
 PEOPLE = [
     {"person_id": "P01", "name": "นายสมชาย ใจดี", "position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "role": "ผู้อำนวยการ"},
@@ -37,15 +38,10 @@ KPIS = [
         owner="P01", supervisor="P01"),
 ]
 AGREEMENTS = [
-    {"level": "สพฐ./จังหวัด ↔ เขต", "maker": "นายสมชาย ใจดี", "maker_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
-     "receiver": "นายอัมพร พินะสา", "receiver_position": "เลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน", "unit": "สพป. ทดสอบ เขต 1",
-     "signed_on": "3/12/2569"},
-    {"level": "เขต ↔ บุคลากร", "maker": "นางสาวพรทิพย์ บุญมา", "maker_position": "ผู้อำนวยการกลุ่มนโยบายและแผน",
-     "receiver": "นายสมชาย ใจดี", "receiver_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "unit": "กลุ่มนโยบายและแผน"},
+    *BASE_AGREEMENTS[:2],  # the office's with OBEC, signed; a group director's
     {"level": "เขต ↔ บุคลากร", "maker": "นายวีระ กล้าหาญ", "maker_position": "นักวิเคราะห์นโยบายและแผน",
      "receiver": "นายสมชาย ใจดี", "receiver_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "unit": "กลุ่มนโยบายและแผน"},
-    {"level": "เขต ↔ สถานศึกษา", "maker": "นายบุญชู ขยันยิ่ง", "maker_position": "ผู้อำนวยการโรงเรียนบ้านหนองบัว",
-     "receiver": "นายสมชาย ใจดี", "receiver_position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "unit": "โรงเรียนบ้านหนองบัว"},
+    {**BASE_AGREEMENTS[2], "document": None},  # a school's, not signed yet
 ]
 FULL_NAME = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต 1"
 
