@@ -182,6 +182,8 @@ KPI_HEADER = ["ตัวชี้วัด", "หน่วยวัด", "น้
 # millimetres of a landscape page at 9 pt, relative for Word: each header word and a band's range (`ต่ำกว่า 75`)
 # fits its column whole, and the name takes the rest
 KPI_WIDTHS = (53, 13.5, 12, 15.5, 15.5, 15.5, 15.5, 15.5, 25.5, 16, 21, 16, 17.5)
+# Word sets the table at 12 pt: a score (0.0000) needs 17 mm with the cell's margins, so the name gives way
+KPI_WIDTHS_WORD = (60, 17, 12, 14, 14, 14, 14, 14, 20, 17, 17, 17, 18)
 STEP_HEADER = ["ขั้นตอน", "เริ่ม (แผน)", "สิ้นสุด (แผน)", "เริ่มจริง", "เสร็จจริง", "สถานะ"]
 
 

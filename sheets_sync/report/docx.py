@@ -28,7 +28,7 @@ from sheets_sync.report.thai_text import breakable
 from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
-    KPI_WIDTHS,
+    KPI_WIDTHS_WORD,
     STEP_HEADER,
     ReportData,
     cover_lines,
@@ -160,7 +160,7 @@ def write_docx(report: ReportData, path: Path) -> None:
     official_page(landscape, "landscape")
     for summary in report.compiled.rounds:
         _heading(document, f"ผลการดำเนินงานรอบ {summary.round} เดือน")
-        _table(document, KPI_HEADER, kpi_rows(summary), size=SMALL_TABLE_PT, widths=KPI_WIDTHS,
+        _table(document, KPI_HEADER, kpi_rows(summary), size=SMALL_TABLE_PT, widths=KPI_WIDTHS_WORD,
                total=kpi_total(summary))
         thai_font(_run(document.add_paragraph(), kpi_note(summary)), SMALL_TABLE_PT)
         thai_font(_run(document.add_paragraph(), round_headline(summary)), BODY_PT, True)
