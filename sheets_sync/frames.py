@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import parse_date
 from sheets_sync.templating import xml_safe
-from sheets_sync.workbook.office import Compiled, compile_office
+from sheets_sync.domain.year import Compiled
+from sheets_sync.workbook.office import compile_office
 from sheets_sync.workbook.operations import READ_ONLY, Backend
 
 if TYPE_CHECKING:

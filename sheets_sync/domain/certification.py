@@ -81,9 +81,7 @@ class _Cells:
         self.office = office
 
     def at(self, tab_key: str, row: int, column: str) -> tuple[str, str]:
-        table = self.office.tables[tab_key]
-        title = table.title or table.tab.th
-        return title, a1(title, row, table.columns.get(column, 1))
+        return self.office.title(tab_key), self.office.cell(tab_key, row, column)
 
 
 def _problem(cells: _Cells, code: str, tab_key: str, row: int, column: str, key: str, th: str, en: str,
@@ -201,7 +199,7 @@ def sealer_problems(office: Office, by: str) -> list[Problem]:
     """Only a coordinator seals or unseals: the one named by `--by` or the credentials' account."""
     if is_coordinator(office, by):
         return []
-    title = office.tables[SEALS.key].title if SEALS.key in office.tables else SEALS.th
+    title = office.title(SEALS.key)
     who = by or "(ไม่ระบุ)"
     return [Problem(Severity.ERROR, "certification.sealer", title or SEALS.th, f"{title or SEALS.th}!A1", who,
                     f"{who} ไม่ใช่ผู้ประสานงานคำรับรอง ผนึกหรือยกเลิกผนึกได้เฉพาะผู้ประสานงาน: ระบุ --by รหัสหรืออีเมลของผู้ประสานงาน "
@@ -216,7 +214,7 @@ def early_problems(office: Office, round_: int, today: dt.date, early: bool) -> 
     due = due_date(office, round_)
     if early or today > due:
         return []
-    title = office.tables[RESULTS.key].title if RESULTS.key in office.tables else RESULTS.th
+    title = office.title(RESULTS.key)
     return [Problem(Severity.ERROR, "certification.early", title or RESULTS.th, f"{title or RESULTS.th}!A1",
                     str(round_),
                     f"รอบ {round_} ยังไม่ถึงกำหนดส่ง ({format_date_be(due)}) ผลอาจยังมาไม่ครบ ถ้าตั้งใจผนึกก่อนกำหนด ให้เพิ่ม --early",

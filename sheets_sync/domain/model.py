@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any
 
-from sheets_sync.domain.cell import Value
+from sheets_sync.domain.cell import Value, a1
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.schema import (
+    ALL_TABS,
     DIRECTIONS,
     PEOPLE,
     METHODS,
@@ -34,8 +35,7 @@ from sheets_sync.domain.thai import (
     is_placeholder,
 )
 
-if TYPE_CHECKING:  # the tables the office was read from, kept for validate; a type only, never imported
-    from sheets_sync.workbook.tables import Table
+TAB_NAMES = {tab.key: tab.th for tab in ALL_TABS}
 
 
 
@@ -136,6 +136,15 @@ class Step:
     row: int
 
 
+@dataclass(frozen=True)
+class TabPlace:
+    """Where a tab is in the workbook: its title as found and its columns by key (1-based) — enough for the
+    domain to name a cell, without knowing how a workbook is read."""
+
+    title: str
+    columns: dict[str, int] = field(default_factory=dict)
+
+
 @dataclass
 class Office:
     settings: Settings
@@ -143,11 +152,24 @@ class Office:
     kpis: list[Kpi]
     results: list[RoundResult]
     steps: list[Step]
-    tables: dict[str, Table]
+    places: dict[str, TabPlace]  # tab key → where it is
     problems: list[Problem] = field(default_factory=list)
     seals: SealBook = field(default_factory=lambda: SealBook())
     # the cells that did not read, (tab key, row, column key) → why in words: the same words from every command
     unreadable: dict[tuple[str, int, str], tuple[str, str]] = field(default_factory=dict)
+    # the workbook's tables the office was read from, for the tasks that look at them again (validate, protect);
+    # opaque here: the domain names cells through `places`
+    tables: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def title(self, tab_key: str) -> str:
+        """The tab's title as the workbook has it (its usual Thai name when the tab is missing)."""
+        place = self.places.get(tab_key)
+        return place.title if place is not None else TAB_NAMES.get(tab_key, tab_key)
+
+    def cell(self, tab_key: str, row: int, column: str) -> str:
+        """The A1 reference of a column (by key) in a row of a tab, e.g. ตัวชี้วัด!E7 (column A when unknown)."""
+        place = self.places.get(tab_key)
+        return a1(self.title(tab_key), row, place.columns.get(column, 1) if place is not None else 1)
 
     def kpi(self, kpi_id: str) -> Kpi | None:
         return self._kpis_by_id.get(kpi_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sheets_sync.domain.cell import Value, a1
+from sheets_sync.domain.cell import Value
 from sheets_sync.domain.model import Kpi, Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.cell_reading import result_unreadable
@@ -28,7 +28,7 @@ from sheets_sync.domain.scoring import (
     weighted_mean,
 )
 from sheets_sync.domain.seals import Seal, SealFault
-from sheets_sync.domain.thai import ParseError, parse_level, parse_number, quoted
+from sheets_sync.domain.thai import ParseError, parse_level, parse_number
 
 
 @dataclass
@@ -235,10 +235,8 @@ def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> t
         for r in rows:
             if r.problem is not None:
                 tab_key, row_number, col_key = r.problem_at
-                table = office.tables[tab_key]
-                title = table.title or table.tab.th
-                problems.append(Problem(Severity.ERROR, "score.unscorable", title,
-                                        a1(title, row_number or r.kpi.row, table.columns.get(col_key, 1)),
+                problems.append(Problem(Severity.ERROR, "score.unscorable", office.title(tab_key),
+                                        office.cell(tab_key, row_number or r.kpi.row, col_key),
                                         f"{r.kpi.kpi_id}/{round_}",
                                         f"รอบ {round_} ตัวชี้วัด {r.kpi.kpi_id}: {r.problem[0]} จึงไม่นำมารวม",
                                         f"round {round_}, KPI {r.kpi.kpi_id}: {r.problem[1]}; left out of the total"))

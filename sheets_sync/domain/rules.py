@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sheets_sync.domain.thai import quoted
-from sheets_sync.domain.cell import a1
 from sheets_sync.domain.model import Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import RESULTS
@@ -54,15 +53,13 @@ def index_results(office: Office) -> ResultsIndex:
     """Each result row of a known KPI, the first of any repeated KPI and round; unknown KPIs and repeats are
     problems at the row's KPI cell."""
     index = ResultsIndex()
-    table = office.tables[RESULTS.key]
-    title = table.title or RESULTS.th
-    column = table.columns.get("kpi_id", 1)
+    title = office.title(RESULTS.key)
     known = {k.kpi_id for k in office.kpis}
     first_row: dict[tuple[str, int], int] = {}
     for entry in office.results:
         key = f"{entry.kpi_id}/{entry.round}"
         if entry.kpi_id and entry.kpi_id not in known:
-            index.problems.append(Problem(Severity.ERROR, "results.unknown_kpi", title, a1(title, entry.row, column),
+            index.problems.append(Problem(Severity.ERROR, "results.unknown_kpi", title, office.cell(RESULTS.key, entry.row, "kpi_id"),
                                           key, f"ไม่มีตัวชี้วัดรหัส {quoted(entry.kpi_id)} ในแท็บตัวชี้วัด",
                                           f"no KPI {quoted(entry.kpi_id)} in the KPI tab"))
             continue
@@ -71,7 +68,7 @@ def index_results(office: Office) -> ResultsIndex:
         pair = (entry.kpi_id, entry.round)
         if pair in index.by_key:
             index.problems.append(Problem(
-                Severity.ERROR, "results.duplicate_key", title, a1(title, entry.row, column), key,
+                Severity.ERROR, "results.duplicate_key", title, office.cell(RESULTS.key, entry.row, "kpi_id"), key,
                 f"{key} ซ้ำกับแถว {first_row[pair]} แต่ละรายการควรมีแถวเดียว (ใช้แถวแรก)",
                 f"{key} is entered again (first in row {first_row[pair]}); each should have one row (the first "
                 "is used)"))

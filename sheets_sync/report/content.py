@@ -12,7 +12,8 @@ from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
 from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
-from sheets_sync.workbook.office import Compiled, compile_office
+from sheets_sync.domain.year import Compiled
+from sheets_sync.workbook.office import compile_office
 from sheets_sync.workbook.operations import WorkbookData
 from sheets_sync.workbook.tables import read_table
 

@@ -38,7 +38,8 @@ from sheets_sync.domain.step_tracking import STATE_COLOURS
 from sheets_sync.tasks.protect import plan_protection
 from sheets_sync.tasks.snapshot import take_snapshot
 from sheets_sync.workbook.generated import column_formats, rewrite_generated_tab
-from sheets_sync.workbook.office import Compiled, compile_office
+from sheets_sync.domain.year import Compiled
+from sheets_sync.workbook.office import compile_office
 from sheets_sync.workbook.operations import (
     MARK_PREFIX,
     Backend,

@@ -91,7 +91,7 @@ def _protect_seal(office: Office, seal_rows: list[SealEntry], round_: int, backe
                   seal_title: str) -> tuple[EditRights, int]:
     by_key = index_results(office).by_key
     rows = [by_key[(e.kpi_id, round_)].row for e in seal_rows if (e.kpi_id, round_) in by_key and not e.is_total]
-    title = office.tables[RESULTS.key].title or RESULTS.th
+    title = office.title(RESULTS.key)
     editors = _editors(office, backend)
     label = f"รอบ {round_} ผนึกแล้ว แก้ได้เฉพาะผู้ประสานงาน / round {round_} is sealed: coordinators only"
     areas = tuple((Area(title, first, last), editors, label) for first, last in consecutive_runs(rows))

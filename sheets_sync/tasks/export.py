@@ -12,7 +12,7 @@ from sheets_sync.config import config
 from sheets_sync.domain.round_scores import KpiScore
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.seals import seal_time
-from sheets_sync.workbook.office import Compiled
+from sheets_sync.domain.year import Compiled
 
 
 def _number(value: Decimal | None) -> float | None:

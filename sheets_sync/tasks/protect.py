@@ -27,6 +27,7 @@ from sheets_sync.domain.schema import KPIS, RESULTS
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.tasks.live_checks import LAST_ROW
+from sheets_sync.workbook.tables import Table
 from sheets_sync.workbook.office import load_office
 from sheets_sync.workbook.operations import (
     Area,
@@ -79,8 +80,8 @@ class ProtectReport:
 
 
 def _result_areas(office: Office, always: set[str]) -> list[tuple[Area, tuple[str, ...], str]]:
-    table = office.tables[RESULTS.key]
-    title = table.title or RESULTS.th
+    table: Table = office.tables[RESULTS.key]
+    title = office.title(RESULTS.key)
     kpis = {k.kpi_id: k for k in office.kpis}
     sealed = {(row.kpi_id, seal.round) for seal in office.seals.current().values() for row in seal.rows}
     rows = sorted((entry.row, row_rights(office, kpis.get(entry.kpi_id), always))
@@ -106,10 +107,10 @@ def _text(value: str) -> str:
 
 
 def _views(office: Office) -> tuple[FilterView, ...]:
-    kpi_table, result_table = office.tables[KPIS.key], office.tables[RESULTS.key]
-    kpi_title, result_title = kpi_table.title or KPIS.th, result_table.title or RESULTS.th
+    kpi_table: Table = office.tables[KPIS.key]
+    kpi_title, result_title = office.title(KPIS.key), office.title(RESULTS.key)
     roles = [k for k in ("owner", "supervisor", "collector") if k in kpi_table.columns]
-    id_col, result_id_col = kpi_table.columns["kpi_id"], result_table.columns["kpi_id"]
+    id_col, result_id_col = kpi_table.columns["kpi_id"], office.places[RESULTS.key].columns["kpi_id"]
 
     def span(key: str) -> str:
         letter = column_letter(kpi_table.columns[key])
@@ -141,7 +142,7 @@ def plan_protection(data: WorkbookData, office: Office, account: str | None, rem
         plan = ProtectPlan(EditRights(RIGHTS_SCOPE), FilterViews(VIEW_PREFIX))
     else:
         always = always_editors(office, account)
-        areas = [(Area(office.tables[tab.key].title or tab.th), tuple(sorted(always)), TAB_LABEL)
+        areas = [(Area(office.title(tab.key)), tuple(sorted(always)), TAB_LABEL)
                  for tab in COORDINATOR_TABS] + _result_areas(office, always)
         plan = ProtectPlan(EditRights(RIGHTS_SCOPE, tuple(areas)), FilterViews(VIEW_PREFIX, _views(office)),
                            missing_emails(office))

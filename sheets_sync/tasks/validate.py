@@ -564,7 +564,7 @@ def _stand_ins(data: WorkbookData, tables: dict[str, Table], broken: set[str]) -
 
 def validate(data: WorkbookData, options: ValidateOptions, office: Office | None = None) -> list[Problem]:
     """Every problem in the staff's entries; `office`, when the caller has loaded it already, is reused."""
-    tables = office.tables if office is not None else {tab.key: read_table(data, tab) for tab in INPUT_TABS}
+    tables: dict[str, Table] = office.tables if office is not None else {tab.key: read_table(data, tab) for tab in INPUT_TABS}
     out = _Collector()
     _layout(tables, out)
     broken_titles = {p.tab for p in out.problems if p.code in LAYOUT_BLOCKERS}

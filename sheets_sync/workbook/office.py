@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
@@ -19,11 +18,12 @@ from sheets_sync.domain.calendar import (
     fiscal_year_bounds,
     fiscal_year_of,
     parse_fiscal_year,
-    rounds_ended,
 )
 from sheets_sync.domain.cell_reading import unreadable
-from sheets_sync.domain.certification import email_list, seal_fault_problem
+from sheets_sync.domain.certification import email_list
+from sheets_sync.domain.year import Compiled, compile_year
 from sheets_sync.domain.model import (
+    TabPlace,
     Kpi,
     Office,
     Person,
@@ -33,20 +33,13 @@ from sheets_sync.domain.model import (
     _text,
     kpi_id_text,
 )
-from sheets_sync.domain.owners import OwnerLoad, owner_loads
 from sheets_sync.domain.problems import Problem, Severity
-from sheets_sync.domain.round_scores import (
-    RoundSummary,
-    compile_rounds,
-    rounds_with_results,
-)
 from sheets_sync.domain.schema import (
     INPUT_TABS,
     KPIS,
     PEOPLE,
     RESULTS,
     ROUND_NUMBERS,
-    SEALS,
     STEPS,
     person_ref,
 )
@@ -55,7 +48,6 @@ from sheets_sync.domain.scoring import (
     Method,
     parse_bands,
 )
-from sheets_sync.domain.step_tracking import StepProgress, track_steps
 from sheets_sync.domain.thai import (
     quoted,
     ParseError,
@@ -294,31 +286,16 @@ def load_office(data: WorkbookData, tables: dict[str, Table] | None = None) -> O
             note=_text(r.get("note")),
             row=r.row,
         ))
-    return Office(settings, people, kpis, results, steps, tables, problems, read_seal_book(data, load_key()),
-                  reader.unreadable)
+    places = {key: TabPlace(t.title or t.tab.th, dict(t.columns)) for key, t in tables.items()}
+    return Office(settings, people, kpis, results, steps, places, problems, read_seal_book(data, load_key()),
+                  reader.unreadable, tables)
 
 
-
-
-@dataclass
-class Compiled:
-    office: Office
-    rounds: list[RoundSummary]
-    steps: list[StepProgress]
-    owners: list[OwnerLoad]
-    problems: list[Problem]  # rows that could not be scored: these set the exit code
-    today: dt.date
 
 
 def compile_office(data: WorkbookData, today: dt.date, rounds: tuple[int, ...] | None = None) -> Compiled:
-    office = load_office(data)
-    if rounds is None:
-        ended = rounds_ended(office.settings.fiscal_year, today)
-        rounds = tuple(r for r in ROUND_NUMBERS if r in rounds_with_results(office) or r in ended)
-    summaries, problems = compile_rounds(office, rounds)
-    title = office.seals.title or SEALS.th
-    problems += [seal_fault_problem(fault, title) for fault in office.seals.faults]  # a seal that does not check
-    return Compiled(office, summaries, track_steps(office, today), owner_loads(office, summaries, today), problems, today)
+    """The year compiled (domain/year.py) from the office this read holds."""
+    return compile_year(load_office(data), today, rounds)
 
 
 # --- the generated tabs' rows ----------------------------------------------------------------------
