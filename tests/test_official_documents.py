@@ -390,3 +390,10 @@ def test_the_word_report_numbers_its_pages_keeps_headings_with_tables_and_lets_w
         assert at in bounds or plain[at - 1] == " ", piece
     landscape = [s for s in document.sections if s.page_width > s.page_height]
     assert landscape and all(round(s.top_margin / Cm(1), 2) == 3 for s in landscape)
+
+
+def test_status_and_the_site_agree_on_what_is_still_to_report(demo, tmp_path):
+    outcome = cli("status", "--sheet", str(demo), "--today", "20/7/2570")
+    assert outcome.exit_code == 0
+    lines = [l for l in outcome.output.splitlines() if "รอบ 9:" in l and "กำหนดส่ง 31 ก.ค. 2570" in l]
+    assert len(lines) == 7 and any("no owner" in l and "(10)" in l for l in lines)  # round 9 is open: it counts

@@ -17,6 +17,7 @@ from sheets_sync.documents.content import kpi_pages, plain, safe_name
 from sheets_sync.documents.wording import KPI_ROWS, SIGNATURE_ROWS, render
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH, state_th
 from sheets_sync.domain.model import Office
+from sheets_sync.domain.outstanding import outstanding
 from sheets_sync.domain.certification import due_date
 from sheets_sync.domain.reminders import KIND_TH, next_round, reminders_for
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
@@ -79,26 +80,22 @@ def _scores(rounds: list[RoundSummary], rows: RowIndex, kpi_id: str) -> list[str
 NO_OWNER = "ยังไม่มีผู้รับผิดชอบ"
 
 
-def _missing(rounds: list[RoundSummary], office: Office, today: dt.date, current: int, public: bool,
+def _missing(rounds: list[RoundSummary], office: Office, today: dt.date, public: bool,
              people_files: dict[str, str]) -> list[dict[str, object]]:
-    """Every result not reported in a round that is due or past due: overdue first, then the round now open.
-    One line per owner and round (a KPI without an owner under its own line, never dropped); the public site
-    names no one, so there it is one line per round, with the KPIs' ids."""
-    found: list[dict[str, object]] = []
-    for summary in rounds:
-        due = due_date(office, summary.round)
-        if not (due < today or summary.round == current):
+    """The results still to report (domain/outstanding.py), one line per owner and round; the public site names no
+    one, so there it is one line per round with the KPIs' ids."""
+    lines: list[dict[str, object]] = []
+    for item in outstanding(rounds, office, today):
+        if public and lines and lines[-1]["round"] == item.round:
+            merged = sorted([*str(lines[-1]["kpis"]).split(", "), *item.kpi_ids], key=kpi_sort_key)
+            lines[-1].update(kpis=", ".join(merged), count=len(merged))
             continue
-        groups: dict[str | None, list[str]] = {}
-        for row in summary.missing:
-            groups.setdefault(None if public else row.kpi.owner, []).append(row.kpi.kpi_id)
-        for owner, ids in groups.items():
-            person = office.person(owner) if owner else None
-            who = "" if public else (person.name if person else owner or NO_OWNER)
-            found.append({"who": who, "round": summary.round, "count": len(ids), "kpis": ", ".join(ids),
-                          "due": format_date_be(due), "overdue": due < today,
-                          "link": f"people/{people_files[owner]}" if owner in people_files and not public else None})
-    return sorted(found, key=lambda m: (not m["overdue"], m["round"], str(m["who"])))
+        person = office.person(item.owner) if item.owner else None
+        who = "" if public else (person.name if person else item.owner or NO_OWNER)
+        link = f"people/{people_files[item.owner]}" if item.owner in people_files and not public else None
+        lines.append({"who": who, "round": item.round, "count": len(item.kpi_ids), "kpis": ", ".join(item.kpi_ids),
+                      "due": format_date_be(item.due), "overdue": item.overdue, "link": link})
+    return lines
 
 
 def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = False, round_: int | None = None,
@@ -134,7 +131,7 @@ def write_site(data: WorkbookData, out: Path, today: dt.date, public: bool = Fal
     rows: RowIndex = {(s.round, r.kpi.kpi_id): r for s in compiled.rounds for r in s.rows}  # built once, not per page
     files = {k.kpi_id: f"{safe_name(k.kpi_id)}.html" for k in kpis}
     people_files = {p.person_id: f"{safe_name(p.person_id)}.html" for p in office.people if p.person_id}
-    missing = _missing(compiled.rounds, office, today, round_, public, people_files)
+    missing = _missing(compiled.rounds, office, today, public, people_files)
     late = [{"number": p.step.number, "detail": p.step.detail, "days": p.days_late} for p in compiled.steps
             if p.state is StepState.LATE]
     page(out / "index.html", "index.html", "", rounds=[_round_card(s) for s in compiled.rounds], late=late,
