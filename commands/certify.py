@@ -5,6 +5,8 @@ import sys
 
 import click
 
+from sheets_sync.domain.schema import ROUND_CHOICES
+
 from sheets_sync.config import config
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import is_a_reason
@@ -30,7 +32,7 @@ def _render_states(report: CertifyReport) -> None:
 
 @click.command("certify")
 @sheet_option
-@click.option("--round", "round_", type=click.Choice(["6", "9", "12"]), required=True, help="รอบ / the round.")
+@click.option("--round", "round_", type=click.Choice(ROUND_CHOICES), required=True, help="รอบ / the round.")
 @click.option("--seal", "action", flag_value=SEAL_ACTION, help="ผนึกรอบ / seal the round (every counted KPI must be รับรองแล้ว).")
 @click.option("--unseal", "action", flag_value=UNSEAL_ACTION, help="ยกเลิกผนึก (ต้องมี --reason) / unseal (needs --reason).")
 @click.option("--reason", default="", help="เหตุผลที่ยกเลิกผนึก / why the round is unsealed (kept in the seal tab).")

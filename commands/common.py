@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 import click
 
+from sheets_sync.domain.schema import ROUND_CHOICES
+
 from sheets_sync.config import config
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -218,7 +220,7 @@ today_option = click.option(
     help="ถือว่าวันนี้คือวันที่ / take this day as today, e.g. 20/7/2570 (for reports and tests).")
 
 round_option = click.option(
-    "--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+    "--round", "round_", type=click.Choice(ROUND_CHOICES), default=None,
     help="รอบ 6, 9 หรือ 12 เดือน / only this round (default: rounds with results and rounds already ended).")
 
 

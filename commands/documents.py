@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from sheets_sync.domain.schema import ROUND_CHOICES
+
 from sheets_sync.domain.schema import AGREEMENT_LEVELS
 
 from .common import backend_for, progress_on_stderr, say, sheet_option, today_option, writing
@@ -69,7 +71,7 @@ def agreements_command(sheet: str | None, out: Path, fmt: str, levels: tuple[str
 @FORMAT
 @click.option("--kpi", "kpi_id", default=None, help="เฉพาะตัวชี้วัดนี้ / only this KPI.")
 @click.option("--owner", default=None, help="ไฟล์เดียวของผู้รับผิดชอบคนนี้ / one file with this owner's KPIs.")
-@click.option("--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+@click.option("--round", "round_", type=click.Choice(ROUND_CHOICES), default=None,
               help="เพิ่มส่วนรายงานผลของรอบนี้ / add this round's result block (a report form).")
 @today_option
 def templates_command(sheet: str | None, out: Path, fmt: str, kpi_id: str | None, owner: str | None,

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from sheets_sync.domain.schema import ROUND_CHOICES
+
 from sheets_sync.domain.thai import format_date_be
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.outputs import file_in, safe_file_name, unique_name, write_output
@@ -17,7 +19,7 @@ from .render import render_notes
 
 @click.command("remind")
 @sheet_option
-@click.option("--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+@click.option("--round", "round_", type=click.Choice(ROUND_CHOICES), default=None,
               help="รอบ (ค่าเริ่มต้น: รอบที่ใกล้ถึงกำหนดส่ง) / the round (default: the one whose deadline comes next).")
 @today_option
 @click.option("--dry-run", is_flag=True, help="แสดงสิ่งที่จะส่งโดยไม่ส่งและไม่เขียน / show what would be sent; send and write nothing.")

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from sheets_sync.domain.schema import ROUND_CHOICES
+
 from sheets_sync.report import write_report
 
 from sheets_sync.backends.target import open_backend, parse_target
@@ -14,7 +16,7 @@ from .common import backend_for, progress_on_stderr, say, session, sheet_option,
 
 @click.command("report")
 @sheet_option
-@click.option("--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+@click.option("--round", "round_", type=click.Choice(ROUND_CHOICES), default=None,
               help="รอบที่รายงาน / the round reported on (default: the latest with results).")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="ไฟล์รายงาน .docx, .pdf หรือ .html / the report file; its ending picks the format.")

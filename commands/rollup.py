@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from sheets_sync.domain.schema import ROUND_CHOICES
+
 from sheets_sync.backends.target import open_backend
 from sheets_sync.tasks.rollup import (
     Cache,
@@ -23,7 +25,7 @@ from .common import backend_for, say, session, sheet_option, today_option
               help="CSV: รหัสเขต,ชื่อเขต,สมุดงาน / office_code,office_name,sheet (URL, key or .xlsx path).")
 @today_option
 @click.option("--resume", is_flag=True, help="อ่านต่อจากครั้งก่อน / skip the offices already read in this run.")
-@click.option("--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+@click.option("--round", "round_", type=click.Choice(ROUND_CHOICES), default=None,
               help="จัดอันดับตามรอบนี้ / rank on this round (default: the latest round every office has a result for).")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path(".sheets-sync/rollup-cache.json"), show_default=True,

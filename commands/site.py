@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from sheets_sync.domain.schema import ROUND_CHOICES
+
 from .common import backend_for, say, sheet_option, today_option
 
 
@@ -13,7 +15,7 @@ from .common import backend_for, say, sheet_option, today_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
               help="โฟลเดอร์ของเว็บไซต์ / the site's folder.")
 @click.option("--public", is_flag=True, help="ฉบับเผยแพร่: ไม่มีชื่อ อีเมล โทรศัพท์ / public: no staff names, e-mails or phones.")
-@click.option("--round", "round_", type=click.Choice(["6", "9", "12"]), default=None,
+@click.option("--round", "round_", type=click.Choice(ROUND_CHOICES), default=None,
               help="รอบของรายการที่ต้องทำ / the round for people's to-do lists (default: the next deadline's).")
 @click.option("--serve", is_flag=True, help="เปิดดูที่ http://127.0.0.1:PORT / serve it on 127.0.0.1 for a look.")
 @click.option("--port", type=int, default=8000, show_default=True)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sheets_sync.domain.schema import ROUND_NUMBERS
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import parse_date
 from sheets_sync.templating import xml_safe
@@ -83,7 +84,7 @@ def frames_of(compiled: Compiled) -> OfficeFrames:
               "planned_end": p.step.planned_end, "actual_start": p.step.actual_start, "actual_end": p.step.actual_end,
               "days_late": p.days_late, "state": p.state.th, "responsible": p.step.responsible} for p in compiled.steps]
     owners = [{"person_id": o.person_id, "name": o.name, "owned": ", ".join(o.owned),
-               "supervised": ", ".join(o.supervised), **{f"missing_{r}": o.missing.get(r) for r in (6, 9, 12)},
+               "supervised": ", ".join(o.supervised), **{f"missing_{r}": o.missing.get(r) for r in ROUND_NUMBERS},
                "average_score": _number(o.average_score)} for o in compiled.owners]
     step_frame = pd.DataFrame(steps)
     for column in ("planned_start", "planned_end", "actual_start", "actual_end"):

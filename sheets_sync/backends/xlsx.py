@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.domain import palette
 from sheets_sync.backends.xlsx_changed_tabs import NotInPlace, changed_tabs, check_in_place, load_tabs, write_in_place
 from sheets_sync.backends.xlsx_parts import (
     SheetScan,
@@ -92,7 +93,7 @@ LAST_ROW = LAST_CHECKED_ROW
 
 MARK_AUTHOR = "sheets-sync"  # notes with this author are the tool's own, cleared on the next validate --write
 
-HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}  # input tabs blue-grey, generated tabs grey
+HEADER_FILL = {False: palette.BLUE, True: palette.GREY}  # input tabs blue-grey, generated tabs grey
 THAI_FONT = "TH Sarabun New"  # as Thai government documents use; LibreOffice falls back to a Thai font it has
 THAI_BODY_FONT = Font(name=THAI_FONT, size=14)
 PAGE_WIDTH_CHARS = 150  # column-width characters that print readably across one landscape A4 page
@@ -712,7 +713,7 @@ def _replace_tab(wb: openpyxl.Workbook, ws: Worksheet, op: ReplaceTab) -> None:
         ws.cell(row=r, column=c).comment = Comment(text, "sheets-sync snapshot")
     for r, c, location in op.links:
         ws.cell(row=r, column=c).hyperlink = Hyperlink(ref=f"{column_letter(c)}{r}", location=location)
-        ws.cell(row=r, column=c).font = Font(color="0563C1", underline="single")
+        ws.cell(row=r, column=c).font = Font(color=palette.LINK, underline="single")
 
 
 def _style_header(ws: Worksheet, op: StyleHeader) -> None:

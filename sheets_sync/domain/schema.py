@@ -193,6 +193,7 @@ AGREEMENT_LEVELS = (
 YESNO = (Choice("yes", "ใช่"), Choice("no", "ไม่ใช่"))
 
 ROUND_NUMBERS: tuple[int, ...] = (6, 9, 12)
+ROUND_CHOICES = [str(r) for r in ROUND_NUMBERS]  # as a command line takes them
 
 
 def _col(key: str, th: str, type: ColumnType = ColumnType.TEXT, **kw: object) -> Column:

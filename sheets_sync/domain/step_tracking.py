@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from sheets_sync.domain import palette
 from sheets_sync.domain.calendar import days_between
 from sheets_sync.domain.model import Office, Step
 
@@ -32,10 +33,10 @@ class StepState(enum.Enum):
 
 # Fill colours a person reads at a glance: red late, amber done late, green done, blue under way.
 STATE_COLOURS = {
-    StepState.LATE: "FFC7CE",
-    StepState.DONE_LATE: "FFEB9C",
-    StepState.DONE: "C6EFCE",
-    StepState.IN_PROGRESS: "DDEBF7",
+    StepState.LATE: palette.RED,
+    StepState.DONE_LATE: palette.AMBER,
+    StepState.DONE: palette.GREEN,
+    StepState.IN_PROGRESS: palette.BLUE,
 }
 
 

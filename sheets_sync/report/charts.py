@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+from sheets_sync.domain import palette
 from sheets_sync.domain.round_scores import kpi_sort_key
 from sheets_sync.report.content import ReportData, provisional
 
 PASS_COLOUR, BAR_COLOUR, PLAN_COLOUR, ACTUAL_COLOUR = "#C00000", "#2E75B6", "#BDD7EE", "#2E75B6"
-PROVISIONAL_COLOUR = "#DDEBF7"
+PROVISIONAL_COLOUR = f"#{palette.BLUE}"
 
 
 @lru_cache(maxsize=1)

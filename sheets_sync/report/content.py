@@ -9,7 +9,7 @@ from decimal import Decimal
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH
 from sheets_sync.domain.official_words import full_name, levels_in_words
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
-from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION
+from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION, ROUND_NUMBERS
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.domain.year import Compiled
@@ -287,7 +287,7 @@ def report_data(data: WorkbookData, today: dt.date, round_: int | None = None,
     if baselines is not None:
         report.sections.append(baselines)
     if last_year is not None:
-        previous = compile_office(last_year, today, (6, 9, 12))
+        previous = compile_office(last_year, today, ROUND_NUMBERS)
         report.last_fiscal_year = previous.office.settings.fiscal_year
         report.comparison = comparison_of(compiled, previous, round_)
         if report.comparison:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import fontpkg_sarabun
 
+from sheets_sync.domain import palette
 from sheets_sync.report.charts import comparison_chart, gantt_chart, kpi_score_chart, office_result_chart
 from sheets_sync.report.content import (
     KPI_HEADER,
@@ -78,7 +79,7 @@ body {{ font-family: Sarabun, sans-serif; margin: 2em; color: #222; }}
 tfoot th {{ background: #F2F2F2; }}
 table {{ border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }}
 th, td {{ border: 1px solid #999; padding: 0.2em 0.4em; }}
-th {{ background: #DDEBF7; }}
+th {{ background: #{palette.BLUE}; }}
 img {{ max-width: 100%; display: block; margin: 1em 0; }}
 .sub, .total {{ font-weight: bold; }}
 .sign {{ display: flex; gap: 2em; justify-content: space-around; text-align: center; margin-top: 3em; }}

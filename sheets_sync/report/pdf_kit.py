@@ -12,6 +12,7 @@ import fontpkg_sarabun
 from fpdf import FPDF
 from fpdf.fonts import FontFace, TTFFont
 
+from sheets_sync.domain import palette
 from sheets_sync.report.official_page import BODY_PT, FOOTER_PT, line_mm, margins_cm
 from sheets_sync.report.thai_text import wrap
 
@@ -186,7 +187,7 @@ def table(pdf: FPDF, header: list[str] | list[list[Span]], rows: Sequence[Sequen
             at += span.columns
 
     pdf.set_font(FAMILY, "", size)
-    with pdf.table(col_widths=relative, headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
+    with pdf.table(col_widths=relative, headings_style=FontFace(emphasis="BOLD", fill_color=f"#{palette.BLUE}"),
                    line_height=line, text_align="LEFT", repeat_headings=1,
                    num_heading_rows=len(header_rows)) as grid:
         for cells in header_rows:

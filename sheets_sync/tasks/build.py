@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from sheets_sync.domain import palette
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.cell import listed, within_cell
@@ -56,7 +57,7 @@ BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PEOPL
 BUILD_READ = ReadScope(ALL_TABS, BUILT_TABS)
 """What build reads: the staff's tabs whole, its own summaries by their header (their content marks say whether
 they changed), so a build does not download what it is about to replace."""
-FAIL_COLOUR, PASS_COLOUR, GOOD_COLOURS = "FFC7CE", "FFEB9C", ("C6EFCE", "A9D08E", "70AD47")
+FAIL_COLOUR, PASS_COLOUR, GOOD_COLOURS = palette.RED, palette.AMBER, palette.GREENS
 
 
 @dataclass

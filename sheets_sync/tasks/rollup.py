@@ -23,7 +23,7 @@ from sheets_sync.backends.google.throttle import READS_PER_MINUTE
 from sheets_sync.backends.target import Target, TargetKind, parse_target
 from sheets_sync.domain.calendar import rounds_ended
 from sheets_sync.domain.problems import Severity
-from sheets_sync.domain.schema import ROLLUP, ROLLUP_FAILURES, SCORE_FORMAT, normalize
+from sheets_sync.domain.schema import ROLLUP, ROLLUP_FAILURES, ROUND_NUMBERS, SCORE_FORMAT, normalize
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.errors import SheetsSyncError
@@ -64,7 +64,7 @@ class OfficeSummary:
         return Decimal(value) if value is not None else None
 
 
-ROUNDS = (6, 9, 12)
+ROUNDS = ROUND_NUMBERS
 
 
 def common_round(summaries: list[OfficeSummary]) -> int | None:

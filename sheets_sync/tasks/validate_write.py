@@ -6,6 +6,7 @@ was fixed loses its mark.
 
 from __future__ import annotations
 
+from sheets_sync.domain import palette
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import INPUT_TABS, PROBLEMS
 from sheets_sync.workbook.generated import rewrite_generated_tab
@@ -17,7 +18,7 @@ from sheets_sync.workbook.operations import (
     quote_title,
 )
 
-SEVERITY_COLOURS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
+SEVERITY_COLOURS = {Severity.ERROR: palette.RED, Severity.WARNING: palette.AMBER, Severity.INFO: palette.BLUE}
 
 
 def plan_write(data: WorkbookData, problems: list[Problem]) -> tuple[list[Operation], int]:

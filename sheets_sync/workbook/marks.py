@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from sheets_sync.domain import palette
+
 MARK_HEAD = "⚑ sheets-sync"
-MARK_COLOUR = "FFD966"
+MARK_COLOUR = palette.MARK
 _RULE = "\n\n— หมายเหตุเดิมของเซลล์นี้ / this cell's own note —\n"
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence, Union
 
+from sheets_sync.domain import palette
 from sheets_sync.domain.cell import Value, a1
 from sheets_sync.domain.schema import ALL_TABS, WRITE_ONLY_TABS, Tab, find_title
 from sheets_sync.domain.thai import to_serial
@@ -290,7 +291,7 @@ class NumberRange:
 
 LAST_CHECKED_ROW = 5000  # how far down dropdowns, column formats and live checks reach on a file; a year stays far below
 CHECK_MARK = 'N("sheets-sync")=0'  # inside every highlight formula the tool writes: how it finds its own rules
-CHECK_COLOUR = "FFC7CE"  # the live checks' red, as build's below-pass colour
+CHECK_COLOUR = palette.RED  # the live checks' red, as build's below-pass colour
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, assert_never
 
+from sheets_sync.domain import palette
 from sheets_sync.backends.google.http import encode_body
 from sheets_sync.domain.cell import column_letter
 from sheets_sync.domain.thai import BE_OFFSET, format_date_be, to_serial
@@ -57,7 +58,7 @@ from sheets_sync.workbook.operations import (
 MAX_BODY = 2 * 1024 * 1024
 ROWS_PER_REQUEST = 1000
 PROTECTION_PREFIX = "sheets-sync"
-HEADER_FILL = {False: "DDEBF7", True: "E7E6E6"}
+HEADER_FILL = {False: palette.BLUE, True: palette.GREY}
 TEXT_FORMAT = {"type": "TEXT", "pattern": "@"}
 
 
@@ -309,7 +310,7 @@ class _Requests:
             cell["userEnteredFormat"] = user_format
         if link and isinstance(value, str) and value:
             cell["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": link},
-                                                                    "foregroundColor": colour("0563C1"),
+                                                                    "foregroundColor": colour(palette.LINK),
                                                                     "underline": True}}]
         return cell
 
