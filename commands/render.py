@@ -6,7 +6,7 @@ import click
 
 from sheets_sync.domain.certification import official_wording
 from sheets_sync.domain.problems import Problem, Severity
-from sheets_sync.domain.scoring import display
+from sheets_sync.domain.scoring import display, verdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: `status` does not load build, init and validate to print
@@ -22,13 +22,13 @@ def render_rounds(report_rounds: list) -> None:
         if s.office_result is None:
             say(f"รอบ {s.round} เดือน: ยังไม่มีผลที่นับได้", f"round {s.round}: no countable result yet")
             continue
-        verdict_th = "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์"
+        verdict_th, verdict_en = verdict(s.passed)
         band = s.band.name if s.band else "-"
         official_th, official_en = official_wording(s)
         weight_th, weight_en = s.weight_shown
         say(f"รอบ {s.round} เดือน: ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {display(s.office_result)} ({band}, {verdict_th}) "
             f"จากน้ำหนักรวม {s.total_weight} ยังไม่รายงาน {len(s.missing)} ตัวชี้วัด — {official_th}",
-            f"round {s.round}: office result {display(s.office_result)}, {'pass' if s.passed else 'below pass'}"
+            f"round {s.round}: office result {display(s.office_result)}, {verdict_en}"
             + (f", {weight_en}" if weight_en else "") + f" — {official_en}")
 
 

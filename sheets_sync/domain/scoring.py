@@ -114,6 +114,15 @@ def score(method: Method, result: Decimal | int | None, criteria: Sequence[Decim
     return interpolated(Decimal(result), criteria, direction, floor)
 
 
+PASSED = ("ผ่านเกณฑ์", "pass")
+BELOW_PASS = ("ไม่ผ่านเกณฑ์", "below the pass score")
+
+
+def verdict(passed: bool) -> tuple[str, str]:
+    """(Thai, English): the one wording of passing or not, for every output."""
+    return PASSED if passed else BELOW_PASS
+
+
 def weighted(score_used: Decimal, weight: Decimal, scale: Decimal = Decimal(100)) -> Decimal:
     """score × weight / 100 for percentage weights (scale 100), score × weight for fractions (scale 1)."""
     return score_used * weight / scale

@@ -11,6 +11,7 @@ from sheets_sync.domain.official_words import full_name, levels_in_words
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
 from sheets_sync.domain.schema import AGREEMENTS, CERTIFICATION, ROUND_NUMBERS
 from sheets_sync.domain.scoring import display
+from sheets_sync.domain.scoring import verdict as pass_words
 from sheets_sync.domain.thai import ParseError, format_date_be, parse_date
 from sheets_sync.domain.year import Compiled
 from sheets_sync.workbook.office import compile_office
@@ -28,13 +29,13 @@ def round_headline(summary: RoundSummary) -> str:
         return "ผลคะแนนเฉลี่ยถ่วงน้ำหนัก - (ยังไม่มีผล)"
     if summary.seal is not None:
         band = summary.official_band.name if summary.official_band else "-"
-        verdict = "ผ่านเกณฑ์" if summary.official_passed else "ไม่ผ่านเกณฑ์"
+        verdict = pass_words(summary.official_passed)[0]
         line = f"ผลอย่างเป็นทางการ (รับรองและผนึกแล้ว) {fmt(summary.official_result)} ระดับ {band} ({verdict})"
         if summary.provisional_differs:
             line += f" · ผลจากข้อมูลปัจจุบัน {fmt(summary.office_result) or '-'} (ยังไม่ผ่านการรับรอง)"
         return line
     band = summary.band.name if summary.band else "-"
-    verdict = "ผ่านเกณฑ์" if summary.passed else "ไม่ผ่านเกณฑ์"
+    verdict = pass_words(summary.passed)[0]
     return (f"ผลเบื้องต้น: ผลคะแนนเฉลี่ยถ่วงน้ำหนัก {fmt(summary.office_result)} ระดับ {band} ({verdict}) "
             f"{weight_reported(summary)} — {NOT_CERTIFIED_TH}")
 

@@ -23,6 +23,7 @@ from sheets_sync.domain.reminders import KIND_TH, next_round, reminders_for
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
 from sheets_sync.domain.rules import index_results
 from sheets_sync.domain.scoring import display
+from sheets_sync.domain.scoring import verdict
 from sheets_sync.domain.step_tracking import StepState
 from sheets_sync.domain.thai import format_date_be
 from sheets_sync.outputs import claim_folder, record_folder, write_output
@@ -58,9 +59,9 @@ def _round_card(s: RoundSummary) -> dict[str, object]:
     return {
         "round": s.round, "official": _shown(s.official_result) if s.seal is not None else "",
         "official_band": s.official_band.name if s.official_band else "-",
-        "official_verdict": "ผ่านเกณฑ์" if s.official_passed else "ไม่ผ่านเกณฑ์",
+        "official_verdict": verdict(s.official_passed)[0],
         "provisional": _shown(s.office_result), "provisional_differs": s.provisional_differs,
-        "band": s.band.name if s.band else "-", "verdict": "ผ่านเกณฑ์" if s.passed else "ไม่ผ่านเกณฑ์",
+        "band": s.band.name if s.band else "-", "verdict": verdict(s.passed)[0],
         "reported": sum(1 for r in leaves if r.reported), "counted": len(leaves), "weight": s.weight_shown[0],
         "colour": ("pass" if passed else "fail") if has_figure else "",
     }

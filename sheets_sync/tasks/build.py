@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sheets_sync.domain import palette
 from sheets_sync.exit_codes import ExitCode
+from sheets_sync.domain.scoring import verdict as pass_words
 from sheets_sync.config import config
 from sheets_sync.domain.cell import listed, within_cell
 from sheets_sync.domain.certification import (
@@ -136,7 +137,7 @@ def score_rows(compiled: Compiled) -> tuple[list[tuple[Value, ...]], list[tuple[
             ))
         verdict = None
         if summary.office_result is not None:
-            verdict = "ผ่านเกณฑ์ / pass" if summary.passed else "ไม่ผ่านเกณฑ์ / below the pass score"
+            verdict = " / ".join(pass_words(summary.passed))
             total_row = len(rows) + 1
             colour = band_colour(summary.band, settings.bands, settings.pass_score)
             fills += [(total_row, c, colour) for c in range(1, len(SCORE_SUMMARY.columns) + 1)]
@@ -150,7 +151,7 @@ def score_rows(compiled: Compiled) -> tuple[list[tuple[Value, ...]], list[tuple[
         ))
         if summary.seal is not None:
             official_th, official_en = official_wording(summary)
-            verdict = "ผ่านเกณฑ์ / pass" if summary.official_passed else "ไม่ผ่านเกณฑ์ / below the pass score"
+            verdict = " / ".join(pass_words(summary.official_passed))
             fills += [(len(rows) + 1, c, band_colour(summary.official_band, settings.bands, settings.pass_score))
                       for c in range(1, len(SCORE_SUMMARY.columns) + 1)]
             rows.append((
