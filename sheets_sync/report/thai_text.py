@@ -64,6 +64,19 @@ def _finer(word: str) -> tuple[str, ...]:
     return tuple(word_tokenize(word, engine="newmm", keep_whitespace=True))
 
 
+def _longest_fitting(text: str, width: float, measure: Callable[[str], float]) -> int:
+    """How many of `text`'s first characters fit `width` (at least one): a binary search, so a 3,000-character
+    word is cut in a few dozen measurements a line, not thousands."""
+    low, high = 1, len(text) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(text[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """`text` as lines no wider than `width` (as `measure` measures), broken between words; a compound or a date
     wider than a line breaks between its own words, and a single word wider than a line is the only thing cut."""
@@ -83,9 +96,7 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
                 lines.append(line.rstrip())
                 line = word.lstrip()
             while measure(line) > width and len(line) > 1:  # one word longer than a whole line
-                cut = len(line) - 1
-                while cut > 1 and measure(line[:cut]) > width:
-                    cut -= 1
+                cut = _longest_fitting(line, width, measure)
                 lines.append(line[:cut])
                 line = line[cut:]
         lines.append(line.rstrip())
