@@ -20,9 +20,11 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(autouse=True)
 def _work_in_tmp_path(tmp_path: Path, monkeypatch) -> None:
     """Every test runs in its own folder: what a command writes beside the working directory (a Google Sheet's
-    snapshots, a demo) never piles up in the repository; its seal key is its own, never the machine's."""
+    snapshots, a demo) never piles up in the repository; its seal key, locks and throttle window are its own, never
+    the machine's — so tests running side by side (pytest -n 2) never wait on each other's locks."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SHEETS_SYNC_SEAL_KEY", str(tmp_path / "config" / "seal.key"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture
