@@ -24,7 +24,7 @@ def _work_in_tmp_path(tmp_path: Path, monkeypatch) -> None:
     the machine's — so tests running side by side (pytest -n 2) never wait on each other's locks."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SHEETS_SYNC_SEAL_KEY", str(tmp_path / "config" / "seal.key"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.with_name(f"{tmp_path.name}-cache")))  # beside, not among, its outputs
 
 
 @pytest.fixture
