@@ -260,12 +260,25 @@ def google(emulator, tmp_path: Path, monkeypatch):
 
 @dataclass
 class Workbook:
-    """A workbook on one backend, as the tests see it: what to pass to --sheet, and how to look inside."""
+    """A workbook on one backend, as the tests see it: what to pass to --sheet, how to look inside, and what the
+    backend can do (declared once here, as fsspec's abstract tests do, so a test asks for a capability rather than
+    a backend's name, and a third backend is a row in CAPABILITIES)."""
 
     kind: str
     sheet: str
     emulator: object | None = None
     locale: str | None = None  # the locale staff type in (Google), None for a local file
+
+    CAPABILITIES = {
+        "xlsx": frozenset({"date cells", "file comments"}),
+        # requests counted by the emulator; a typed date stays the BE text staff typed; the summaries read by their
+        # header; a note on a locked cell says who may edit it
+        "google": frozenset({"count requests", "dates as typed text", "read by ranges", "inspect the spreadsheet"}),
+    }
+
+    def can(self, capability: str) -> bool:
+        assert any(capability in c for c in self.CAPABILITIES.values()), f"no backend declares {capability!r}"
+        return capability in self.CAPABILITIES[self.kind]
 
     def backend(self):
         from sheets_sync.backends.target import open_backend, parse_target
