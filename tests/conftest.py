@@ -270,10 +270,10 @@ class Workbook:
     locale: str | None = None  # the locale staff type in (Google), None for a local file
 
     CAPABILITIES = {
+        # a date is a date cell (Google keeps the BE text staff typed); a person's note is a file comment
         "xlsx": frozenset({"date cells", "file comments"}),
-        # requests counted by the emulator; a typed date stays the BE text staff typed; the summaries read by their
-        # header; a note on a locked cell says who may edit it
-        "google": frozenset({"count requests", "dates as typed text", "read by ranges", "inspect the spreadsheet"}),
+        # requests counted by the emulator; the summaries read by their header; the spreadsheet's JSON to look at
+        "google": frozenset({"count requests", "read by ranges", "inspect the spreadsheet"}),
     }
 
     def can(self, capability: str) -> bool:
