@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from sheets_sync.domain.words import Bilingual
 from sheets_sync.exit_codes import ExitCode
 
 
-class SheetsSyncError(Exception):
+class SheetsSyncError(Bilingual):
     def __init__(self, code: ExitCode, th: str, en: str) -> None:
-        super().__init__(en)
+        super().__init__(th, en)
         self.code = code
-        self.th = th
-        self.en = en
 
     def __str__(self) -> str:
         return f"{self.th}\n{self.en}"

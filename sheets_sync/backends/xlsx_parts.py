@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from sheets_sync.domain.words import Bilingual
 from sheets_sync.domain.cell import column_number
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -37,12 +38,8 @@ _HOLDS = re.compile(rb"<(?:v|is|f)\b")  # a value, inline text or a formula: wha
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)  # a shared formula's followers are <f … />
 
 
-class TooLarge(ValueError):
+class TooLarge(Bilingual, ValueError):
     """A workbook part or tab beyond what sheets-sync reads: (Thai, English) say which and why."""
-
-    def __init__(self, th: str, en: str) -> None:
-        super().__init__(en)
-        self.th, self.en = th, en
 
 
 def _bytes(book: zipfile.ZipFile, name: str) -> bytes | None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Iterable, Sequence
 
+from sheets_sync.domain.words import Bilingual, Words
+
 FIVE = Decimal(5)
 FOUR_PLACES = Decimal("0.0001")
 
@@ -28,13 +30,9 @@ class Direction(enum.Enum):
     LOWER = "lower"
 
 
-class ScoringError(ValueError):
+class ScoringError(Bilingual, ValueError):
     """A KPI whose criteria cannot be scored (missing, not monotonic, or against its direction); it says why in
     Thai and English itself, like every problem."""
-
-    def __init__(self, th: str, en: str) -> None:
-        super().__init__(en)
-        self.th, self.en = th, en
 
 
 def _all_levels() -> ScoringError:
@@ -114,11 +112,11 @@ def score(method: Method, result: Decimal | int | None, criteria: Sequence[Decim
     return interpolated(Decimal(result), criteria, direction, floor)
 
 
-PASSED = ("ผ่านเกณฑ์", "pass")
-BELOW_PASS = ("ไม่ผ่านเกณฑ์", "below the pass score")
+PASSED = Words("ผ่านเกณฑ์", "pass")
+BELOW_PASS = Words("ไม่ผ่านเกณฑ์", "below the pass score")
 
 
-def verdict(passed: bool) -> tuple[str, str]:
+def verdict(passed: bool) -> Words:
     """(Thai, English): the one wording of passing or not, for every output."""
     return PASSED if passed else BELOW_PASS
 
