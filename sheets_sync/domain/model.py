@@ -13,7 +13,7 @@ from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
-from sheets_sync.domain.cell import Value, a1
+from sheets_sync.domain.cell import Value, a1, is_blank
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.schema import (
     ALL_TABS,
@@ -119,7 +119,7 @@ class RoundResult:
 
     @property
     def has_result(self) -> bool:
-        return self.result not in (None, "") and not is_placeholder(self.result)
+        return not is_blank(self.result) and not is_placeholder(self.result)
 
 
 @dataclass

@@ -23,7 +23,7 @@ import hmac
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
-from sheets_sync.domain.cell import Value
+from sheets_sync.domain.cell import Value, is_blank
 
 SEAL, UNSEAL = "seal", "unseal"
 TOTAL_KEY = "รวม"  # the kpi_id of a seal's total row
@@ -34,7 +34,7 @@ HEAD_MARK = "sheets-sync seal chain"  # the workbook mark holding the chain's si
 def canonical(value: Value) -> str:
     """A value as text that survives a write and a read on either backend: 78.5 and 78.50 and '78.5' typed as a
     number are the same; blank is ''."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

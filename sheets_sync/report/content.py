@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH
 from sheets_sync.domain.official_words import full_name, levels_in_words
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
@@ -268,7 +269,7 @@ def report_data(data: WorkbookData, today: dt.date, round_: int | None = None,
     for r in table.records:
         signed = r.get("signed_on")
         try:
-            signed_text = format_date_be(parse_date(signed)) if signed not in (None, "") else ""
+            signed_text = format_date_be(parse_date(signed)) if not is_blank(signed) else ""
         except ParseError:
             signed_text = str(signed)
         level = AGREEMENTS.column("level").choice_for(str(r.get("level") or ""))

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.model import kpi_id_text
 from sheets_sync.domain.schema import CHANGES, INPUT_TABS, SETTINGS, Column, ColumnType, Tab, normalize, setting_by_key
@@ -47,12 +48,12 @@ class Change:
 def _shown(value: Value) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return format_date_be(value if isinstance(value, dt.date) else value.date())
-    return canonical(value) if value not in (None, "") else None
+    return canonical(value) if not is_blank(value) else None
 
 
 def _meaning(col: Column, value: Value) -> str:
     """A value as a person means it, for comparing."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return ""
     if col.type is ColumnType.DATE:
         try:

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.round_scores import KpiScore
 from sheets_sync.domain.scoring import display
@@ -23,7 +24,7 @@ def _number(value: Decimal | None) -> float | None:
 def _result(row: KpiScore) -> Any:
     if row.result_value is not None:
         return _number(row.result_value)
-    if row.result in (None, ""):
+    if is_blank(row.result):
         return None
     return row.result if isinstance(row.result, str) else _number(Decimal(str(row.result)))
 

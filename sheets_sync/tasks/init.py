@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import (
     fiscal_year_bounds,
@@ -216,7 +217,7 @@ class _Planner:
         for setting in SETTINGS_DECLARED:
             if setting.key in existing:
                 entry = existing[setting.key]
-                if setting.key in chosen and entry.value in (None, ""):
+                if setting.key in chosen and is_blank(entry.value):
                     self.ops.extend(_row_writes(title, entry.row, {columns["value"]: chosen[setting.key]}, True))
                     self.report.filled_cells += 1
                 continue
@@ -235,7 +236,7 @@ class _Planner:
     def _fiscal_year(self, existing: dict) -> int:
         entry = existing.get("fiscal_year")
         typed: int | None = None
-        if entry is not None and entry.value not in (None, ""):
+        if entry is not None and not is_blank(entry.value):
             try:
                 typed = parse_fiscal_year(entry.value)
             except ParseError:
@@ -260,7 +261,7 @@ class _Planner:
     def _start_date(self, existing: dict, fiscal_year: int) -> dt.date:
         entry = existing.get("start_date")
         wanted = self.options.start_date
-        if entry is not None and entry.value not in (None, ""):
+        if entry is not None and not is_blank(entry.value):
             try:
                 typed = parse_date(entry.value)
             except ParseError:
@@ -327,7 +328,7 @@ class _Planner:
 def _effective(settings: dict[str, SettingEntry], key: str) -> Value:
     """A setting's value as typed, or the default init writes when the row is missing."""
     entry = settings.get(key)
-    if entry is not None and entry.value not in (None, ""):
+    if entry is not None and not is_blank(entry.value):
         return entry.value
     declared = next(s for s in SETTINGS_DECLARED if s.key == key)
     return declared.default

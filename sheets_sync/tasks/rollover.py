@@ -138,7 +138,7 @@ def _latest_result(office: Office, kpi_id: str, method: Method | None) -> tuple[
     for round_ in reversed(ROUND_NUMBERS):
         sealed = seals.get(round_).row(kpi_id) if round_ in seals else None  # type: ignore[union-attr]
         value = sealed.result if sealed is not None else (by_round[round_].result if round_ in by_round else None)
-        if value in (None, ""):
+        if is_blank(value):
             continue
         try:
             number = Decimal(parse_level(value)) if method is Method.MILESTONE else parse_number(value)

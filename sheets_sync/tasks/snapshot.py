@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.errors import SheetsSyncError
@@ -72,7 +73,7 @@ def keep_setting(data: WorkbookData) -> int:
 
     entry = read_settings(data).get("snapshots_keep")
     try:
-        return max(1, parse_integer(entry.value)) if entry and entry.value not in (None, "") else DEFAULT_KEEP
+        return max(1, parse_integer(entry.value)) if entry and not is_blank(entry.value) else DEFAULT_KEEP
     except ParseError:
         return DEFAULT_KEEP
 

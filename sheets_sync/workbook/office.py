@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import (
     fiscal_year_bounds,
@@ -81,7 +82,7 @@ class _Reader:
 
     def field(self, table: Table, record: Record, key: str, parse: Callable[[Value], T], row_key: str) -> T | None:
         value = record.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if is_blank(value):
             return None
         try:
             return parse(value)
@@ -163,7 +164,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
 
     def parsed(key: str, parse: Callable[[Value], T], th: str, en: str) -> T | None:
         entry: SettingEntry | None = entries.get(key)
-        if entry is None or entry.value in (None, ""):
+        if entry is None or is_blank(entry.value):
             return None
         try:
             return parse(entry.value)
@@ -190,7 +191,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         settings.due[round_] = parsed(f"round{round_}_due", parse_date, "วันที่", "a date")
     for key in ("working_days", "certify_in_order", "protect_rows", "snapshot_on_build"):
         entry = entries.get(key)
-        if entry is not None and entry.value not in (None, ""):
+        if entry is not None and not is_blank(entry.value):
             setattr(settings, key, is_yes(entry.value))
     for key in ("remind_days_before", "remind_days_after"):
         days = parsed(key, _day_list, "จำนวนวันคั่นด้วย , (เช่น 7,3,1)", "days, comma-separated (e.g. 7,3,1)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sheets_sync.domain.cell import is_blank
 from sheets_sync.domain.schema import (
     KPIS,
     PERSON_SEPARATOR,
@@ -30,7 +31,7 @@ class Record:
 
     def blank(self, key: str) -> bool:
         value = self.values.get(key)
-        return value is None or (isinstance(value, str) and not value.strip())
+        return is_blank(value)
 
 
 @dataclass
@@ -84,7 +85,7 @@ def read_table(data: WorkbookData, tab: Tab) -> Table:
     table = Table(tab, title, grid, columns, duplicates, unknown)
     for row_number, row in enumerate(grid.rows[1:], start=2):
         values = {key: (row[index - 1] if index <= len(row) else None) for key, index in columns.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        if all(is_blank(v) for v in values.values()):
             continue  # blank rows are ignored (WORKBOOK.md); a row of only staff columns is theirs
         table.records.append(Record(row_number, values))
     return table
