@@ -17,6 +17,7 @@ from sheets_sync.domain.cell import Value, a1, is_blank
 from sheets_sync.domain.problems import Problem
 from sheets_sync.domain.schema import (
     ALL_TABS,
+    SETTINGS_DECLARED,
     DIRECTIONS,
     PEOPLE,
     METHODS,
@@ -24,7 +25,6 @@ from sheets_sync.domain.schema import (
     STEP_STATUS,
 )
 from sheets_sync.domain.scoring import (
-    DEFAULT_BANDS_TEXT,
     Band,
     Direction,
     Method,
@@ -33,33 +33,45 @@ from sheets_sync.domain.scoring import (
 from sheets_sync.domain.seals import SealBook
 from sheets_sync.domain.thai import (
     is_placeholder,
+    is_yes,
 )
 
 TAB_NAMES = {tab.key: tab.th for tab in ALL_TABS}
 
 
 
+def _declared(key: str) -> str:
+    """A setting's default as the schema declares it (and init writes it): the one place defaults are spelled."""
+    return str(next(s.default for s in SETTINGS_DECLARED if s.key == key))
+
+
+def _days(key: str) -> tuple[int, ...]:
+    return tuple(int(d) for d in _declared(key).split(","))
+
+
 @dataclass
 class Settings:
+    """The settings tab as typed values; a setting left blank takes the default schema.SETTINGS_DECLARED gives."""
+
     office_name: str = ""
     office_code: str = ""
     fiscal_year: int = 0
     start_date: dt.date | None = None
-    pass_score: Decimal = Decimal(3)
-    floor: Decimal = Decimal(1)
-    bands: list[Band] = field(default_factory=lambda: parse_bands(DEFAULT_BANDS_TEXT))
+    pass_score: Decimal = Decimal(_declared("pass_score"))
+    floor: Decimal = Decimal(_declared("below_level1_score"))
+    bands: list[Band] = field(default_factory=lambda: parse_bands(_declared("bands")))
     due: dict[int, dt.date | None] = field(default_factory=dict)
-    working_days: bool = True
+    working_days: bool = is_yes(_declared("working_days"))
     coordinator_emails: tuple[str, ...] = ()  # lower-cased
-    certify_in_order: bool = True
-    protect_rows: bool = False
-    snapshot_on_build: bool = False
-    remind_days_before: tuple[int, ...] = (7, 3, 1)
-    remind_days_after: tuple[int, ...] = (1, 7)
+    certify_in_order: bool = is_yes(_declared("certify_in_order"))
+    protect_rows: bool = is_yes(_declared("protect_rows"))
+    snapshot_on_build: bool = is_yes(_declared("snapshot_on_build"))
+    remind_days_before: tuple[int, ...] = _days("remind_days_before")
+    remind_days_after: tuple[int, ...] = _days("remind_days_after")
     smtp_host: str = ""
-    smtp_port: int | None = None
+    smtp_port: int | None = None  # by security when blank: 587, 465 or 25 (mail/smtp.py)
     smtp_from: str = ""
-    smtp_security: str = "starttls"
+    smtp_security: str = _declared("smtp_security")
 
 
 @dataclass

@@ -147,9 +147,6 @@ class Band:
     name: str
 
 
-DEFAULT_BANDS_TEXT = "1:ต้องปรับปรุง;3:ผ่าน;4:ดี;4.5:ดีมาก"
-
-
 def parse_bands(text: str) -> list[Band]:
     """`1:ต้องปรับปรุง;3:ผ่าน;4:ดี;4.5:ดีมาก` → bands sorted by threshold."""
     bands = []

@@ -181,9 +181,9 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         settings.start_date or config().today)
     if settings.start_date is None:
         settings.start_date = fiscal_year_bounds(settings.fiscal_year)[0]
-    settings.pass_score = parsed("pass_score", parse_number, "ตัวเลข", "a number") or Decimal(3)
+    settings.pass_score = parsed("pass_score", parse_number, "ตัวเลข", "a number") or settings.pass_score
     floor = parsed("below_level1_score", parse_number, "0 หรือ 1", "0 or 1")
-    settings.floor = floor if floor in (Decimal(0), Decimal(1)) else Decimal(1)
+    settings.floor = floor if floor in (Decimal(0), Decimal(1)) else settings.floor
     bands = parsed("bands", lambda value: parse_bands(str(value)), "ช่วงระดับผล (คะแนนต่ำสุด:ชื่อ;…)", "bands (lowest score:name;…)")
     if bands:
         settings.bands = bands
@@ -201,7 +201,7 @@ def _settings(data: WorkbookData, reader: _Reader, problems: list[Problem]) -> S
         setattr(settings, key, _text(entries[key].value) if key in entries else "")
     settings.smtp_port = parsed("smtp_port", parse_integer, "เลขพอร์ต (เช่น 587)", "a port number (e.g. 587)")
     security = parsed("smtp_security", _security, "starttls, ssl หรือ none", "starttls, ssl or none")
-    settings.smtp_security = security or "starttls"
+    settings.smtp_security = security or settings.smtp_security
     emails = entries.get("coordinator_emails")
     if emails is not None:
         settings.coordinator_emails = email_list(emails.value)
