@@ -58,3 +58,12 @@ def test_build_names_each_unreadable_cell_in_validates_words(office: Path):
         assert said_here[0] in th and said_here[1] in en, (cell, said_here, th, en)
     kpi_7 = built.compiled.rounds[0].rows[-1]
     assert kpi_7.kpi.kpi_id == "7" and not kpi_7.counted  # the committee meant to override: not the formula's 3.0
+
+
+def test_every_problem_at_a_cell_carries_the_cell_structured_not_only_as_text(office: Path):
+    checked = run_validate(open_backend(parse_target(str(office))), ValidateOptions(TODAY), write=False)
+    built = run_build(open_backend(parse_target(str(office))), BuildOptions(today=TODAY, dry_run=True))
+    at_cells = [p for p in checked.problems + built.problems if p.code.endswith(("unreadable", "unscorable"))]
+    assert len(at_cells) >= 14
+    for p in at_cells:  # made with its tab, row and column: nothing parses the A1 text back
+        assert p.at is not None and p.at.a1 == p.cell and p.at.tab == p.tab, p

@@ -86,8 +86,7 @@ class _Cells:
 
 def _problem(cells: _Cells, code: str, tab_key: str, row: int, column: str, key: str, th: str, en: str,
              severity: Severity = Severity.ERROR) -> Problem:
-    title, cell = cells.at(tab_key, row, column)
-    return Problem(severity, code, title, cell, key, th, en)
+    return cells.office.problem(severity, code, tab_key, row, column, key, th, en)
 
 
 def _row_rules(office: Office, entry: RoundResult, kpi: Kpi, sealed: dict[int, Seal], allowed: set[str],

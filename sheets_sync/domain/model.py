@@ -13,8 +13,8 @@ from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
-from sheets_sync.domain.cell import Value, a1, is_blank
-from sheets_sync.domain.problems import Problem
+from sheets_sync.domain.cell import Location, Value, is_blank
+from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import (
     ALL_TABS,
     SETTINGS_DECLARED,
@@ -178,10 +178,20 @@ class Office:
         place = self.places.get(tab_key)
         return place.title if place is not None else TAB_NAMES.get(tab_key, tab_key)
 
-    def cell(self, tab_key: str, row: int, column: str) -> str:
-        """The A1 reference of a column (by key) in a row of a tab, e.g. ตัวชี้วัด!E7 (column A when unknown)."""
+    def location(self, tab_key: str, row: int, column: str) -> Location:
+        """A column (by key) in a row of a tab (column A when unknown)."""
         place = self.places.get(tab_key)
-        return a1(self.title(tab_key), row, place.columns.get(column, 1) if place is not None else 1)
+        return Location(self.title(tab_key), row, place.columns.get(column, 1) if place is not None else 1)
+
+    def cell(self, tab_key: str, row: int, column: str) -> str:
+        """The A1 reference of a column (by key) in a row of a tab, e.g. ตัวชี้วัด!E7."""
+        return self.location(tab_key, row, column).a1
+
+    def problem(self, severity: Severity, code: str, tab_key: str, row: int, column: str, key: str, th: str,
+                en: str) -> Problem:
+        """A problem at a cell, its place structured and in A1 alike."""
+        where = self.location(tab_key, row, column)
+        return Problem(severity, code, where.tab, where.a1, key, th, en, where)
 
     def kpi(self, kpi_id: str) -> Kpi | None:
         return self._kpis_by_id.get(kpi_id)

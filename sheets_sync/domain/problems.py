@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sheets_sync.domain.cell import Location
 from sheets_sync.domain.schema import INPUT_TABS
@@ -30,13 +30,16 @@ class Problem:
     key: str  # the row's key: kpi_id, "kpi_id/round", step number, person_id …
     th: str
     en: str
+    at: Location | None = field(default=None, compare=False)  # the cell, structured, where the maker knew it
 
     @property
     def location(self) -> Location | None:
-        return Location.parse(self.cell)
+        """The cell as (tab, row, column): as made, or read from the A1 text for a problem made without it."""
+        return self.at if self.at is not None else Location.parse(self.cell)
 
     def as_dict(self) -> dict[str, str]:
         data = asdict(self)
+        data.pop("at")
         data["severity"] = self.severity.value
         return data
 

@@ -235,11 +235,10 @@ def compile_rounds(office: Office, rounds: tuple[int, ...] = ROUND_NUMBERS) -> t
         for r in rows:
             if r.problem is not None:
                 tab_key, row_number, col_key = r.problem_at
-                problems.append(Problem(Severity.ERROR, "score.unscorable", office.title(tab_key),
-                                        office.cell(tab_key, row_number or r.kpi.row, col_key),
-                                        f"{r.kpi.kpi_id}/{round_}",
-                                        f"รอบ {round_} ตัวชี้วัด {r.kpi.kpi_id}: {r.problem[0]} จึงไม่นำมารวม",
-                                        f"round {round_}, KPI {r.kpi.kpi_id}: {r.problem[1]}; left out of the total"))
+                problems.append(office.problem(Severity.ERROR, "score.unscorable", tab_key, row_number or r.kpi.row,
+                                               col_key, f"{r.kpi.kpi_id}/{round_}",
+                                               f"รอบ {round_} ตัวชี้วัด {r.kpi.kpi_id}: {r.problem[0]} จึงไม่นำมารวม",
+                                               f"round {round_}, KPI {r.kpi.kpi_id}: {r.problem[1]}; left out of the total"))
         summaries.append(summary)
     return summaries, problems
 

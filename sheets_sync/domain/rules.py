@@ -53,22 +53,21 @@ def index_results(office: Office) -> ResultsIndex:
     """Each result row of a known KPI, the first of any repeated KPI and round; unknown KPIs and repeats are
     problems at the row's KPI cell."""
     index = ResultsIndex()
-    title = office.title(RESULTS.key)
     known = {k.kpi_id for k in office.kpis}
     first_row: dict[tuple[str, int], int] = {}
     for entry in office.results:
         key = f"{entry.kpi_id}/{entry.round}"
         if entry.kpi_id and entry.kpi_id not in known:
-            index.problems.append(Problem(Severity.ERROR, "results.unknown_kpi", title, office.cell(RESULTS.key, entry.row, "kpi_id"),
-                                          key, f"ไม่มีตัวชี้วัดรหัส {quoted(entry.kpi_id)} ในแท็บตัวชี้วัด",
-                                          f"no KPI {quoted(entry.kpi_id)} in the KPI tab"))
+            index.problems.append(office.problem(Severity.ERROR, "results.unknown_kpi", RESULTS.key, entry.row, "kpi_id",
+                                                 key, f"ไม่มีตัวชี้วัดรหัส {quoted(entry.kpi_id)} ในแท็บตัวชี้วัด",
+                                                 f"no KPI {quoted(entry.kpi_id)} in the KPI tab"))
             continue
         if not entry.kpi_id or not entry.round:
             continue
         pair = (entry.kpi_id, entry.round)
         if pair in index.by_key:
-            index.problems.append(Problem(
-                Severity.ERROR, "results.duplicate_key", title, office.cell(RESULTS.key, entry.row, "kpi_id"), key,
+            index.problems.append(office.problem(
+                Severity.ERROR, "results.duplicate_key", RESULTS.key, entry.row, "kpi_id", key,
                 f"{key} ซ้ำกับแถว {first_row[pair]} แต่ละรายการควรมีแถวเดียว (ใช้แถวแรก)",
                 f"{key} is entered again (first in row {first_row[pair]}); each should have one row (the first "
                 "is used)"))

@@ -99,7 +99,8 @@ class _Collector:
 
     def at(self, severity: Severity, code: str, table: Table, record: Record, column: str, key: str,
            th: str, en: str) -> None:
-        self.add(severity, code, table, table.cell(record, column), key, th, en)
+        where = table.location(record, column)
+        self.problems.append(Problem(severity, code, where.tab, where.a1, key, th, en, where))
 
 
 def _row_key(table: Table, record: Record) -> str:

@@ -90,9 +90,9 @@ class _Reader:
             # the words validate puts on this cell (domain/cell_reading.py): every command says the same
             words = unreadable(table.tab.column(key), value)
             self.unreadable[(table.tab.key, record.row, key)] = words
+            where = table.location(record, key)
             self.problems.append(Problem(
-                Severity.ERROR, f"{table.tab.key}.{key}.unreadable", table.title or table.tab.th,
-                table.cell(record, key), row_key, *words))
+                Severity.ERROR, f"{table.tab.key}.{key}.unreadable", where.tab, where.a1, row_key, *words, where))
             return None
 
     def choice(self, table: Table, record: Record, key: str, row_key: str) -> str | None:

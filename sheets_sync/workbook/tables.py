@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sheets_sync.domain.cell import is_blank
+from sheets_sync.domain.cell import Location, is_blank
 from sheets_sync.domain.schema import (
     KPIS,
     PERSON_SEPARATOR,
@@ -48,9 +48,13 @@ class Table:
     def exists(self) -> bool:
         return self.title is not None
 
+    def location(self, record: Record, key: str) -> Location:
+        """A record's cell by column key; the row's first cell if the column is unknown."""
+        return Location(self.title or self.tab.th, record.row, self.columns.get(key, 1))
+
     def cell(self, record: Record, key: str) -> str:
-        """A1 reference of a record's cell; the header cell's column, or the row's first cell if unknown."""
-        return a1(self.title or self.tab.th, record.row, self.columns.get(key, 1))
+        """A1 reference of a record's cell; the row's first cell if the column is unknown."""
+        return self.location(record, key).a1
 
     def column_cell(self, key: str) -> str:
         return a1(self.title or self.tab.th, 1, self.columns.get(key, 1))
