@@ -288,7 +288,7 @@ KPIS = Tab(
         _col("psa", "PSA", T.YESNO, choices=YESNO, width=8, en="PSA target"),
         _col("start_round", "เริ่มรอบ", T.ROUND, choices=ROUNDS, width=9, en="start round"),
         _col("cancel_round", "ยกเลิกรอบ", T.ROUND, choices=ROUNDS, width=9, en="cancel round"),
-        _col("for_schools", "ใช้กับสถานศึกษา", T.YESNO, choices=YESNO, width=10, en="in schools' agreements (blank: yes)"),
+        _col("for_schools", "ใช้กับสถานศึกษา", T.YESNO, choices=YESNO, width=10, en="in schools' agreements (blank: yes, unless it is the office's own work)"),
     ),
     key_columns=("kpi_id",),
     en="KPIs",
