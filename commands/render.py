@@ -7,6 +7,7 @@ import click
 from sheets_sync.domain.certification import official_wording
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.scoring import display, verdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: `status` does not load build, init and validate to print
@@ -32,7 +33,7 @@ def render_rounds(report_rounds: list) -> None:
             + (f", {weight_en}" if weight_en else "") + f" — {official_en}")
 
 
-def render_notes(notes: list[tuple[str, str]]) -> None:
+def render_notes(notes: Sequence[tuple[str, str]]) -> None:
     """What a backend said while writing (an editor holding the file open, a write split in parts)."""
     for th, en in notes:
         say(th, en)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from sheets_sync.domain.words import Words
 from sheets_sync.config import Config
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -127,23 +128,23 @@ def discarded_on_failure(backend: "GoogleBackend") -> Iterator[None]:
         raise SheetsSyncError(exc.code, f"{exc.th} ({th})", f"{exc.en} ({en})") from None
 
 
-def new_sheet_notes(backend: "GoogleBackend", folder: str | None, share_with: tuple[str, ...]) -> list[tuple[str, str]]:
+def new_sheet_notes(backend: "GoogleBackend", folder: str | None, share_with: tuple[str, ...]) -> list[Words]:
     """(Thai, English) lines saying who owns a sheet just created and who can open it."""
     identity = backend.http.identity
     th_who, en_who = identity.describe() if identity else ("บัญชีที่ใช้", "the account in use")
     if folder:
-        notes = [(f"ไฟล์เป็นของไดรฟ์ที่แชร์ (โฟลเดอร์ {folder}) สมาชิกของไดรฟ์เปิดได้",
+        notes = [Words(f"ไฟล์เป็นของไดรฟ์ที่แชร์ (โฟลเดอร์ {folder}) สมาชิกของไดรฟ์เปิดได้",
                   f"the file belongs to the shared drive (folder {folder}); its members can open it")]
     else:
-        notes = [(f"เจ้าของไฟล์: {th_who}", f"owner of the file: {en_who}")]
+        notes = [Words(f"เจ้าของไฟล์: {th_who}", f"owner of the file: {en_who}")]
     for email in share_with:
         if email in backend.invited:
-            notes.append((f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว โดย Google ส่งอีเมลเชิญไปให้ เพราะที่อยู่นี้ไม่มีบัญชี Google",
+            notes.append(Words(f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว โดย Google ส่งอีเมลเชิญไปให้ เพราะที่อยู่นี้ไม่มีบัญชี Google",
                           f"shared with {email} as editor; Google e-mailed them an invitation, since the address "
                           "has no Google account"))
         else:
-            notes.append((f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว", f"shared with {email} as editor"))
+            notes.append(Words(f"แชร์ให้ {email} เป็นผู้แก้ไขแล้ว", f"shared with {email} as editor"))
     if not folder and not share_with and identity is not None and identity.service_account:
-        notes.append(("มีเพียงบัญชีบริการที่เปิดไฟล์นี้ได้ ครั้งหน้าใช้ --share-with EMAIL เพื่อให้คนเปิดได้",
+        notes.append(Words("มีเพียงบัญชีบริการที่เปิดไฟล์นี้ได้ ครั้งหน้าใช้ --share-with EMAIL เพื่อให้คนเปิดได้",
                       "only the service account can open this file: use --share-with EMAIL so a person can"))
     return notes

@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain import palette
 from sheets_sync.backends.xlsx_changed_tabs import NotInPlace, changed_tabs, check_in_place, load_tabs, write_in_place
 from sheets_sync.backends.xlsx_parts import (
@@ -225,7 +226,7 @@ def _store(ws: Worksheet, row: int, col: int, value: Value, number_format: str |
         cell.number_format = _excel_format(number_format)
 
 
-FILE_CANNOT_LOCK = ("ไฟล์ .xlsx ล็อกแถวให้แก้ได้เฉพาะบางคนไม่ได้ การป้องกันรายแถวและรายบุคคลมีผลเฉพาะบน Google Sheets",
+FILE_CANNOT_LOCK = Words("ไฟล์ .xlsx ล็อกแถวให้แก้ได้เฉพาะบางคนไม่ได้ การป้องกันรายแถวและรายบุคคลมีผลเฉพาะบน Google Sheets",
                     "a .xlsx file cannot lock rows per person; row and per-person protection work on Google Sheets only")
 
 
@@ -396,7 +397,7 @@ class XlsxBackend:
             written = self._apply_to_workbook(operations, fresh, result)
         self.loaded_as = None
         for lock in self.editor_lock_files() if written else []:
-            result.notes.append((
+            result.notes.append(Words(
                 f"{self.path.name} เปิดอยู่ในโปรแกรมอื่น ({lock.name}) สิ่งที่เขียนอยู่ในไฟล์แล้ว แต่ถ้าผู้ที่เปิดอยู่กดบันทึก "
                 "สำเนาในเครื่องของเขาจะทับ โปรดให้ปิดแล้วเปิดไฟล์ใหม่",
                 f"{self.path.name} is open in an editor ({lock.name}): what was written is in the file, but if that "

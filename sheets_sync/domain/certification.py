@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.calendar import round_end
 from sheets_sync.domain.cell import a1
 from sheets_sync.domain.model import Kpi, Office, RoundResult
@@ -281,18 +282,18 @@ def changes_since_seal(office: Office, seal: Seal) -> list[Problem]:
 NOT_CERTIFIED_TH, NOT_CERTIFIED_EN = "ยังไม่ผ่านการรับรอง", "not certified yet"
 
 
-def official_wording(summary: RoundSummary) -> tuple[str, str]:
+def official_wording(summary: RoundSummary) -> Words:
     """What to say beside a round's result: the official (sealed) figure, and the provisional one where it
     differs; or that the round is not certified yet."""
     if summary.seal is None and summary.seal_fault is not None:
-        return (f"{NOT_CERTIFIED_TH} (ผลเบื้องต้น: การผนึกของรอบนี้ตรวจไม่ผ่าน {summary.seal_fault.th})",
+        return Words(f"{NOT_CERTIFIED_TH} (ผลเบื้องต้น: การผนึกของรอบนี้ตรวจไม่ผ่าน {summary.seal_fault.th})",
                 f"{NOT_CERTIFIED_EN} (provisional: this round's seal does not check: {summary.seal_fault.en})")
     if summary.seal is None:
-        return NOT_CERTIFIED_TH, NOT_CERTIFIED_EN
+        return Words(NOT_CERTIFIED_TH, NOT_CERTIFIED_EN)
     official = display(summary.official_result)
     th = f"ผลอย่างเป็นทางการ (ผนึกแล้ว {summary.seal.at}) {official}"
     en = f"official result (sealed {summary.seal.at}) {official}"
     if summary.provisional_differs:
         th += f" · ผลจากข้อมูลปัจจุบัน {display(summary.office_result)} (ยังไม่ผ่านการรับรอง)"
         en += f" · from the current entries {display(summary.office_result)} (not certified)"
-    return th, en
+    return Words(th, en)

@@ -13,6 +13,7 @@ from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.cell import Location, Value, is_blank
 from sheets_sync.domain.problems import Problem, Severity
 from sheets_sync.domain.schema import (
@@ -168,7 +169,7 @@ class Office:
     problems: list[Problem] = field(default_factory=list)
     seals: SealBook = field(default_factory=lambda: SealBook())
     # the cells that did not read, (tab key, row, column key) → why in words: the same words from every command
-    unreadable: dict[tuple[str, int, str], tuple[str, str]] = field(default_factory=dict)
+    unreadable: dict[tuple[str, int, str], Words] = field(default_factory=dict)
     # the workbook's tables the office was read from, for the tasks that look at them again (validate, protect);
     # opaque here: the domain names cells through `places`
     tables: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.cell import Value
 from sheets_sync.domain.model import Kpi, Office, RoundResult
 from sheets_sync.domain.problems import Problem, Severity
@@ -45,9 +46,9 @@ class KpiScore:
     weighted: Decimal | None = None
     reported: bool = False
     is_parent: bool = False
-    problem: tuple[str, str] | None = None  # (Thai, English): why it is left out
+    problem: Words | None = None  # (Thai, English): why it is left out
     problem_at: tuple[str, int, str] = ("kpis", 0, "kpi_id")  # (tab key, row, column key) of the cause
-    note: tuple[str, str] | None = None  # (Thai, English): a remark that does not stop scoring
+    note: Words | None = None  # (Thai, English): a remark that does not stop scoring
 
     @property
     def counted(self) -> bool:
@@ -88,12 +89,12 @@ class RoundSummary:
         return sum((r.weight for r in self.rows if not r.is_parent and r.weight is not None), Decimal(0))
 
     @property
-    def weight_shown(self) -> tuple[str, str]:
+    def weight_shown(self) -> Words:
         """How much weight the round's figure stands on, in words, while it is not all of it."""
         if self.total_weight >= self.full_weight:
-            return "", ""
+            return Words("", "")
         counted, full = format(self.total_weight.normalize(), "f"), format(self.full_weight.normalize(), "f")
-        return (f"คิดจากน้ำหนัก {counted} จาก {full} (ผลยังไม่ครบ)", f"on {counted} of {full} weight (incomplete)")
+        return Words(f"คิดจากน้ำหนัก {counted} จาก {full} (ผลยังไม่ครบ)", f"on {counted} of {full} weight (incomplete)")
 
     @property
     def official_result(self) -> Decimal | None:
@@ -129,11 +130,11 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
     # a cell that did not read leaves the KPI out with the words validate puts on that cell
     unread = office.unreadable
     if kpi.weight is None:
-        row.problem = unread.get(("kpis", kpi.row, "weight"), ("ไม่มีน้ำหนักตัวชี้วัด", "the KPI has no weight"))
+        row.problem = unread.get(("kpis", kpi.row, "weight"), Words("ไม่มีน้ำหนักตัวชี้วัด", "the KPI has no weight"))
         row.problem_at = ("kpis", kpi.row, "weight")
         return row
     if kpi.method is None:
-        row.problem = unread.get(("kpis", kpi.row, "method"), ("ไม่ได้ระบุวิธีให้คะแนน", "the KPI has no scoring method"))
+        row.problem = unread.get(("kpis", kpi.row, "method"), Words("ไม่ได้ระบุวิธีให้คะแนน", "the KPI has no scoring method"))
         row.problem_at = ("kpis", kpi.row, "method")
         return row
     if not row.reported:
@@ -151,10 +152,10 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
         # one rule with validate (domain/rules.py): a score out of range cannot be used; one without its reason
         # is used as the committee gave it, and the row says what is missing
         if finding.code == "results.committee_range":
-            row.problem = (finding.th, finding.en)
+            row.problem = Words(finding.th, finding.en)
             row.problem_at = ("results", entry.row if entry else 0, finding.column)
             return row
-        row.note = (finding.th, finding.en)
+        row.note = Words(finding.th, finding.en)
     if entry is not None and entry.has_result and kpi.method is not Method.MANUAL:
         try:
             if kpi.method is Method.MILESTONE:
@@ -172,12 +173,12 @@ def _score_leaf(kpi: Kpi, round_: int, entry: RoundResult | None, office: Office
             row.problem_at = ("results", entry.row, "result")
             return row
         except ScoringError as exc:
-            row.problem = (exc.th, exc.en)
+            row.problem = exc.words
             row.problem_at = ("kpis", kpi.row, "c1")
             return row
     row.score_used = row.committee_score if row.committee_score is not None else row.score
     if row.score_used is None:
-        row.problem = ("ตัวชี้วัดที่คณะกรรมการให้คะแนนต้องมีคะแนนคณะกรรมการ",
+        row.problem = Words("ตัวชี้วัดที่คณะกรรมการให้คะแนนต้องมีคะแนนคณะกรรมการ",
                        "a committee-scored KPI needs a committee score")
         row.problem_at = ("results", entry.row if entry else kpi.row, "committee_score")
         return row

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain import palette
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.domain.scoring import verdict as pass_words
@@ -85,7 +86,7 @@ class BuildReport:
     written: bool
     requests: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
+    notes: list[Words] = field(default_factory=list)  # (Thai, English) the backend said while writing
     snapshot: Path | None = None
 
     @property

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.domain.words import Words
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.cell import consecutive_runs
@@ -66,7 +67,7 @@ class CertifyReport:
     written: bool = False
     locked_rows: int = 0
     requests: int = 0
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
     key_made: Path | None = None  # the seal key file this command made (the first seal on this computer)
 
     @property
@@ -151,7 +152,7 @@ def run_certify(backend: Backend, options: CertifyOptions,
     book.entries += new_entries
     report.seal = book.current().get(options.round) if options.action == SEAL_ACTION else None
     if not coordinator_emails(office) and backend.url is not None:
-        report.notes.append(("ยังไม่ได้ตั้งค่า coordinator_emails แถวที่ผนึกจึงแก้ได้เฉพาะเจ้าของไฟล์และบัญชีของเครื่องมือ",
+        report.notes.append(Words("ยังไม่ได้ตั้งค่า coordinator_emails แถวที่ผนึกจึงแก้ได้เฉพาะเจ้าของไฟล์และบัญชีของเครื่องมือ",
                              "coordinator_emails is not set: only the sheet's owner and the tool's account can edit "
                              "the sealed rows"))
     if options.dry_run:

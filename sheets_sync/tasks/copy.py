@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.schema import (
     ALL_TABS,
     SETTINGS,
@@ -45,7 +46,7 @@ class CopyReport:
     destination: str
     tabs: list[tuple[str, int]] = field(default_factory=list)  # (title, data rows)
     conflicts: list[Conflict] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
 
 
 def _tab_named(title: str) -> Tab | None:

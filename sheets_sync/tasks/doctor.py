@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.schema import SHEET_LOCALE, SHEET_TIME_ZONE
 from sheets_sync.domain.thai import (
     ParseError,
@@ -58,7 +59,7 @@ class DoctorReport:
     # what points at them (a named range here)
     swaps_in_one_write: bool | None = None
     seal_protection: bool | None = None  # one hard protection over a whole tab, naming the tool, is accepted
-    findings: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) things to act on
+    findings: list[Words] = field(default_factory=list)  # (Thai, English) things to act on
     requests: int = 0
     code: ExitCode = ExitCode.OK  # what the check ends with: the read's failure, or AUTH when it cannot edit
 
@@ -91,13 +92,13 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
     try:
         data = backend.read()
     except SheetsSyncError as exc:
-        report.findings.append((exc.th, exc.en))
+        report.findings.append(exc.words)
         report.requests, report.code = backend.requests, exc.code
         return report
     report.reachable = True
     report.locale, report.time_zone = data.locale, data.time_zone
     if (data.locale, data.time_zone) != (SHEET_LOCALE, SHEET_TIME_ZONE):
-        report.findings.append((
+        report.findings.append(Words(
             f"ภาษาและภูมิภาคของสเปรดชีตคือ {data.locale} / {data.time_zone} ควรเป็น {SHEET_LOCALE} / {SHEET_TIME_ZONE} "
             "(sheets-sync init ตั้งให้)",
             f"the spreadsheet's locale is {data.locale} / {data.time_zone}, not {SHEET_LOCALE} / {SHEET_TIME_ZONE} "
@@ -107,7 +108,7 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
         operations, _ = plan_build(data, compiled)
         report.build_requests = (1, backend.write_requests(operations))
     except SheetsSyncError as exc:
-        report.findings.append((f"คำนวณคำขอของ build ไม่ได้: {exc.th}", f"could not plan a build: {exc.en}"))
+        report.findings.append(Words(f"คำนวณคำขอของ build ไม่ได้: {exc.th}", f"could not plan a build: {exc.en}"))
     scratch = SCRATCH_PREFIX + secrets.token_hex(3)
     http, key = backend.http, backend.key
     added, scratch_ids = False, []
@@ -131,10 +132,10 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
             report.typed.append(TypedForm(form, f"{raw!r}" + (f" ({kind})" if kind else ""), read))
             meant = _read_as(form, None)
             if read != meant:  # e.g. `80%` read as 0.8: a score would be wrong on this sheet
-                report.findings.append((f"พิมพ์ {form} แล้วเครื่องมืออ่านได้ {read} แทนที่จะเป็น {meant} โปรดแจ้งผู้พัฒนา",
+                report.findings.append(Words(f"พิมพ์ {form} แล้วเครื่องมืออ่านได้ {read} แทนที่จะเป็น {meant} โปรดแจ้งผู้พัฒนา",
                                         f"{form} typed here reads as {read}, not {meant}: tell the developers"))
         if not backend.account:
-            report.findings.append((
+            report.findings.append(Words(
                 "บอกไม่ได้ว่าเครื่องมือใช้บัญชี Google ใด จึงป้องกันแถวแบบห้ามแก้ไม่ได้ (protect, certify --seal จะปฏิเสธ)",
                 "cannot tell which Google account the tool acts as, so it cannot write hard protections (protect and "
                 "certify --seal will refuse): use credentials that name their account"))
@@ -160,7 +161,7 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
         report.swaps_in_one_write = any(n.get("name", "").endswith(scratch[-6:]) and
                                         n.get("range", {}).get("sheetId", 0) == scratch_ids[0] for n in kept)
         if not report.swaps_in_one_write:
-            report.findings.append((
+            report.findings.append(Words(
                 "หลังวางแท็บทดสอบทับในคำขอเดียว ช่วงที่ตั้งชื่อไว้บนแท็บนั้นหายไป build ที่ใหญ่เกิน 2 MB อาจทำให้สิ่งที่ชี้มาที่แท็บสรุปเสีย "
                 "โปรดแจ้งผู้พัฒนา",
                 "after pasting a scratch tab over another in one write, the named range on it was gone: a build over "
@@ -169,17 +170,17 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
         if not added:
             report.editable, report.code = False, exc.code
         if report.seal_protection is False:
-            report.findings.append((
+            report.findings.append(Words(
                 "Google ไม่ยอมรับการป้องกันทั้งแท็บแบบที่ certify --seal ใช้ การผนึกจะล้มเหลว โปรดแจ้งผู้พัฒนา",
                 "Google refused the whole-tab protection certify --seal writes: sealing will fail; tell the "
                 "developers"))
         elif report.swaps_in_one_write is False:
-            report.findings.append((
+            report.findings.append(Words(
                 "Google ไม่ยอมวางแท็บทับในคำขอเดียว: build ที่ใหญ่เกิน 2 MB จะล้มเหลว (ข้อมูลที่ผู้อ่านเห็นไม่เปลี่ยน) "
                 "โปรดแจ้งผู้พัฒนา",
                 "Google refused to paste a tab over another within one batchUpdate: a build over 2 MB will fail "
                 "(what readers see stays as it was); tell the developers"))
-        report.findings.append((exc.th, exc.en))
+        report.findings.append(exc.words)
     finally:
         if scratch_ids:
             try:
@@ -188,7 +189,7 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
                         if n.get("name", "").startswith("sheets_sync_doctor_")]
                 http.batch_update(key, {"requests": ours + [{"deleteSheet": {"sheetId": i}} for i in scratch_ids]})
             except SheetsSyncError as exc:
-                report.findings.append((f"ลบแท็บทดสอบ {scratch} ไม่ได้ โปรดลบเอง: {exc.th}",
+                report.findings.append(Words(f"ลบแท็บทดสอบ {scratch} ไม่ได้ โปรดลบเอง: {exc.th}",
                                         f"could not remove the scratch tab {scratch}; delete it by hand: {exc.en}"))
     report.requests = backend.requests
     if report.findings and report.code is ExitCode.OK:  # checked, and something here needs a person

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.domain.words import Words
 from sheets_sync.config import config
 from sheets_sync.documents.content import Agreement, KpiPage, agreements, kpi_pages, safe_name
 from sheets_sync.documents.convert import docx_to_pdf
@@ -36,7 +37,7 @@ def _formats(fmt: str) -> tuple[str, ...]:
 class DocumentsReport:
     files: list[Path] = field(default_factory=list)
     linked: int = 0
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
 
 
 def _write(stem: str, formats: tuple[str, ...], out: Path, template: bytes | Path, context: dict[str, object],
@@ -110,7 +111,7 @@ def run_agreements(backend: Backend, out: Path, fmt: str = "docx", levels: tuple
     for done, agreement in enumerate(chosen, start=1):
         stem = unique_name(agreement.file_stem, taken)
         if not agreement.annex:
-            report.notes.append((
+            report.notes.append(Words(
                 f"ข้อตกลงแถว {agreement.row} ({stem}) ไม่มีตัวชี้วัดในเอกสารประกอบท้าย: ผู้ทำคำรับรองไม่ได้เป็น"
                 "ผู้รับผิดชอบหรือผู้กำกับดูแลตัวชี้วัดใด หรือไม่มีตัวชี้วัดที่ใช้กับสถานศึกษา",
                 f"agreement row {agreement.row} ({stem}) has an empty annex: the maker owns or supervises no KPI, or "

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.cell import Location
 from sheets_sync.domain.schema import INPUT_TABS
 from sheets_sync.tasks.snapshot import take_snapshot
@@ -38,7 +39,7 @@ class FixReport:
     conflicts: list[Conflict] = field(default_factory=list)
     snapshot: Path | None = None
     written: bool = False
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
 
 
 def plan_fix(data: WorkbookData) -> tuple[list[WriteCells], list[Change]]:
@@ -87,7 +88,7 @@ def run_fix(backend: Backend, dry_run: bool = False) -> FixReport:
         report.written = True
         still = _marked(data, report.changes)
         if still:
-            report.notes.append((f"เซลล์ที่แก้แล้ว {len(still)} เซลล์ยังมีเครื่องหมายของการตรวจครั้งก่อน สั่ง sheets-sync validate "
+            report.notes.append(Words(f"เซลล์ที่แก้แล้ว {len(still)} เซลล์ยังมีเครื่องหมายของการตรวจครั้งก่อน สั่ง sheets-sync validate "
                                  "--write เพื่อปรับเครื่องหมายให้เป็นปัจจุบัน",
                                  f"{len(still)} fixed cells still carry the last check's marks; run `sheets-sync "
                                  "validate --write` to bring the marks up to date"))

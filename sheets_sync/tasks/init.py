@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import (
@@ -87,7 +88,7 @@ class InitReport:
     added_settings: list[str] = field(default_factory=list)
     seeded_steps: list[int] = field(default_factory=list)
     filled_cells: int = 0
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English)
+    notes: list[Words] = field(default_factory=list)  # (Thai, English)
     conflicts: list[Conflict] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     layout_in_place: bool = False  # nothing was missing and the layout mark matched: nothing was written
@@ -241,7 +242,7 @@ class _Planner:
                 typed = parse_fiscal_year(entry.value)
             except ParseError:
                 typed = None
-                self.report.notes.append((
+                self.report.notes.append(Words(
                     f"อ่านปีงบประมาณ {quoted(entry.value)} ในแท็บตั้งค่าไม่ได้ (ควรเป็นปี พ.ศ. เช่น 2570) จึงใช้ปีที่ระบุหรือปีปัจจุบันในการวางแผน",
                     f"the settings tab's fiscal year {quoted(entry.value)} does not read as a BE year (e.g. 2570); "
                     "planned with the one given or the current one",
@@ -249,7 +250,7 @@ class _Planner:
         wanted = self.options.fiscal_year
         if typed is not None:
             if wanted is not None and wanted != typed:
-                self.report.notes.append((
+                self.report.notes.append(Words(
                     f"ปีงบประมาณในแท็บตั้งค่าคือ {typed} อยู่แล้ว ไม่ได้เปลี่ยนเป็น {wanted}",
                     f"the settings tab already says fiscal year {typed}; left as is, not changed to {wanted}",
                 ))
@@ -268,7 +269,7 @@ class _Planner:
                 typed = None
             if typed is not None:
                 if wanted is not None and wanted != typed:
-                    self.report.notes.append((
+                    self.report.notes.append(Words(
                         "วันเริ่มในแท็บตั้งค่ามีอยู่แล้ว ไม่ได้เปลี่ยน",
                         "the settings tab already has a start date; left as is",
                     ))

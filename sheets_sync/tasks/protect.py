@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.cell import column_letter, consecutive_runs
 from sheets_sync.domain.model import Office
 from sheets_sync.domain.rights import (
@@ -68,7 +69,7 @@ class ProtectReport:
     removed: bool = False
     written: bool = False
     requests: int = 0
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
 
     @property
     def ranges(self) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.domain.words import Words
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.certification import due_date
@@ -66,7 +67,7 @@ class RemindReport:
     server: str = ""
     written: bool = False
     requests: int = 0
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
     dry_run: bool = False
 
     @property

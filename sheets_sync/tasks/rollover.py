@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.calendar import fiscal_year_bounds
 from sheets_sync.domain.model import Office, _text
 from sheets_sync.domain.schema import (
@@ -66,7 +67,7 @@ class RolloverReport:
     carried: list[tuple[str, int]] = field(default_factory=list)  # (tab, rows)
     baselines: list[tuple[str, Decimal | None, str]] = field(default_factory=list)  # (KPI, new baseline_1, from)
     written: bool = False
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
     safety_snapshot: Path | None = None  # the target as it was, before a forced rollover wrote over it
 
 
@@ -244,7 +245,7 @@ def run_rollover(source: Backend, target: Backend, options: RolloverOptions) -> 
     new, report = rolled(data, office, options, start)
     report.source, report.target = source.description, target.description
     if options.fiscal_year <= office.settings.fiscal_year:
-        report.notes.append((f"ปีงบประมาณใหม่ {options.fiscal_year} ไม่ได้อยู่หลังปี {office.settings.fiscal_year} ของต้นทาง",
+        report.notes.append(Words(f"ปีงบประมาณใหม่ {options.fiscal_year} ไม่ได้อยู่หลังปี {office.settings.fiscal_year} ของต้นทาง",
                              f"the new fiscal year {options.fiscal_year} is not after the source's "
                              f"{office.settings.fiscal_year}"))
     destination = target.read() if target.exists() else WorkbookData()

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from sheets_sync.domain.words import Words
 from sheets_sync.backends.google.throttle import READS_PER_MINUTE
 from sheets_sync.backends.target import Target, TargetKind, parse_target
 from sheets_sync.domain.calendar import rounds_ended
@@ -57,7 +58,7 @@ class OfficeSummary:
     steps_late: int = 0
     results_missing: int = 0
     validation_errors: int = 0
-    failure: tuple[str, str] | None = None  # (Thai, English) why it could not be read
+    failure: Words | None = None  # (Thai, English) why it could not be read
 
     def result(self, round_: int) -> Decimal | None:
         value = self.results.get(str(round_))
@@ -156,7 +157,7 @@ class Cache:
             return None
         entry = dict(entry)
         if entry.get("failure"):
-            entry["failure"] = tuple(entry["failure"])
+            entry["failure"] = Words(*entry["failure"])
         return OfficeSummary(**entry)
 
     def put(self, summary: OfficeSummary) -> None:
@@ -217,18 +218,18 @@ def run_rollup(offices: list[Office], open_office: Callable[[Target], Backend], 
 def _read_one(office: Office, open_office: Callable[[Target], Backend], today: dt.date, seen: set[str]) -> OfficeSummary:
     failed = OfficeSummary(office.code, office.name, office.sheet)
     if not office.code:
-        failed.failure = ("ไม่มีรหัสเขต", "the office has no code")
+        failed.failure = Words("ไม่มีรหัสเขต", "the office has no code")
         return failed
     if office.code in seen:
-        failed.failure = (f"รหัสเขต {office.code} ซ้ำในรายชื่อ", f"office code {office.code} appears twice in the list")
+        failed.failure = Words(f"รหัสเขต {office.code} ซ้ำในรายชื่อ", f"office code {office.code} appears twice in the list")
         return failed
     try:
         backend = open_office(parse_target(office.sheet))
         return summarize(office, backend.read(), today)
     except SheetsSyncError as exc:
-        failed.failure = (exc.th, exc.en)
+        failed.failure = Words(exc.th, exc.en)
     except Exception as exc:  # noqa: BLE001 - one office's surprise must not stop the other 244
-        failed.failure = ("อ่านสมุดงานไม่ได้", f"cannot read the workbook: {type(exc).__name__}: {exc}")
+        failed.failure = Words("อ่านสมุดงานไม่ได้", f"cannot read the workbook: {type(exc).__name__}: {exc}")
     return failed
 
 

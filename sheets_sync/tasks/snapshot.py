@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.schema import INPUT_TABS
@@ -196,7 +197,7 @@ class RestoreReport:
     restored: bool = False
     safety_snapshot: Path | None = None
     conflicts: list[Conflict] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
+    notes: list[Words] = field(default_factory=list)  # (Thai, English) the backend said while writing
 
 
 def run_restore(backend: Backend, path: Path, tabs: list[str] | None, confirm, verify: bool = True) -> RestoreReport:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from sheets_sync.domain.words import Words
 from sheets_sync.exit_codes import ExitCode
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import fiscal_year_bounds, round_end
@@ -145,7 +146,7 @@ def _layout(tables: dict[str, Table], out: _Collector) -> None:
 # --- 2. cells -----------------------------------------------------------------------------------------
 
 
-def _check_cell(col: Column, value: Value) -> tuple[str, str] | None:
+def _check_cell(col: Column, value: Value) -> Words | None:
     """(Thai, English) of what is wrong with `value` for `col`, or None when it reads (domain/cell_reading.py: the
     one reading every command shares, so build says the same words for this cell)."""
     try:
@@ -155,13 +156,13 @@ def _check_cell(col: Column, value: Value) -> tuple[str, str] | None:
     return None
 
 
-def _short_year(col: Column, value: Value) -> tuple[str, str] | None:
+def _short_year(col: Column, value: Value) -> Words | None:
     """A date cell a spreadsheet put in 19xx: a BE year typed with two digits (`1/10/69`).  It is read as
     meant (2569 BE) but shows 1969 on screen, so staff are told what to type instead."""
     if col.type is not ColumnType.DATE or not isinstance(value, dt.date) or not typed_short_year(value):
         return None
     meant = format_date_be(parse_date(value))
-    return (f"{col.th}: สเปรดชีตเก็บเป็นปี ค.ศ. {value.year} (พิมพ์ปี พ.ศ. 2 หลัก) เครื่องมืออ่านเป็น {meant} "
+    return Words(f"{col.th}: สเปรดชีตเก็บเป็นปี ค.ศ. {value.year} (พิมพ์ปี พ.ศ. 2 หลัก) เครื่องมืออ่านเป็น {meant} "
             f"โปรดพิมพ์ปี พ.ศ. 4 หลัก เช่น {meant} หรือสั่ง sheets-sync fix",
             f"{col.named_en}: the spreadsheet stored the year {value.year} (a two-digit BE year); read as {meant} — "
             f"type the BE year in four digits, e.g. {meant}, or run `sheets-sync fix`")
@@ -642,7 +643,7 @@ class ValidateReport:
     written: bool = False
     marked_cells: int = 0
     today: dt.date = field(default_factory=lambda: config().today)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) the backend said while writing
+    notes: list[Words] = field(default_factory=list)  # (Thai, English) the backend said while writing
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)

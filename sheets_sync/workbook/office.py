@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain.cell import is_blank
 from sheets_sync.config import config
 from sheets_sync.domain.calendar import (
@@ -78,7 +79,7 @@ class _Reader:
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        self.unreadable: dict[tuple[str, int, str], tuple[str, str]] = {}  # (tab, row, column) → the words
+        self.unreadable: dict[tuple[str, int, str], Words] = {}  # (tab, row, column) → the words
 
     def field(self, table: Table, record: Record, key: str, parse: Callable[[Value], T], row_key: str) -> T | None:
         value = record.get(key)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence, Union
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain import palette
 from sheets_sync.domain.cell import Value, a1
 from sheets_sync.domain.schema import ALL_TABS, WRITE_ONLY_TABS, Tab, find_title
@@ -387,7 +388,7 @@ class Conflict:
 class ApplyResult:
     conflicts: list[Conflict] = field(default_factory=list)
     requests: int = 0
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (Thai, English) things the user should know
+    notes: list[Words] = field(default_factory=list)  # (Thai, English) things the user should know
 
 
 class Backend(Protocol):

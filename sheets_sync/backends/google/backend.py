@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterator, Sequence
 
+from sheets_sync.domain.words import Words
 from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, covers_whole_sheet, hex_colour
 from sheets_sync.backends.google.errors import RangeNotFound
 from sheets_sync.backends.google.http import GoogleHttp
@@ -147,7 +148,7 @@ class GoogleBackend:
         self.metadata: dict[str, tuple[int, str | None]] = {}  # developer metadata key → (id, value)
         self.every_tab_read = True  # False after a read by ranges: a write in parts first learns every tab
         self.cells_known: set[str] = set()  # tabs whose notes and colours the last read brought
-        self._said: list[tuple[str, str]] = []  # what the last planned write has to tell the person
+        self._said: list[Words] = []  # what the last planned write has to tell the person
         self.share_with: tuple[str, ...] = ()  # a new sheet's editors to add (create_google_sheet)
         self.invited: list[str] = []  # of those, the ones Google had to e-mail an invitation (no Google account)
 
@@ -321,7 +322,7 @@ class GoogleBackend:
         """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""
         return len(self._planned_bodies(operations)[0]) if operations else 0
 
-    def _planned_bodies(self, operations: Sequence[Operation]) -> tuple[list[list[dict]], tuple[str, str] | None]:
+    def _planned_bodies(self, operations: Sequence[Operation]) -> tuple[list[list[dict]], Words | None]:
         """The batchUpdate bodies of a write, and what to tell the person when it takes more than one."""
         leftovers = [DeleteTab(t) for t in (self.meta or {}) if t.startswith(STAGING_PREFIX)]  # a failed write's
         operations = [*leftovers, *operations]
@@ -333,12 +334,12 @@ class GoogleBackend:
             finals = _split(final)
             bodies = staged + finals
             if len(finals) == 1:
-                return bodies, (
+                return bodies, Words(
                     f"คำขอเขียนใหญ่เกิน 2 MB จึงเขียนลงแท็บซ่อน {len(staged)} ครั้ง แล้วสลับเข้าที่ในครั้งเดียว "
                     "ผู้อ่านเห็นการเปลี่ยนแปลงทั้งหมดพร้อมกัน",
                     f"the write was over 2 MB: it went into hidden tabs in {len(staged)} batchUpdates, then one "
                     "more swapped them in, so readers saw all of it change at once")
-        return bodies, (f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
+        return bodies, Words(f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
                         f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates")
 
     def _bodies(self, operations: Sequence[Operation]) -> list[list[dict]]:

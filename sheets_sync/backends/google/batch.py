@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, assert_never
 
+from sheets_sync.domain.words import Words
 from sheets_sync.domain import palette
 from sheets_sync.backends.google.http import encode_body
 from sheets_sync.domain.cell import column_letter
@@ -213,7 +214,7 @@ class _Requests:
                                           dict(m.fills), list(m.rules), list(m.views), m.index, set(m.whole))
                      for title, m in meta.items()}
         self.requests: list[dict] = []
-        self.said: list[tuple[str, str]] = []  # what the person should know about this write
+        self.said: list[Words] = []  # what the person should know about this write
 
     def sheet(self, title: str) -> SheetMeta:
         if title not in self.meta:
@@ -447,7 +448,7 @@ class _Requests:
             # Google allows one protection over a whole sheet and refuses a second (400 `Sheet "…" already has
             # sheet protection`), cancelling the whole write: a tab already protected whole is warned enough
             if info.planned_whole is None:
-                self.said.append((f"แท็บ {info.title} มีผู้ป้องกันทั้งแท็บไว้แล้ว จึงคงไว้ตามเดิม ไม่เพิ่มคำเตือนของเครื่องมือ",
+                self.said.append(Words(f"แท็บ {info.title} มีผู้ป้องกันทั้งแท็บไว้แล้ว จึงคงไว้ตามเดิม ไม่เพิ่มคำเตือนของเครื่องมือ",
                                   f"someone already protects the whole tab {info.title}: theirs is left as it is and "
                                   "the tool adds no warning of its own"))
             return
@@ -475,7 +476,7 @@ class _Requests:
                 self.requests.append({"deleteProtectedRange": {"protectedRangeId": protected_id}})
                 info.protected.remove((protected_id, description))
         if self._sheet_protected(info):
-            self.said.append((f"แท็บ {info.title} มีผู้ป้องกันทั้งแท็บไว้แล้ว เครื่องมือจึงป้องกันเป็นช่วงเซลล์ทั้งแท็บแทน",
+            self.said.append(Words(f"แท็บ {info.title} มีผู้ป้องกันทั้งแท็บไว้แล้ว เครื่องมือจึงป้องกันเป็นช่วงเซลล์ทั้งแท็บแทน",
                               f"someone already protects the whole tab {info.title}: the tool protects the tab's "
                               "cells as a range instead"))
             return {**grid_range, "startRowIndex": 0, "endRowIndex": info.rows, "startColumnIndex": 0,
