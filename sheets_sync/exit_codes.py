@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from sheets_sync.domain.words import Words
+
 
 class ExitCode(enum.IntEnum):
     OK = 0
@@ -55,5 +57,5 @@ _MEANINGS = {
 }
 
 
-def meaning(code: ExitCode) -> tuple[str, str]:
-    return _MEANINGS[code]
+def meaning(code: ExitCode) -> Words:
+    return Words(*_MEANINGS[code])

@@ -16,6 +16,7 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
+from sheets_sync.domain.words import Words
 from sheets_sync.config import config
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.exit_codes import ExitCode
@@ -75,7 +76,7 @@ class Identity:
         return self.kind in ("service_account", "impersonated_service_account") or \
             bool(self.email and self.email.endswith(".iam.gserviceaccount.com"))
 
-    def describe(self) -> tuple[str, str]:
+    def describe(self) -> Words:
         """(Thai, English) of this identity, e.g. for "who owns the new file"."""
         names = {"service_account": ("บัญชีบริการ", "service account"), "user": ("บัญชีผู้ใช้", "user account"),
                  "external_account": ("บัญชีภายนอก (workload identity)", "external account (workload identity)"),
@@ -84,7 +85,7 @@ class Identity:
                  "emulator": ("ตัวจำลอง", "emulator")}
         th, en = names.get(self.kind, (self.kind, self.kind))
         who = self.email or "?"
-        return f"{th} {who}", f"{en} {who}"
+        return Words(f"{th} {who}", f"{en} {who}")
 
 
 # The kinds google-auth reads from a file; a key file is read here directly so a refused file never reaches it.
