@@ -6,9 +6,7 @@ from pathlib import Path
 import click
 
 from sheets_sync.outputs import replacing, write_output
-from sheets_sync.tasks.export import to_csv, to_json
-from sheets_sync.workbook.office import compile_office
-from sheets_sync.workbook.operations import READ_ONLY
+from sheets_sync.tasks.export import run_export, to_csv, to_json
 
 from .common import backend_for, round_option, sheet_option, today_option
 
@@ -35,7 +33,7 @@ def export_command(sheet: str | None, fmt: str, output: Path | None, round_: str
       sheets-sync export --format xlsx -o results.xlsx   # rounds, results, steps and owners on their own tabs
     """
     _, backend = backend_for(sheet)
-    compiled = compile_office(backend.read(READ_ONLY), today, (int(round_),) if round_ else None)
+    compiled = run_export(backend, today, int(round_) if round_ else None)
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs -o FILE.xlsx / ต้องระบุไฟล์ด้วย -o")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -14,6 +15,14 @@ from sheets_sync.domain.round_scores import KpiScore
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.seals import seal_time
 from sheets_sync.domain.year import Compiled
+from sheets_sync.workbook.office import compile_office
+from sheets_sync.workbook.operations import READ_ONLY, Backend
+
+
+def run_export(backend: Backend, today: dt.date, round_: int | None = None) -> Compiled:
+    """The year compiled from one read that writes nothing (every round with results, or `round_` alone): what
+    JSON, CSV and the .xlsx of tables are written from."""
+    return compile_office(backend.read(READ_ONLY), today, (round_,) if round_ else None)
 
 
 def _number(value: Decimal | None) -> float | None:
