@@ -29,6 +29,7 @@ from sheets_sync.domain.schema import (
 from sheets_sync.domain.scoring import display
 from sheets_sync.domain.thai import ParseError, format_date_be, is_yes, parse_date
 from sheets_sync.outputs import safe_file_name
+from sheets_sync.report.content import fmt_plain
 from sheets_sync.workbook.operations import WorkbookData
 from sheets_sync.workbook.tables import read_table
 
@@ -38,10 +39,7 @@ LEVEL_TH = {c.key: c.th for c in AGREEMENT_LEVELS}
 
 def plain(value: object) -> str:
     """A figure as a document prints it: no trailing zeros, blank for none."""
-    if value is None:
-        return ""
-    text = f"{value}"
-    return text.rstrip("0").rstrip(".") if "." in text and not text.startswith("ระดับ") else text
+    return f"{value}" if str(value).startswith("ระดับ") else fmt_plain(value)  # the report's rule; a level as it is
 
 
 @dataclass

@@ -17,7 +17,7 @@ from sheets_sync.documents.content import kpi_pages, plain, safe_name
 from sheets_sync.documents.wording import KPI_ROWS, SIGNATURE_ROWS, render
 from sheets_sync.domain.certification import NOT_CERTIFIED_TH, state_th
 from sheets_sync.domain.model import Office
-from sheets_sync.domain.outstanding import outstanding
+from sheets_sync.domain.outstanding import Outstanding, outstanding
 from sheets_sync.domain.certification import due_date
 from sheets_sync.domain.reminders import KIND_TH, next_round, reminders_for
 from sheets_sync.domain.round_scores import KpiScore, RoundSummary, kpi_sort_key
@@ -85,12 +85,15 @@ def _missing(rounds: list[RoundSummary], office: Office, today: dt.date, public:
              people_files: dict[str, str]) -> list[dict[str, object]]:
     """The results still to report (domain/outstanding.py), one line per owner and round; the public site names no
     one, so there it is one line per round with the KPIs' ids."""
+    items = outstanding(rounds, office, today)
+    if public:  # one line per round: the owners' lines of a round joined
+        by_round: dict[int, list[Outstanding]] = {}
+        for item in items:
+            by_round.setdefault(item.round, []).append(item)
+        items = [Outstanding(r, None, tuple(sorted((k for i in group for k in i.kpi_ids), key=kpi_sort_key)),
+                             group[0].due, group[0].overdue) for r, group in by_round.items()]
     lines: list[dict[str, object]] = []
-    for item in outstanding(rounds, office, today):
-        if public and lines and lines[-1]["round"] == item.round:
-            merged = sorted([*str(lines[-1]["kpis"]).split(", "), *item.kpi_ids], key=kpi_sort_key)
-            lines[-1].update(kpis=", ".join(merged), count=len(merged))
-            continue
+    for item in items:
         person = office.person(item.owner) if item.owner else None
         who = "" if public else (person.name if person else item.owner or NO_OWNER)
         link = f"people/{people_files[item.owner]}" if item.owner in people_files and not public else None
