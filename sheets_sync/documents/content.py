@@ -243,7 +243,7 @@ def kpi_pages(data: WorkbookData, office: Office, summary: RoundSummary | None =
         contacts = [_contact(role, office.person(pid), pid, positions) for role, pid in
                     (("ผู้รับผิดชอบ", kpi.owner), ("ผู้กำกับดูแล", kpi.supervisor), ("ผู้จัดเก็บข้อมูล", kpi.collector))
                     if pid]
-        page = KpiPage(kpi, fy, office.settings.office_name, fields,
+        page = KpiPage(kpi, fy, full_name(office.settings.office_name), fields,
                        [(fy - n, plain(b)) for n, b in enumerate(kpi.baselines, start=1)], contacts,
                        [r for r in ROUND_NUMBERS if kpi.counts_in(r)])
         if summary is not None:
