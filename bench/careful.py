@@ -18,12 +18,16 @@ def careful_build(host: str, key: str, today: str) -> None:
     import gspread
 
     from sheets_sync.backends.google.credentials import emulator_session
-    from sheets_sync.domain.schema import INPUT_TABS
+    from sheets_sync.domain.schema import INPUT_TABS, tab_by_key
     from sheets_sync.tasks.build import generated_contents
     from sheets_sync.workbook.office import compile_office
     from sheets_sync.workbook.operations import Grid, WorkbookData
 
-    client = gspread.Client(auth=None, session=emulator_session(host))  # type: ignore[arg-type]
+    session = emulator_session(host)
+    # careful: it asks for gzipped answers as Google's performance guide says (Accept-Encoding and a User-Agent
+    # naming gzip); gspread sends its request bodies as they are
+    session.headers.update({"Accept-Encoding": "gzip", "User-Agent": "careful-script (gzip)"})
+    client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
     spreadsheet = client.open_by_key(key)
     ranges = [f"'{tab.th}'" for tab in INPUT_TABS]
     answer = spreadsheet.values_batch_get(ranges, params={"valueRenderOption": "UNFORMATTED_VALUE"})
@@ -31,8 +35,8 @@ def careful_build(host: str, key: str, today: str) -> None:
     for tab, block in zip(INPUT_TABS, answer["valueRanges"]):
         data.tabs[tab.th] = Grid(tab.th, [list(row) for row in block.get("values", [])])
     compiled = compile_office(data, dt.date.fromisoformat(today))
-    titles = {"score_summary": "สรุปคะแนน", "step_summary": "สรุปขั้นตอน", "owner_summary": "สรุปผู้รับผิดชอบ"}
     contents = generated_contents(compiled)
+    titles = {k: tab_by_key(k).th for k in contents}
     spreadsheet.values_batch_clear(body={"ranges": [f"'{titles[k]}'" for k in contents]})
     spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": [
         {"range": f"'{titles[k]}'!A1", "values": [[str(v) if v is not None else "" for v in row] for row in rows]}

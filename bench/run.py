@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -69,7 +70,7 @@ def office(n: int) -> tuple[list[dict], list[dict], list[dict]]:
 def run_child(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         record = handle.name
-    started = time.monotonic()
+    started, children = time.monotonic(), _children_cpu()
     finished = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=cwd,
                               env={**os.environ, **env, "BENCH_RECORD": record},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
@@ -80,8 +81,15 @@ def run_child(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> dict:
     if data.get("error"):
         raise RuntimeError(f"{' '.join(args)} failed: {data['error']}\n{finished.stderr[-2000:]}")
     data["process_seconds"] = time.monotonic() - started
+    data["process_cpu"] = _children_cpu() - children
     os.unlink(record)
     return data
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children: a whole child's, interpreter start and imports included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def seed(emulator: Emulator, n: int) -> str:
@@ -145,20 +153,26 @@ def google_rows(emulator: Emulator, sizes: tuple[int, ...], latency: float, repe
                          "writes": sum(1 for e in log if e["method"] != "GET"),
                          "seconds": statistics.median(s[0]["seconds"] for s in samples),
                          "process_seconds": statistics.median(s[0]["process_seconds"] for s in samples),
+                         "process_cpu": statistics.median(s[0]["process_cpu"] for s in samples),
                          "cpu": record["cpu"], "served": served, "rss_mb": record["rss_mb"],
-                         "latency_floor": len(log) * latency})
+                         "latency_floor": len(log) * latency, **traffic(log)})
         for label, script in (("usual gspread build", "usual.py"), ("careful gspread build", "careful.py")):
             emulator.clear_log()
-            seconds = usual_build(emulator.host, key, script)
+            seconds, process_cpu = usual_build(emulator.host, key, script)
             log = emulator.requests()
             rows.append({"kpis": n, "command": label, "requests": len(log),
                          "reads": sum(1 for e in log if e["method"] == "GET"),
                          "writes": sum(1 for e in log if e["method"] != "GET"),
-                         "seconds": seconds, "process_seconds": seconds, "cpu": None,
+                         "seconds": seconds, "process_seconds": seconds, "cpu": None, "process_cpu": process_cpu,
                          "served": sum(e.get("served", 0.0) for e in log),
-                         "rss_mb": None, "latency_floor": len(log) * latency})
+                         "rss_mb": None, "latency_floor": len(log) * latency, **traffic(log)})
         del emulator.state.spreadsheets[key]
     return rows
+
+
+def traffic(log: list[dict]) -> dict[str, int]:
+    """Bytes of request bodies the client sent and of answers it received, as the emulator counted them."""
+    return {"bytes_up": sum(e.get("bytes", 0) for e in log), "bytes_down": sum(e.get("sent", 0) for e in log)}
 
 
 def rollup_rows(emulator: Emulator, counts: tuple[int, ...], latency: float) -> list[dict]:
@@ -200,13 +214,13 @@ def rollup_rows(emulator: Emulator, counts: tuple[int, ...], latency: float) -> 
     return rows
 
 
-def usual_build(host: str, key: str, script: str = "usual.py") -> float:
+def usual_build(host: str, key: str, script: str = "usual.py") -> tuple[float, float]:
     """A gspread script (bench/usual.py, bench/careful.py) as its own process, timed whole, imports included — as
     sheets-sync's commands are: every side is measured the same way."""
-    started = time.monotonic()
+    started, children = time.monotonic(), _children_cpu()
     subprocess.run([sys.executable, str(ROOT / "bench" / script), host, key, TODAY], cwd=ROOT, check=True,
                    env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)
-    return time.monotonic() - started
+    return time.monotonic() - started, _children_cpu() - children
 
 
 def local_rows(sizes: tuple[int, ...], repeat: int) -> list[dict]:
@@ -259,16 +273,19 @@ def tables(google: list[dict], local: list[dict], latency: float, rollups: list[
                    f"{r['seconds']:.2f} | {r['latency_floor']:.2f} | "
                    f"{'' if r['cpu'] is None else f'{cpu:.2f}'} | {r['served']:.2f} | "
                    f"{r['seconds'] / expected:.2f} | {_mb(r['rss_mb'])} |")
-    out += ["", "### sheets-sync `build` against gspread scripts (whole processes, imports included)", "",
-            "| KPIs | script | its requests | sheets-sync requests | its process s | sheets-sync process s | "
-            "its time ÷ sheets-sync's |", "|---|---|---|---|---|---|---|"]
+    out += ["", "### `build` against gspread scripts, side by side (each its own process, imports included)", "",
+            "| KPIs | who | requests | KB sent | KB received | wall s | client CPU s | emulator s | "
+            "bytes ÷ careful | wall ÷ careful |", "|---|---|---|---|---|---|---|---|---|---|"]
     for n in sorted({r["kpis"] for r in google}):
-        ours = next(r for r in google if r["kpis"] == n and r["command"] == "build")
-        for label in ("usual gspread build", "careful gspread build"):
-            other = next(r for r in google if r["kpis"] == n and r["command"] == label)
-            out.append(f"| {n:,} | {label} | {other['requests']} | {ours['requests']} | "
-                       f"{other['process_seconds']:.2f} | {ours['process_seconds']:.2f} | "
-                       f"{other['process_seconds'] / ours['process_seconds']:.1f}× |")
+        careful = next(r for r in google if r["kpis"] == n and r["command"] == "careful gspread build")
+        careful_bytes = careful["bytes_up"] + careful["bytes_down"]
+        for label in ("build", "build (nothing changed)", "careful gspread build", "usual gspread build"):
+            r = next(r for r in google if r["kpis"] == n and r["command"] == label)
+            who = "sheets-sync " + label if label.startswith("build") else label.replace(" build", "")
+            out.append(f"| {n:,} | {who} | {r['requests']} | {r['bytes_up'] / 1024:,.0f} | "
+                       f"{r['bytes_down'] / 1024:,.0f} | {r['process_seconds']:.2f} | {r['process_cpu']:.2f} | "
+                       f"{r['served']:.2f} | {(r['bytes_up'] + r['bytes_down']) / careful_bytes:.2f} | "
+                       f"{r['process_seconds'] / careful['process_seconds']:.2f} |")
     out += ["", f"### rollup (emulator, {latency * 1000:.0f} ms per request, Google's quota of 60 reads a minute)", "",
             "| offices | requests | 429 answers | wall s | client CPU s | peak MB | exit code |",
             "|---|---|---|---|---|---|---|"]

@@ -18,7 +18,7 @@ def usual_build(host: str, key: str, today: str) -> None:
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
 
     from sheets_sync.backends.google.credentials import emulator_session
-    from sheets_sync.domain.schema import INPUT_TABS
+    from sheets_sync.domain.schema import INPUT_TABS, tab_by_key
     from sheets_sync.tasks.build import generated_contents
     from sheets_sync.workbook.office import compile_office
     from sheets_sync.workbook.operations import Grid, WorkbookData
@@ -32,7 +32,7 @@ def usual_build(host: str, key: str, today: str) -> None:
         data.tabs[tab.th] = Grid(tab.th, [list(frame.columns)] + frame.values.tolist())
     compiled = compile_office(data, dt.date.fromisoformat(today))
     for key_, (rows, _) in generated_contents(compiled).items():
-        title = {"score_summary": "สรุปคะแนน", "step_summary": "สรุปขั้นตอน", "owner_summary": "สรุปผู้รับผิดชอบ"}[key_]
+        title = tab_by_key(key_).th
         worksheet = spreadsheet.worksheet(title)
         worksheet.clear()
         frame = pd.DataFrame([[str(v) if v is not None else "" for v in r] for r in rows[1:]], columns=rows[0])

@@ -13,7 +13,9 @@ Control endpoints:
 from __future__ import annotations
 
 import copy
+import gzip
 import json
+import zlib
 import pickle
 import re
 import socket
@@ -35,6 +37,7 @@ from .access import (
 )
 from .grid import (
     a1_of,
+    clone,
     apply_mask,
     extended_value,
     formatted,
@@ -140,7 +143,7 @@ def _grid_data(sheet: Sheet, r1: int, c1: int, r2: int, c2: int, cell_mask: dict
     rows = []
     for r in range(r1, max(by_row, default=r1 - 1) + 1):
         cells = by_row.get(r, {})
-        values = [copy.deepcopy(cells.get(c, {})) for c in range(c1, max(cells, default=c1 - 1) + 1)]
+        values = [clone(cells.get(c, {})) for c in range(c1, max(cells, default=c1 - 1) + 1)]
         rows.append({"values": values} if values else {})
     data: dict[str, Any] = {}
     if r1:
@@ -372,6 +375,13 @@ class Handler(BaseHTTPRequestHandler):
         path, query = split.path, parse_qs(split.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        wire = len(raw)  # what the request cost on the wire, compressed or not
+        if raw and self.headers.get("Content-Encoding", "").strip().lower() == "gzip":
+            try:  # Google's client libraries gzip request bodies (docs/conformance.md, "Compression")
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError, zlib.error):
+                self._send(400, ApiError(400, "Invalid JSON payload received. Unable to decompress the body.").body())
+                return
         if path.startswith("/_emulator/"):
             self._control(method, path, raw)
             return
@@ -391,7 +401,9 @@ class Handler(BaseHTTPRequestHandler):
                                 b"to process.  <ins>That\xe2\x80\x99s all we know.</ins>", "text/html; charset=UTF-8")
             return
         entry: dict[str, Any] = {"method": method, "path": path, "query": {k: v for k, v in query.items()},
-                                 "bytes": len(raw), "time": time.time()}
+                                 "bytes": wire, "time": time.time(), "body_bytes": len(raw)}
+        if wire != len(raw):
+            entry["gzip_request"] = True
         if state.latency:
             time.sleep(state.latency)
         serving = time.monotonic()
@@ -457,15 +469,25 @@ class Handler(BaseHTTPRequestHandler):
                 status, payload = 400, ApiError(400, str(exc)).body()
         entry["status"] = status
         answer = _encoded(proto_json(payload) if status < 400 else payload)
-        entry["sent"] = len(answer)  # the answer's bytes: what a read costs the client to download
+        headers: dict[str, str] = {}
+        if self._wants_gzip():
+            answer, headers["Content-Encoding"] = gzip.compress(answer, compresslevel=6), "gzip"
+            entry["gzip_answer"] = True
+        entry["sent"] = len(answer)  # the answer's bytes on the wire: what a read costs the client to download
         entry["served"] = time.monotonic() - serving  # the emulator's own work, beyond the simulated latency
         if not entry.get("stalled"):
             with state.lock:
                 state.log.append(entry)
         try:
-            self._send_encoded(status, answer)
+            self._send_encoded(status, answer, headers)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (a timeout test): nothing to answer
+
+    def _wants_gzip(self) -> bool:
+        """Google compresses an answer only for a client that accepts gzip and says `gzip` in its User-Agent
+        (the APIs' performance guides, "Compression using gzip"; docs/conformance.md)."""
+        accepts = self.headers.get("Accept-Encoding", "").lower()
+        return "gzip" in accepts and "gzip" in self.headers.get("User-Agent", "").lower()
 
     def _take_fault(self, path: str) -> Fault | None:
         state = self.server.state

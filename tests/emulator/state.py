@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import copy
+import functools
 import datetime as dt
 import itertools
 import pickle
@@ -14,7 +15,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from .grid import col_to_index, formatted, parse_mask, plain
+from .grid import clone, col_to_index, formatted, parse_mask, plain
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 MAX_CELL_CHARS = 50_000  # Google's limits (docs/conformance.md)
@@ -238,7 +239,7 @@ def _assign(target: dict, path: list[str], source: dict | None) -> None:
     key = path[0]
     if len(path) == 1:
         if source is not None and key in source:
-            target[key] = copy.deepcopy(source[key])
+            target[key] = clone(source[key])
         else:
             target.pop(key, None)
         return
@@ -255,6 +256,12 @@ def _paths(tree: dict, prefix: tuple[str, ...] = ()) -> list[list[str]]:
     return paths
 
 
+@functools.lru_cache(maxsize=256)
+def _mask_paths(fields: str) -> tuple[tuple[str, ...], ...]:
+    """A mask's leaf paths, parsed once per mask: a write of 50,000 cells names the same mask each time."""
+    return tuple(tuple(p) for p in _paths(parse_mask(fields) or {}))
+
+
 def apply_fields(target: dict, source: dict | None, fields: str) -> None:
     """Copy the masked fields from source to target; a masked field missing from source is cleared.
     Masks are Google's: `a.b,c`, `a/b`, or `a(b,c.d)`."""
@@ -263,8 +270,8 @@ def apply_fields(target: dict, source: dict | None, fields: str) -> None:
         for key in keys:
             _assign(target, [key], source)
         return
-    for path in _paths(parse_mask(fields) or {}):
-        _assign(target, path, source)
+    for path in _mask_paths(fields):
+        _assign(target, list(path), source)
 
 
 # --- hard protected ranges, enforced against the caller ------------------------------------------------------
@@ -311,7 +318,7 @@ def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str)
     check_editable(sheet, row, col)
     check_cell_text((data or {}).get("userEnteredValue"), "updateCells")
     cell = sheet.cells.setdefault((row, col), {})
-    user = fields.strip() == "*" or "userEnteredValue" in (parse_mask(fields) or {})
+    user = fields.strip() == "*" or any(path[0] == "userEnteredValue" for path in _mask_paths(fields))
     apply_fields(cell, data, fields)
     if user:
         set_value(cell, (data or {}).get("userEnteredValue") or {}, sheet)
