@@ -86,7 +86,7 @@ def _read_as(value: object, kind: str | None) -> str:
 
 
 def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
-    from sheets_sync.backends.google.backend import GUARD_FIELDS, cell_value, grid_cells
+    from sheets_sync.backends.google.backend import GUARD_FIELDS, cell_value, grid_cells, number_kind
 
     report = DoctorReport(backend.url, backend.http.identity)
     try:
@@ -126,7 +126,7 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
         for row, form in enumerate(TYPED_FORMS, start=1):
             cell = by_row.get(row, {})
             effective = cell.get("effectiveValue", {})
-            kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
+            kind = number_kind(cell)
             raw = next(iter(effective.values()), None)
             read = _read_as(cell_value(cell), kind)
             report.typed.append(TypedForm(form, f"{raw!r}" + (f" ({kind})" if kind else ""), read))

@@ -137,6 +137,7 @@ def _grid_data(sheet: Sheet, r1: int, c1: int, r2: int, c2: int, cell_mask: dict
     by_row: dict[int, dict[int, dict]] = {}
     for (r, c), cell in sheet.cells.items():
         if r1 <= r < r2 and c1 <= c < c2:
+            cell = with_effective_format(cell)
             shown = apply_mask(cell, cell_mask) if cell_mask else cell
             if shown:
                 by_row.setdefault(r, {})[c] = shown
@@ -155,6 +156,18 @@ def _grid_data(sheet: Sheet, r1: int, c1: int, r2: int, c2: int, cell_mask: dict
     data["rowMetadata"] = [{"pixelSize": 21, **sheet.rows.get(r, {})} for r in range(r1, min(r2, sheet.row_count))]
     data["columnMetadata"] = [{"pixelSize": 100, **sheet.columns.get(c, {})} for c in range(c1, min(c2, sheet.col_count))]
     return data
+
+
+def with_effective_format(cell: dict) -> dict:
+    """The cell as Google answers it: a cell with a format of its own also has an effectiveFormat, that format
+    over the defaults ("The effective format being used by the cell … If the effective format is the default
+    format, effective format will not be written", CellData reference).  A formula's computed number format
+    (kept in effectiveFormat when it is evaluated) gives way to a number format the person set.  Conditional
+    formats are not applied here: the product reads no colour through effectiveFormat."""
+    user = cell.get("userEnteredFormat")
+    if not user:
+        return cell
+    return {**cell, "effectiveFormat": {**cell.get("effectiveFormat", {}), **user}}
 
 
 def _sheet_json(sheet: Sheet, grid: bool, ranges: list[tuple[int, int, int, int]] | None,
@@ -470,6 +483,7 @@ class Handler(BaseHTTPRequestHandler):
         entry["status"] = status
         answer = _encoded(proto_json(payload) if status < 400 else payload)
         headers: dict[str, str] = {}
+        entry["answer_bytes"] = len(answer)  # the JSON itself, before any compression
         if self._wants_gzip():
             answer, headers["Content-Encoding"] = gzip.compress(answer, compresslevel=6), "gzip"
             entry["gzip_answer"] = True

@@ -54,11 +54,13 @@ READ_FIELDS = (
     "spreadsheetId,properties(title,locale,timeZone),developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
     "frozenRowCount)),protectedRanges(protectedRangeId,description,range,warningOnly,editors.users),"
     "conditionalFormats(booleanRule.condition.values.userEnteredValue),filterViews(filterViewId,title,range,filterSpecs),"
-    "data(rowData(values(effectiveValue,note,userEnteredFormat(numberFormat.type,backgroundColor),"
-    "effectiveFormat.numberFormat.type))))"
+    "data(rowData(values(effectiveValue,note,userEnteredFormat.backgroundColor,effectiveFormat.numberFormat.type))))"
 )
+# a cell's number format is asked once, as effectiveFormat: Google writes it for every cell whose format is not
+# the default, a person's own format or the one computed for a formula (CellData reference); asking
+# userEnteredFormat's too doubled what each pre-formatted empty cell costs a read
 GUARD_FIELDS = ("sheets(properties.title,data(startRow,startColumn,"
-                "rowData(values(effectiveValue,userEnteredFormat.numberFormat.type,effectiveFormat.numberFormat.type))))")
+                "rowData(values(effectiveValue,effectiveFormat.numberFormat.type))))")
 MARK_FIELDS = "sheets(properties.title,data(startRow,startColumn,rowData(values(note,userEnteredFormat.backgroundColor))))"
 META_FIELDS = (
     "spreadsheetId,properties.title,developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,"
@@ -80,10 +82,7 @@ def cell_value(cell: dict) -> Value:
     percent-formatted cell is the percentage (`78.5%` is stored as 0.785 and read as 78.5), also when the format
     is the one Google gave a formula's result."""
     value = python_value(cell.get("effectiveValue"))
-    # a person's own format first; else what Google computed for a formula (`=C2` of a percent cell shows a
-    # percent, and only effectiveFormat says so)
-    kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type") or \
-        cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
+    kind = number_kind(cell)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     if kind in ("DATE", "DATE_TIME") and 1 <= value < 2_958_466:  # up to 31 Dec 9999
@@ -91,6 +90,14 @@ def cell_value(cell: dict) -> Value:
     if kind == "PERCENT":
         return percent_as_typed(value)
     return value
+
+
+def number_kind(cell: dict) -> str | None:
+    """The cell's number format type as shown: a person's own, or what Google computed for a formula (`=C2` of
+    a percent cell shows a percent, and only effectiveFormat says so)."""
+    kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type") or \
+        cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
+    return str(kind) if kind else None
 
 
 def python_value(effective: dict | None) -> Value:
