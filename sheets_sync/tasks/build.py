@@ -6,6 +6,7 @@ written at all, so a scheduled build that finds no change costs one read.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,14 +46,18 @@ from sheets_sync.domain.year import Compiled
 from sheets_sync.workbook.office import compile_office
 from sheets_sync.workbook.operations import (
     MARK_PREFIX,
+    ROWS_PER_BLOCK,
     Backend,
     Conflict,
     Mark,
     Operation,
     ReadScope,
+    ReplaceTab,
     Value,
     WorkbookData,
     fingerprint,
+    row_blocks,
+    unchanged_spans,
 )
 
 BUILT_TABS: tuple[Tab, ...] = (SCORE_SUMMARY, STEP_SUMMARY, OWNER_SUMMARY, PEOPLE_CHOICES)
@@ -232,14 +237,26 @@ def _norm_rows(rows: list) -> list[tuple]:
     return out
 
 
+# a content mark's block list stays under 20,000 characters (2,000 blocks: 200,000 rows, a 66,000-KPI summary);
+# developer metadata is not unlimited (docs/conformance.md), and a longer tab is written whole instead
+MAX_BLOCKS = 2000
+
+
 def content_mark_key(tab: Tab) -> str:
     return f"{MARK_PREFIX}content {tab.key}"
 
 
 def _rows_in(mark: str | None) -> int:
-    """The row count a content mark ends with ("<fingerprint> <rows>")."""
-    last = (mark or "").rpartition(" ")[2]
-    return int(last) if last.isdigit() else 0
+    """The row count a content mark holds ("<fingerprint> <rows> [b<rows per block>:<block>,…]")."""
+    parts = (mark or "").split(" ")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def _blocks_in(mark: str | None) -> list[str]:
+    """The per-block fingerprints a content mark holds, when they were made with today's block size."""
+    parts = (mark or "").split(" ")
+    tag = f"b{ROWS_PER_BLOCK}:"
+    return parts[2][len(tag):].split(",") if len(parts) > 2 and parts[2].startswith(tag) else []
 
 
 def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation], list[TabChange]]:
@@ -253,7 +270,12 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
         rows, fills = contents[tab.key]
         title = data.title_of(tab)
         rewrite = rewrite_generated_tab(tab, title, rows, column_formats(tab), tuple(fills))
-        key, mark = content_mark_key(tab), f"{fingerprint(rewrite)} {len(rows) - 1}"
+        replace_op = next(op for op in rewrite if isinstance(op, ReplaceTab))
+        blocks = row_blocks(replace_op)
+        key = content_mark_key(tab)
+        mark = f"{fingerprint(rewrite)} {len(rows) - 1}"
+        if data.headers_only and len(blocks) <= MAX_BLOCKS:  # a workbook read by headers (Google): see below
+            mark += f" b{ROWS_PER_BLOCK}:{','.join(blocks)}"
         stored = data.marks.get(key)
         if title is not None and title in data.headers_only:
             rows_before, changed = _rows_in(stored), stored != mark
@@ -263,6 +285,11 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
             changed = title is None or stored != mark or _norm_rows(before) != _norm_rows(rows)
         changes.append(TabChange(title or tab.th, rows_before, len(rows) - 1, changed))
         if changed:
+            if title is not None and title in data.headers_only:
+                # read by its header, the tab is known by its mark alone: rows the mark says the workbook already
+                # holds are not sent (a tab read whole, whose cells may differ from its mark, is written whole)
+                keep = unchanged_spans(_blocks_in(stored), blocks, len(rows))
+                rewrite = [dataclasses.replace(replace_op, unchanged=keep) if op is replace_op else op for op in rewrite]
             operations += [*rewrite, Mark(key, mark)]
     return operations, changes
 

@@ -50,7 +50,9 @@ def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
             rest.append(op)
         elif isinstance(op, AddTab):
             continue  # the staging tab stands for a tab this write adds
-        elif isinstance(op, ReplaceTab) or old_tabs[tab] is None:  # the cells, large; or anything on a new tab
+        elif isinstance(op, ReplaceTab):  # the cells, large, all of them: the staging tab starts empty
+            staging.add(dataclasses.replace(op, tab=staging_title(tab), unchanged=()))
+        elif old_tabs[tab] is None:  # anything on a new tab
             staging.add(dataclasses.replace(op, tab=staging_title(tab)))  # type: ignore[arg-type]
         else:  # widths, frozen rows, protection: small, and made on the real tab itself
             rest.append(op)

@@ -1,0 +1,135 @@
+"""Lean on Google: what goes over the wire, and that sending less never leaves a tab other than a whole rewrite would.
+
+Google compresses an answer for a client that accepts gzip and names gzip in its User-Agent, and takes gzipped
+request bodies; a nightly build sends only the rows of a summary its content mark says changed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from urllib.request import Request, urlopen
+
+import pytest
+
+from sheets_sync.backends.target import open_backend, parse_target
+from sheets_sync.domain.schema import RESULTS, SCORE_SUMMARY
+from sheets_sync.tasks.build import content_mark_key
+
+from .conftest import cli, kpi, result, type_office
+
+TODAY = "2027-04-20"
+
+
+def _writes(google) -> list[dict]:
+    return [e for e in google.requests() if e.get("endpoint") == "spreadsheets.batchUpdate"]
+
+
+def _office(google, kpis: int) -> str:
+    key = google.create("สพป. ทดสอบ เขต 1")
+    type_office(open_backend(parse_target(key)), [kpi(str(i), 1) for i in range(1, kpis + 1)],
+                [result(str(i), r, 60 + (i + r) % 40) for r in (6, 9, 12) for i in range(1, kpis + 1)])
+    return key
+
+
+def _summary_cells(google, key: str) -> dict:
+    """สรุปคะแนน as a person sees it: every cell's value, number format and colour."""
+    sheet = next(s for s in google.snapshot(key)["sheets"] if s["properties"]["title"] == SCORE_SUMMARY.th)
+    cells = {}
+    for block in sheet.get("data", []):
+        for r, row in enumerate(block.get("rowData", [])):
+            for c, cell in enumerate(row.get("values", [])):
+                if cell:
+                    fmt = cell.get("userEnteredFormat", {})
+                    cells[(r, c)] = (cell.get("effectiveValue"), fmt.get("numberFormat"), fmt.get("backgroundColor"))
+    return cells
+
+
+def _forget_content_mark(google, key: str) -> None:
+    """The tool's content mark of สรุปคะแนน gone: the next build cannot trust the tab and writes it whole."""
+    with google.state.lock:
+        book = google.state.book(key)
+        book.developer_metadata = [m for m in book.developer_metadata
+                                   if m.get("metadataKey") != content_mark_key(SCORE_SUMMARY)]
+
+
+@pytest.mark.parametrize("change", ["one result retyped", "the last KPI's result removed"])
+def test_a_nightly_build_sends_only_the_rows_that_changed_and_leaves_what_a_whole_rewrite_would(google, change):
+    key = _office(google, 300)  # สรุปคะแนน: 3 rounds × 300 KPIs and their totals, ten blocks of 100 rows
+    assert cli("build", "--sheet", key, "--today", TODAY).exit_code == 0
+    whole = _writes(google)[-1]["body_bytes"]
+    # KPI 150's round-6 result, or the last KPI's round-12 result: a block of rows and their round's total change
+    row = 151 if change == "one result retyped" else 901
+    col = [c.key for c in RESULTS.columns].index("result") + 1
+    google.type(key, RESULTS.th, row, col, "99" if change == "one result retyped" else "")
+    google.clear_log()
+
+    assert cli("build", "--sheet", key, "--today", TODAY).exit_code == 0
+
+    reads, writes = [e for e in google.requests() if e["method"] == "GET"], _writes(google)
+    assert (len(reads), len(writes)) == (1, 1)  # still one read and one write
+    assert writes[0]["body_bytes"] < whole / 3, (writes[0]["body_bytes"], whole)
+    incremental = _summary_cells(google, key)
+
+    _forget_content_mark(google, key)
+    assert cli("build", "--sheet", key, "--today", TODAY).exit_code == 0
+    assert _writes(google)[-1]["body_bytes"] > whole / 2  # that one was written whole
+    assert _summary_cells(google, key) == incremental
+
+
+def test_validate_on_a_fresh_layout_downloads_kilobytes_not_the_formats_of_empty_rows(google):
+    key = google.create("สพป. ทดสอบ เขต 1")
+    assert cli("init", "--sheet", key).exit_code == 0
+    google.clear_log()
+
+    assert cli("validate", "--sheet", key).exit_code == 3  # an empty office has problems to tell, not a failure
+
+    (read,) = google.requests()
+    assert read.get("gzip_answer") is True
+    # the JSON names the plain-text format of every pre-formatted empty row (hundreds of KB); gzipped it is small
+    assert read["answer_bytes"] > 300_000
+    assert read["sent"] < 40_000, read["sent"]
+
+
+def test_a_build_sends_its_write_gzipped_and_reads_gzipped(google):
+    key = _office(google, 20)
+    google.clear_log()
+
+    assert cli("build", "--sheet", key, "--today", TODAY).exit_code == 0
+
+    (read,), (write,) = [e for e in google.requests() if e["method"] == "GET"], _writes(google)
+    assert read.get("gzip_answer") is True
+    assert write.get("gzip_request") is True and write["bytes"] < write["body_bytes"] / 4
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urlopen(Request(url, data=body, method="POST", headers=headers), timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except Exception as exc:  # HTTPError carries the refusal
+        return exc.code, dict(exc.headers), exc.read()  # type: ignore[attr-defined]
+
+
+def test_google_gzips_an_answer_only_for_a_user_agent_that_names_gzip(google):
+    key = google.create("gzip")
+    url = f"{google.url}/v4/spreadsheets/{key}?fields=spreadsheetId"
+    for agent, compressed in (("python-requests/2.32", False), ("my program (gzip)", True)):
+        with urlopen(Request(url, headers={"Accept-Encoding": "gzip", "User-Agent": agent}), timeout=30) as answer:
+            raw = answer.read()
+            assert (answer.headers.get("Content-Encoding") == "gzip") is compressed, agent
+        body = gzip.decompress(raw) if compressed else raw
+        assert json.loads(body)["spreadsheetId"] == key
+
+
+def test_google_takes_a_gzipped_request_body_and_refuses_a_broken_one(google):
+    key = google.create("gzip")
+    url = f"{google.url}/v4/spreadsheets/{key}:batchUpdate"
+    body = json.dumps({"requests": [{"updateSpreadsheetProperties": {
+        "properties": {"title": "ย่อแล้ว"}, "fields": "title"}}]}).encode()
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+
+    status, _, _ = _post(url, gzip.compress(body), headers)
+    assert status == 200
+    assert google.snapshot(key)["properties"]["title"] == "ย่อแล้ว"
+
+    status, _, answer = _post(url, body[:-3], headers)  # not gzip at all
+    assert status == 400 and b"Invalid JSON payload" in answer
