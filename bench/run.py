@@ -32,7 +32,7 @@ from tests.conftest import kpi, result, type_office  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
 
 TODAY = "2027-07-20"
-QUICK, FULL = (12, 100), (12, 100, 1000, 5000)
+QUICK, FULL = (12, 100), (12, 100, 1000, 5000, 20000)
 GENERATED = ("สรุปคะแนน", "สรุปขั้นตอน", "สรุปผู้รับผิดชอบ")
 
 CHILD = r"""
@@ -139,9 +139,12 @@ def google_rows(emulator: Emulator, sizes: tuple[int, ...], latency: float, repe
         key = seed(emulator, n)
         emulator.state.latency = latency
         for name, args in (("init", ["init"]), ("validate --write", ["validate", "--write", "--today", TODAY]),
-                           ("build", ["build", "--today", TODAY]), ("build (nothing changed)", ["build", "--today", TODAY])):
+                           ("build", ["build", "--today", TODAY]), ("build (nothing changed)", ["build", "--today", TODAY]),
+                           (NIGHTLY, ["build", "--today", TODAY])):
+            if name == NIGHTLY:
+                retype_results(emulator, key, n, latency)
             samples = []
-            for attempt in range(repeat if name != "build" else 1):
+            for attempt in range(repeat if name not in ("build", NIGHTLY) else 1):
                 emulator.clear_log()
                 record = run_child([*args, "--sheet", key], env)
                 log = emulator.requests()
@@ -168,6 +171,20 @@ def google_rows(emulator: Emulator, sizes: tuple[int, ...], latency: float, repe
                          "rss_mb": None, "latency_floor": len(log) * latency, **traffic(log)})
         del emulator.state.spreadsheets[key]
     return rows
+
+
+NIGHTLY = "build (nightly: 1 % of results retyped)"
+
+
+def retype_results(emulator: Emulator, key: str, n: int, latency: float) -> None:
+    """A day's typing: the round-12 result of every hundredth KPI retyped (values.update, USER_ENTERED)."""
+    from sheets_sync.domain.schema import RESULTS
+
+    col = [c.key for c in RESULTS.columns].index("result") + 1
+    emulator.state.latency = 0.0
+    for i in range(1, n + 1, 100):
+        emulator.type(key, RESULTS.th, 2 + (i - 1) * 3 + 2, col, str(40 + i % 60))
+    emulator.state.latency = latency
 
 
 def traffic(log: list[dict]) -> dict[str, int]:
@@ -279,7 +296,7 @@ def tables(google: list[dict], local: list[dict], latency: float, rollups: list[
     for n in sorted({r["kpis"] for r in google}):
         careful = next(r for r in google if r["kpis"] == n and r["command"] == "careful gspread build")
         careful_bytes = careful["bytes_up"] + careful["bytes_down"]
-        for label in ("build", "build (nothing changed)", "careful gspread build", "usual gspread build"):
+        for label in ("build", "build (nothing changed)", NIGHTLY, "careful gspread build", "usual gspread build"):
             r = next(r for r in google if r["kpis"] == n and r["command"] == label)
             who = "sheets-sync " + label if label.startswith("build") else label.replace(" build", "")
             out.append(f"| {n:,} | {who} | {r['requests']} | {r['bytes_up'] / 1024:,.0f} | "

@@ -46,7 +46,6 @@ from sheets_sync.domain.year import Compiled
 from sheets_sync.workbook.office import compile_office
 from sheets_sync.workbook.operations import (
     MARK_PREFIX,
-    ROWS_PER_BLOCK,
     Backend,
     Conflict,
     Mark,
@@ -56,6 +55,7 @@ from sheets_sync.workbook.operations import (
     Value,
     WorkbookData,
     fingerprint,
+    block_rows,
     row_blocks,
     unchanged_spans,
 )
@@ -237,11 +237,6 @@ def _norm_rows(rows: list) -> list[tuple]:
     return out
 
 
-# a content mark's block list stays under 20,000 characters (2,000 blocks: 200,000 rows, a 66,000-KPI summary);
-# developer metadata is not unlimited (docs/conformance.md), and a longer tab is written whole instead
-MAX_BLOCKS = 2000
-
-
 def content_mark_key(tab: Tab) -> str:
     return f"{MARK_PREFIX}content {tab.key}"
 
@@ -252,10 +247,10 @@ def _rows_in(mark: str | None) -> int:
     return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
 
 
-def _blocks_in(mark: str | None) -> list[str]:
-    """The per-block fingerprints a content mark holds, when they were made with today's block size."""
+def _blocks_in(mark: str | None, size: int) -> list[str]:
+    """The per-block fingerprints a content mark holds, when its blocks were `size` rows long."""
     parts = (mark or "").split(" ")
-    tag = f"b{ROWS_PER_BLOCK}:"
+    tag = f"b{size}:"
     return parts[2][len(tag):].split(",") if len(parts) > 2 and parts[2].startswith(tag) else []
 
 
@@ -271,11 +266,12 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
         title = data.title_of(tab)
         rewrite = rewrite_generated_tab(tab, title, rows, column_formats(tab), tuple(fills))
         replace_op = next(op for op in rewrite if isinstance(op, ReplaceTab))
-        blocks = row_blocks(replace_op)
+        size = block_rows(len(rows))
+        blocks = row_blocks(replace_op, size)
         key = content_mark_key(tab)
         mark = f"{fingerprint(rewrite)} {len(rows) - 1}"
-        if data.headers_only and len(blocks) <= MAX_BLOCKS:  # a workbook read by headers (Google): see below
-            mark += f" b{ROWS_PER_BLOCK}:{','.join(blocks)}"
+        if data.headers_only:  # a workbook read by headers (Google): see below
+            mark += f" b{size}:{','.join(blocks)}"
         stored = data.marks.get(key)
         if title is not None and title in data.headers_only:
             rows_before, changed = _rows_in(stored), stored != mark
@@ -288,7 +284,7 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
             if title is not None and title in data.headers_only:
                 # read by its header, the tab is known by its mark alone: rows the mark says the workbook already
                 # holds are not sent (a tab read whole, whose cells may differ from its mark, is written whole)
-                keep = unchanged_spans(_blocks_in(stored), blocks, len(rows))
+                keep = unchanged_spans(_blocks_in(stored, size), blocks, len(rows), size)
                 rewrite = [dataclasses.replace(replace_op, unchanged=keep) if op is replace_op else op for op in rewrite]
             operations += [*rewrite, Mark(key, mark)]
     return operations, changes

@@ -237,34 +237,42 @@ class ReplaceTab:
     unchanged: tuple[tuple[int, int], ...] = ()
 
 
-ROWS_PER_BLOCK = 100  # a content mark fingerprints a generated tab per this many rows
+# a content mark fingerprints a generated tab per block of rows: 20 rows, or more for a tab so long that its
+# mark would pass MAX_BLOCKS blocks (18,000 characters; developer metadata is not unlimited, docs/conformance.md)
+MIN_BLOCK_ROWS = 20
+MAX_BLOCKS = 2000
 
 
-def row_blocks(op: "ReplaceTab") -> list[str]:
-    """Eight hex digits per ROWS_PER_BLOCK rows of what `op` lays down (values, colours, links, notes, column
-    formats): a block whose digits the last write's mark also has is already in the workbook, and is not sent."""
+def block_rows(rows: int) -> int:
+    """How many rows one block of a tab of `rows` rows covers."""
+    return max(MIN_BLOCK_ROWS, -(-rows // MAX_BLOCKS))
+
+
+def row_blocks(op: "ReplaceTab", size: int) -> list[str]:
+    """Eight hex digits per `size` rows of what `op` lays down (values, colours, links, notes, column formats):
+    a block whose digits the last write's mark also has is already in the workbook, and is not sent."""
     def within(cells: tuple[tuple[int, int, str], ...]) -> dict[int, list[tuple[int, int, str]]]:
         by_block: dict[int, list[tuple[int, int, str]]] = {}
         for cell in cells:
-            by_block.setdefault((cell[0] - 1) // ROWS_PER_BLOCK, []).append(cell)
+            by_block.setdefault((cell[0] - 1) // size, []).append(cell)
         return by_block
 
     extras = [within(op.fills), within(op.links), within(op.notes)]
     shared = repr((op.column_formats, op.alignments, op.input))
     blocks = []
-    for index, first in enumerate(range(0, len(op.rows), ROWS_PER_BLOCK)):
-        text = repr((shared, op.rows[first:first + ROWS_PER_BLOCK], [sorted(e.get(index, [])) for e in extras]))
+    for index, first in enumerate(range(0, len(op.rows), size)):
+        text = repr((shared, op.rows[first:first + size], [sorted(e.get(index, [])) for e in extras]))
         blocks.append(hashlib.blake2b(text.encode("utf-8", "backslashreplace"), digest_size=4).hexdigest())
     return blocks
 
 
-def unchanged_spans(before: list[str], after: list[str], rows: int) -> tuple[tuple[int, int], ...]:
+def unchanged_spans(before: list[str], after: list[str], rows: int, size: int) -> tuple[tuple[int, int], ...]:
     """The row spans whose block fingerprints are equal before and after, adjacent ones joined."""
     spans: list[tuple[int, int]] = []
     for index, (old, new) in enumerate(zip(before, after)):
         if old != new:
             continue
-        first, last = index * ROWS_PER_BLOCK + 1, min((index + 1) * ROWS_PER_BLOCK, rows)
+        first, last = index * size + 1, min((index + 1) * size, rows)
         if spans and spans[-1][1] == first - 1:
             spans[-1] = (spans[-1][0], last)
         else:
