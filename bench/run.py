@@ -280,13 +280,14 @@ def local_rows(sizes: tuple[int, ...], repeat: int) -> list[dict]:
 
 def tables(google: list[dict], local: list[dict], latency: float, rollups: list[dict]) -> str:
     out = [f"### Google Sheets (emulator, {latency * 1000:.0f} ms per request)", "",
-           "| KPIs | command | requests (reads + writes) | wall s | requests × latency s | client CPU s | "
-           "emulator s | wall ÷ (requests × latency + CPU + emulator) | peak MB |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "| KPIs | command | requests (reads + writes) | KB sent | KB received | wall s | requests × latency s | "
+           "client CPU s | emulator s | wall ÷ (requests × latency + CPU + emulator) | peak MB |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in google:
         cpu = r["cpu"] if r["cpu"] is not None else 0.0
         expected = r["latency_floor"] + cpu + r["served"]
         out.append(f"| {r['kpis']:,} | {r['command']} | {r['requests']} ({r['reads']} + {r['writes']}) | "
+                   f"{r['bytes_up'] / 1024:,.0f} | {r['bytes_down'] / 1024:,.0f} | "
                    f"{r['seconds']:.2f} | {r['latency_floor']:.2f} | "
                    f"{'' if r['cpu'] is None else f'{cpu:.2f}'} | {r['served']:.2f} | "
                    f"{r['seconds'] / expected:.2f} | {_mb(r['rss_mb'])} |")
