@@ -51,6 +51,8 @@ def doctor_command(sheet: str | None, today: dt.date) -> None:
     if report.seal_protection is not None:
         lines.append(f"the seal's protection (one hard protection over a whole tab): "
                      f"{'yes' if report.seal_protection else 'no'}")
+    if report.gzipped_writes is not None:
+        lines.append(f"a gzipped request body (every write from 1 KB): {'yes' if report.gzipped_writes else 'no'}")
     if report.swaps_in_one_write is not None:
         lines.append("pasting a staging tab over a tab in one write, keeping its named range: "
                      f"{'yes' if report.swaps_in_one_write else 'no'}")

@@ -195,7 +195,7 @@ def test_doctor_reports_identity_access_locale_typed_forms_and_build_cost_and_ch
                  "locale / time zone: th_TH / Asia/Bangkok", "a build here: 1 read + 1 write request(s)",
                  "the seal's protection (one hard protection over a whole tab): yes",
                  "pasting a staging tab over a tab in one write, keeping its named range: yes",
-                 "พร้อมใช้งาน / ready"):
+                 "a gzipped request body (every write from 1 KB): yes", "พร้อมใช้งาน / ready"):
         assert line in report
     assert "typed '80%'" in report and "0.8 (PERCENT)" in report and "number 80" in report
     assert "typed '1/10/69'" in report and "date 1 ต.ค. 2569" in report
@@ -205,8 +205,10 @@ def test_doctor_reports_identity_access_locale_typed_forms_and_build_cost_and_ch
     endpoints = [e["endpoint"] for e in google.requests() if e["endpoint"] != "oauth2.token"]
     assert endpoints == ["spreadsheets.get", "spreadsheets.batchUpdate", "values.update",
                          "spreadsheets.getByDataFilter", "spreadsheets.batchUpdate", "spreadsheets.batchUpdate",
-                         "spreadsheets.batchUpdate", "spreadsheets.get", "spreadsheets.get",
-                         "spreadsheets.batchUpdate"]
+                         "spreadsheets.batchUpdate", "spreadsheets.get", "spreadsheets.batchUpdate",
+                         "spreadsheets.get", "spreadsheets.batchUpdate"]
+    gzipped = [e for e in google.requests() if e["endpoint"] == "spreadsheets.batchUpdate"][4]
+    assert gzipped.get("gzip_request") is True  # a body of a few dozen bytes, gzipped to try what every large write does
     assert not google.snapshot(office).get("namedRanges")  # the scratch named range is gone too
 
 
@@ -278,4 +280,19 @@ def test_doctor_finds_a_paste_google_refuses_and_exits_with_problems(google, off
     assert outcome.exit_code == ExitCode.BUILT_WITH_PROBLEMS, outcome.output
     assert "pasting a staging tab over a tab in one write, keeping its named range: no" in outcome.output
     assert "refused to paste a tab" in outcome.output and "ยังไม่พร้อม / not ready" in outcome.output
+    assert not any(s["properties"]["title"].startswith("sheets-sync-doctor") for s in google.snapshot(office)["sheets"])
+
+
+def test_doctor_finds_google_refusing_a_gzipped_write_and_exits_with_problems(google, office, tmp_path, private_key):
+    google.share(office, SERVICE_ACCOUNT, "writer")
+    google.add_fault("400", count=1, match=":batchUpdate", skip=4,  # the fifth write: doctor's gzipped one
+                     body={"error": {"code": 400, "message": "Invalid JSON payload received.",
+                                     "status": "INVALID_ARGUMENT"}})
+    try:
+        outcome = as_service_account(tmp_path, private_key, "doctor", "--sheet", office, "--today", "2027-04-01")
+    finally:
+        google.state.faults.clear()
+    assert outcome.exit_code == ExitCode.BUILT_WITH_PROBLEMS, outcome.output
+    assert "a gzipped request body (every write from 1 KB): no" in outcome.output
+    assert "refused a gzipped request body" in outcome.output
     assert not any(s["properties"]["title"].startswith("sheets-sync-doctor") for s in google.snapshot(office)["sheets"])

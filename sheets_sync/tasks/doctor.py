@@ -59,6 +59,7 @@ class DoctorReport:
     # what points at them (a named range here)
     swaps_in_one_write: bool | None = None
     seal_protection: bool | None = None  # one hard protection over a whole tab, naming the tool, is accepted
+    gzipped_writes: bool | None = None  # a request body sent gzipped (every write from 1 KB) is taken
     findings: list[Words] = field(default_factory=list)  # (Thai, English) things to act on
     requests: int = 0
     code: ExitCode = ExitCode.OK  # what the check ends with: the read's failure, or AUTH when it cannot edit
@@ -166,6 +167,15 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
                 "โปรดแจ้งผู้พัฒนา",
                 "after pasting a scratch tab over another in one write, the named range on it was gone: a build over "
                 "2 MB could break what points at the summary tabs; tell the developers"))
+        report.gzipped_writes = False
+        try:  # every write from 1 KB goes gzipped, as Google's client libraries send them (docs/conformance.md)
+            http.batch_update(key, {"requests": [{"updateSheetProperties": {
+                "properties": {"sheetId": scratch_ids[0], "title": scratch}, "fields": "title"}}]}, gzipped=True)
+            report.gzipped_writes = True
+        except SheetsSyncError:
+            report.findings.append(Words(
+                "Google ไม่ยอมรับคำขอเขียนที่บีบอัดแบบ gzip การเขียนทุกครั้งที่ใหญ่กว่า 1 KB จะล้มเหลว โปรดแจ้งผู้พัฒนา",
+                "Google refused a gzipped request body: every write of 1 KB or more would fail; tell the developers"))
     except SheetsSyncError as exc:
         if not added:
             report.editable, report.code = False, exc.code

@@ -208,8 +208,9 @@ class GoogleHttp:
             "post", SPREADSHEET_URL % key + ":getByDataFilter", params={"fields": fields}, data=data,
             headers=headers).json())
 
-    def batch_update(self, key: str, body: dict) -> dict:
-        data, headers = json_body(body)
+    def batch_update(self, key: str, body: dict, gzipped: bool = False) -> dict:
+        """One spreadsheets.batchUpdate; `gzipped` compresses even a small body (doctor tries that Google takes it)."""
+        data, headers = json_body(body, always=gzipped)
         return self._call("write", "spreadsheets.batchUpdate", lambda: self.client.request(
             "post", SPREADSHEET_BATCH_UPDATE_URL % key, data=data, headers=headers).json())
 
@@ -227,12 +228,12 @@ def encode_body(body: dict) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def json_body(body: dict) -> tuple[bytes, dict[str, str]]:
+def json_body(body: dict, always: bool = False) -> tuple[bytes, dict[str, str]]:
     """A request body as sent, and its headers: gzipped from GZIP_FROM bytes (a 2 MB write goes as about 70 KB).
     Google's 2 MB recommendation is kept on the JSON itself (batch.MAX_BODY), not on the compressed bytes."""
     data = encode_body(body)
     headers = {"Content-Type": "application/json; charset=UTF-8"}
-    if len(data) >= GZIP_FROM:
+    if always or len(data) >= GZIP_FROM:
         data, headers["Content-Encoding"] = gzip.compress(data, compresslevel=6), "gzip"
     return data, headers
 
