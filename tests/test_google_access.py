@@ -268,31 +268,32 @@ def test_a_fake_key_says_the_key_is_not_valid(google, tmp_path):
     assert "is not valid" in outcome.stderr and "not a key" not in outcome.stderr  # never the key's text
 
 
-def test_doctor_finds_a_paste_google_refuses_and_exits_with_problems(google, office, tmp_path, private_key):
+def _doctor_with_a_write_refused(google, office, tmp_path, private_key, skip: int, message: str):
+    """doctor run as the service account with Google refusing its write number `skip` + 1 (400, `message`); the
+    outcome, after checking the refusal is a finding (exit 4) and that the scratch tabs were removed all the same."""
     google.share(office, SERVICE_ACCOUNT, "writer")
-    google.add_fault("400", count=1, match=":batchUpdate", skip=3,  # the fourth write: the paste of a large build
-                     body={"error": {"code": 400, "message": "Invalid requests[1].copyPaste: refused",
-                                     "status": "INVALID_ARGUMENT"}})
+    google.add_fault("400", count=1, match=":batchUpdate", skip=skip,
+                     body={"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
     try:
         outcome = as_service_account(tmp_path, private_key, "doctor", "--sheet", office, "--today", "2027-04-01")
     finally:
         google.state.faults.clear()
     assert outcome.exit_code == ExitCode.BUILT_WITH_PROBLEMS, outcome.output
-    assert "pasting a staging tab over a tab in one write, keeping its named range: no" in outcome.output
-    assert "refused to paste a tab" in outcome.output and "ยังไม่พร้อม / not ready" in outcome.output
+    assert "ยังไม่พร้อม / not ready" in outcome.output
     assert not any(s["properties"]["title"].startswith("sheets-sync-doctor") for s in google.snapshot(office)["sheets"])
+    return outcome
+
+
+def test_doctor_finds_a_paste_google_refuses_and_exits_with_problems(google, office, tmp_path, private_key):
+    # the fourth write: the paste that ends a large build
+    outcome = _doctor_with_a_write_refused(google, office, tmp_path, private_key, 3,
+                                           "Invalid requests[1].copyPaste: refused")
+    assert "pasting a staging tab over a tab in one write, keeping its named range: no" in outcome.output
+    assert "refused to paste a tab" in outcome.output
 
 
 def test_doctor_finds_google_refusing_a_gzipped_write_and_exits_with_problems(google, office, tmp_path, private_key):
-    google.share(office, SERVICE_ACCOUNT, "writer")
-    google.add_fault("400", count=1, match=":batchUpdate", skip=4,  # the fifth write: doctor's gzipped one
-                     body={"error": {"code": 400, "message": "Invalid JSON payload received.",
-                                     "status": "INVALID_ARGUMENT"}})
-    try:
-        outcome = as_service_account(tmp_path, private_key, "doctor", "--sheet", office, "--today", "2027-04-01")
-    finally:
-        google.state.faults.clear()
-    assert outcome.exit_code == ExitCode.BUILT_WITH_PROBLEMS, outcome.output
+    # the fifth write: doctor's gzipped one
+    outcome = _doctor_with_a_write_refused(google, office, tmp_path, private_key, 4, "Invalid JSON payload received.")
     assert "a gzipped request body (every write from 1 KB): no" in outcome.output
     assert "refused a gzipped request body" in outcome.output
-    assert not any(s["properties"]["title"].startswith("sheets-sync-doctor") for s in google.snapshot(office)["sheets"])
