@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
 import pytest
@@ -105,8 +106,8 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str
     try:
         with urlopen(Request(url, data=body, method="POST", headers=headers), timeout=30) as answer:
             return answer.status, dict(answer.headers), answer.read()
-    except Exception as exc:  # HTTPError carries the refusal
-        return exc.code, dict(exc.headers), exc.read()  # type: ignore[attr-defined]
+    except HTTPError as exc:  # a refusal: its status and body
+        return exc.code, dict(exc.headers), exc.read()
 
 
 def test_google_gzips_an_answer_only_for_a_user_agent_that_names_gzip(google):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -244,7 +245,7 @@ def content_mark_key(tab: Tab) -> str:
 def _rows_in(mark: str | None) -> int:
     """The row count a content mark holds ("<fingerprint> <rows> [b<rows per block>:<block>,…]")."""
     parts = (mark or "").split(" ")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    return int(parts[1]) if len(parts) > 1 and re.fullmatch(r"[0-9]+", parts[1]) else 0  # not `²`, which isdigit
 
 
 def _blocks_in(mark: str | None, size: int) -> list[str]:
@@ -265,15 +266,15 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
         rows, fills = contents[tab.key]
         title = data.title_of(tab)
         rewrite = rewrite_generated_tab(tab, title, rows, column_formats(tab), tuple(fills))
-        replace_op = next(op for op in rewrite if isinstance(op, ReplaceTab))
-        size = block_rows(len(rows))
-        blocks = row_blocks(replace_op, size)
-        key = content_mark_key(tab)
-        mark = f"{fingerprint(rewrite)} {len(rows) - 1}"
-        if data.headers_only:  # a workbook read by headers (Google): see below
-            mark += f" b{size}:{','.join(blocks)}"
+        key, mark = content_mark_key(tab), f"{fingerprint(rewrite)} {len(rows) - 1}"
         stored = data.marks.get(key)
-        if title is not None and title in data.headers_only:
+        if data.headers_only:  # a workbook read by headers (Google) also fingerprints each block of rows: see below
+            replace_op = next(op for op in rewrite if isinstance(op, ReplaceTab))
+            size = block_rows(len(rows))
+            blocks = row_blocks(replace_op, size)
+            mark += f" b{size}:{','.join(blocks)}"
+        known_by_mark = title is not None and title in data.headers_only
+        if known_by_mark:
             rows_before, changed = _rows_in(stored), stored != mark
         else:
             before = data.tabs[title].rows if title else []
@@ -281,7 +282,7 @@ def plan_build(data: WorkbookData, compiled: Compiled) -> tuple[list[Operation],
             changed = title is None or stored != mark or _norm_rows(before) != _norm_rows(rows)
         changes.append(TabChange(title or tab.th, rows_before, len(rows) - 1, changed))
         if changed:
-            if title is not None and title in data.headers_only:
+            if known_by_mark:
                 # read by its header, the tab is known by its mark alone: rows the mark says the workbook already
                 # holds are not sent (a tab read whole, whose cells may differ from its mark, is written whole)
                 keep = unchanged_spans(_blocks_in(stored, size), blocks, len(rows), size)

@@ -169,8 +169,10 @@ def run_doctor(backend: GoogleBackend, today: dt.date) -> DoctorReport:
                 "2 MB could break what points at the summary tabs; tell the developers"))
         report.gzipped_writes = False
         try:  # every write from 1 KB goes gzipped, as Google's client libraries send them (docs/conformance.md)
-            http.batch_update(key, {"requests": [{"updateSheetProperties": {
-                "properties": {"sheetId": scratch_ids[0], "title": scratch}, "fields": "title"}}]}, gzipped=True)
+            http.batch_update(key, {"requests": [{"updateCells": {  # one word into the scratch tab, removed below
+                "start": {"sheetId": scratch_ids[0], "rowIndex": 0, "columnIndex": 1},
+                "rows": [{"values": [{"userEnteredValue": {"stringValue": "gzip"}}]}],
+                "fields": "userEnteredValue"}}]}, gzipped=True)
             report.gzipped_writes = True
         except SheetsSyncError:
             report.findings.append(Words(

@@ -383,8 +383,7 @@ class _Requests:
             for first in range(0, len(rows), ROWS_PER_REQUEST):  # blocks, so a large tab can be split between bodies
                 self.requests.append({"updateCells": {
                     "start": {"sheetId": info.sheet_id, "rowIndex": run_first - 1 + first, "columnIndex": 0},
-                    "rows": rows[first:first + ROWS_PER_REQUEST],
-                    "fields": "userEnteredValue,userEnteredFormat,textFormatRuns,note"}})
+                    "rows": rows[first:first + ROWS_PER_REQUEST], "fields": everything}})
             for c in sorted(formatted):
                 if run_last > 1:
                     self.requests.append({"repeatCell": {
