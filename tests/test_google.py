@@ -358,13 +358,21 @@ def test_a_failing_request_in_a_batch_leaves_the_spreadsheet_untouched(emulator,
     import requests
 
     before = emulator.snapshot(sheet)
+    metadata = list(emulator.state.spreadsheets[sheet].developer_metadata)
     answer = requests.post(f"{emulator.url}/v4/spreadsheets/{sheet}:batchUpdate", json={"requests": [
         {"addSheet": {"properties": {"title": "ใหม่"}}},
+        {"updateCells": {"start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "เขียนแล้ว"}}]}],
+                         "fields": "userEnteredValue"}},
+        {"createDeveloperMetadata": {"developerMetadata": {"metadataKey": "k", "metadataValue": "v",
+                                                           "location": {"spreadsheet": True},
+                                                           "visibility": "DOCUMENT"}}},
         {"updateCells": {"start": {"sheetId": 0, "rowIndex": 5000, "columnIndex": 0},
                          "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
                          "fields": "userEnteredValue"}}]}, timeout=10)
     assert answer.status_code == 400 and "after last row" in answer.json()["error"]["message"]
     assert emulator.snapshot(sheet) == before
+    assert emulator.state.spreadsheets[sheet].developer_metadata == metadata
 
 
 @pytest.mark.parametrize("content", ['["not", "a", "window"]', '{"read": "x", "write": [true, null]}', "{",
