@@ -134,3 +134,33 @@ def test_google_takes_a_gzipped_request_body_and_refuses_a_broken_one(google):
 
     status, _, answer = _post(url, body[:-3], headers)  # not gzip at all
     assert status == 400 and b"Invalid JSON payload" in answer
+
+
+def test_a_nightly_build_over_2_mb_stages_only_the_rows_that_changed(google, monkeypatch):
+    """Changed rows too many for one request go into a hidden tab at their own places and are pasted back run by
+    run in the last request: the rows between are neither sent nor touched, and the tab ends as a whole rewrite
+    leaves it."""
+    from sheets_sync.backends.google import batch as google_batch
+
+    key = _office(google, 300)
+    assert cli("build", "--sheet", key, "--today", TODAY).exit_code == 0
+    whole = _writes(google)[-1]["body_bytes"]
+    col = [c.key for c in RESULTS.columns].index("result") + 1
+    for row in (11, 451, 881):  # three results far apart: three runs of changed rows, and their rounds' totals
+        google.type(key, RESULTS.th, row, col, "99")
+    monkeypatch.setattr(google_batch, "MAX_BODY", 6_000)  # Google's 2 MB, scaled to a 300-KPI office
+    google.clear_log()
+
+    assert cli("build", "--sheet", key, "--today", TODAY).exit_code == 0
+
+    writes = _writes(google)
+    assert len(writes) > 2  # staged: the changed rows in parts, then one swap
+    assert sum(w["body_bytes"] for w in writes) < whole / 2, ([w["body_bytes"] for w in writes], whole)
+    incremental = _summary_cells(google, key)
+    assert not any(s["properties"]["title"].startswith("~") for s in google.snapshot(key)["sheets"])
+
+    monkeypatch.setattr(google_batch, "MAX_BODY", 2 * 1024 * 1024)
+    _forget_content_mark(google, key)
+    again = cli("build", "--sheet", key, "--today", TODAY)
+    assert again.exit_code == 0, again.output
+    assert _summary_cells(google, key) == incremental

@@ -61,6 +61,7 @@ ROWS_PER_REQUEST = 1000
 PROTECTION_PREFIX = "sheets-sync"
 HEADER_FILL = {False: palette.BLUE, True: palette.GREY}
 TEXT_FORMAT = {"type": "TEXT", "pattern": "@"}
+EVERYTHING = "userEnteredValue,userEnteredFormat,note,textFormatRuns"  # all a generated tab's cells hold
 
 
 def be_date_format(day: dt.date) -> dict:
@@ -343,18 +344,27 @@ class _Requests:
 
     def _ReplaceTab(self, op: ReplaceTab) -> None:
         info = self.sheet(op.tab)
+        runs = _changed_runs(len(op.rows), op.unchanged)
+        if not op.unchanged:
+            self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "fields": EVERYTHING}})
+        else:
+            self.clear_rows(info, runs, len(op.rows))
+        self.stage_rows(op)
+
+    def clear_rows(self, info: SheetMeta, runs: list[tuple[int, int]], new_rows: int) -> None:
+        """Empty the changed rows, and whatever lies below the new last row."""
         old_rows = info.rows
+        for first, last in [*runs, (new_rows + 1, old_rows)]:
+            if first <= min(last, old_rows):
+                self.requests.append({"updateCells": {"range": {
+                    "sheetId": info.sheet_id, "startRowIndex": first - 1, "endRowIndex": min(last, old_rows)},
+                    "fields": EVERYTHING}})
+
+    def stage_rows(self, op: ReplaceTab) -> None:
+        """Write the rows of `op` outside its unchanged spans, clearing nothing (the tab is empty there)."""
+        info = self.sheet(op.tab)
         width = max((len(r) for r in op.rows), default=1)
         runs = _changed_runs(len(op.rows), op.unchanged)
-        everything = "userEnteredValue,userEnteredFormat,note,textFormatRuns"
-        if not op.unchanged:
-            self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "fields": everything}})
-        else:  # only the changed rows, and whatever lies below the new last row, are emptied
-            for first, last in [*runs, (len(op.rows) + 1, old_rows)]:
-                if first <= min(last, old_rows):
-                    self.requests.append({"updateCells": {"range": {
-                        "sheetId": info.sheet_id, "startRowIndex": first - 1, "endRowIndex": min(last, old_rows)},
-                        "fields": everything}})
         self.grow(info, len(op.rows), width)
         fills = {(r, c): colour_hex for r, c, colour_hex in op.fills}
         notes = {(r, c): text for r, c, text in op.notes}
@@ -383,7 +393,7 @@ class _Requests:
             for first in range(0, len(rows), ROWS_PER_REQUEST):  # blocks, so a large tab can be split between bodies
                 self.requests.append({"updateCells": {
                     "start": {"sheetId": info.sheet_id, "rowIndex": run_first - 1 + first, "columnIndex": 0},
-                    "rows": rows[first:first + ROWS_PER_REQUEST], "fields": everything}})
+                    "rows": rows[first:first + ROWS_PER_REQUEST], "fields": EVERYTHING}})
             for c in sorted(formatted):
                 if run_last > 1:
                     self.requests.append({"repeatCell": {
