@@ -375,6 +375,24 @@ def test_a_failing_request_in_a_batch_leaves_the_spreadsheet_untouched(emulator,
     assert emulator.state.spreadsheets[sheet].developer_metadata == metadata
 
 
+def test_a_failing_batch_that_deleted_a_sheet_gives_back_the_formulas_that_read_it(emulator, sheet):
+    import requests
+
+    from sheets_sync.domain.schema import KPIS, PEOPLE, RESULTS
+
+    emulator.type(sheet, RESULTS.th, 2, 12, f"='{KPIS.th}'!C2")  # a person's formula reading another tab
+    before = emulator.snapshot(sheet)
+    tabs = {s["properties"]["title"]: s["properties"]["sheetId"] for s in before["sheets"]}
+    answer = requests.post(f"{emulator.url}/v4/spreadsheets/{sheet}:batchUpdate", json={"requests": [
+        {"deleteSheet": {"sheetId": tabs[KPIS.th]}},
+        {"updateCells": {"start": {"sheetId": tabs[PEOPLE.th], "rowIndex": 50000, "columnIndex": 0},
+                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
+                         "fields": "userEnteredValue"}}]}, timeout=10)
+    assert answer.status_code == 400
+    assert emulator.snapshot(sheet) == before
+    assert emulator.cell(sheet, RESULTS.th, 2, 12) != "#REF!"
+
+
 @pytest.mark.parametrize("content", ['["not", "a", "window"]', '{"read": "x", "write": [true, null]}', "{",
                                      json.dumps({"read": [time.time() + 3600] * 60, "write": []})])
 def test_a_broken_or_future_throttle_file_never_blocks_a_command(tmp_path: Path, content):
