@@ -477,6 +477,7 @@ class Handler(BaseHTTPRequestHandler):
                            500: "Internal error encountered.", 503: "The service is currently unavailable."}.get(code, "")
                 self._send(code, fault.body or ApiError(code, message).body(), headers)
                 return
+        self.nulls = b"null" in raw  # no null anywhere in the text: no null to drop from a batchUpdate
         try:
             body = json.loads(raw) if raw else None
         except json.JSONDecodeError:
@@ -601,7 +602,7 @@ class Handler(BaseHTTPRequestHandler):
             book = state.book(m[1])
             requests = (body or {}).get("requests", [])
             entry["kinds"] = [next(iter(r)) for r in requests if r]
-            replies = batch_update(book, requests)
+            replies = batch_update(book, requests, nulls=self.nulls)
             out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
             if (body or {}).get("includeSpreadsheetInResponse"):
                 out["updatedSpreadsheet"] = spreadsheet_json(book)

@@ -263,16 +263,24 @@ def _mask_paths(fields: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p) for p in _paths(parse_mask(fields) or {}))
 
 
-def apply_fields(target: dict, source: dict | None, fields: str) -> None:
+def apply_fields(target: dict, source: dict | None, fields: str, fresh: bool = False) -> None:
     """Copy the masked fields from source to target; a masked field missing from source is cleared.
-    Masks are Google's: `a.b,c`, `a/b`, or `a(b,c.d)`."""
+    Masks are Google's: `a.b,c`, `a/b`, or `a(b,c.d)`.  `fresh`: source is this cell's own (parsed for it
+    alone), so its values are taken, not copied."""
     if fields.strip() == "*":
         keys = list(source or {}) + [k for k in list(target) if k not in (source or {})]
         for key in keys:
             _assign(target, [key], source)
         return
     for path in _mask_paths(fields):
-        _assign(target, list(path), source)
+        if len(path) == 1:  # most masks name whole fields: no recursion for them
+            key = path[0]
+            if source is not None and key in source:
+                target[key] = source[key] if fresh else clone(source[key])
+            else:
+                target.pop(key, None)
+        else:
+            _assign(target, list(path), source)
 
 
 # --- hard protected ranges, enforced against the caller ------------------------------------------------------
@@ -308,7 +316,10 @@ def _covers(protected: dict, sheet: Sheet, row: int, col: int) -> bool:
 def check_editable(sheet: Sheet, row: int, col: int) -> None:
     """Google refuses the whole request when any cell it writes lies in a hard protected range that does not
     list the caller (400, docs/conformance.md)."""
-    if _ACTING.get() is None or not sheet.protected:
+    if not sheet.protected:
+        return
+    acting = _ACTING.get()
+    if acting is None or acting[1]:  # outside a request, or the owner: every range is theirs to edit
         return
     for protected in sheet.protected:
         if not may_edit(protected) and _covers(protected, sheet, row, col):
@@ -320,11 +331,11 @@ def _sets_value(fields: str) -> bool:
     return fields.strip() == "*" or any(path[0] == "userEnteredValue" for path in _mask_paths(fields))
 
 
-def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str) -> None:
+def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str, fresh: bool = False) -> None:
     check_editable(sheet, row, col)
     check_cell_text((data or {}).get("userEnteredValue"), "updateCells")
     cell = sheet.cells.setdefault((row, col), {})
-    apply_fields(cell, data, fields)
+    apply_fields(cell, data, fields, fresh)
     if _sets_value(fields):
         set_value(cell, (data or {}).get("userEnteredValue") or {}, sheet)
     user_format = cell.get("userEnteredFormat")
@@ -363,9 +374,11 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
-def batch_update(book: Spreadsheet, requests: list[dict]) -> list[dict]:
-    """Apply every request or none, as Google does; returns the replies."""
-    requests = _drop_nulls(requests)
+def batch_update(book: Spreadsheet, requests: list[dict], nulls: bool = True) -> list[dict]:
+    """Apply every request or none, as Google does; returns the replies.  `nulls`: the body may hold a JSON null
+    (to Google, a field not set)."""
+    if nulls:
+        requests = _drop_nulls(requests)
     restore = _snapshot(book, requests)
     replies = []
     try:
@@ -486,8 +499,9 @@ def _copy_paste(book: Spreadsheet, body: dict, where: str) -> None:
     formats = ("userEnteredFormat", "effectiveFormat", "textFormatRuns")
     carried = {"PASTE_NORMAL": values + formats + ("note", "dataValidation", "hyperlink"),
                "PASTE_VALUES": values, "PASTE_FORMAT": formats}[paste_type]
-    copied = {(r, c): clone(from_sheet.cells.get((r, c), {})) for r in range(r1, r2) for c in range(c1, c2)
-              if (r, c) in from_sheet.cells or (d1 + r - r1, e1 + c - c1) in to_sheet.cells}
+    copied = pickle.loads(pickle.dumps(  # a copy of each cell; pickle copies a million cells 5× faster than clone
+        {(r, c): from_sheet.cells.get((r, c), {}) for r in range(r1, r2) for c in range(c1, c2)
+         if (r, c) in from_sheet.cells or (d1 + r - r1, e1 + c - c1) in to_sheet.cells}))
     for (r, c), cell in copied.items():
         target = (d1 + r - r1, e1 + c - c1)
         check_editable(to_sheet, *target)
@@ -543,7 +557,7 @@ def _update_cells(book: Spreadsheet, body: dict, where: str) -> None:
         for i, row in enumerate(rows):
             for j, data in enumerate(row.get("values", [])):
                 _check_limits(sheet, r0 + i, c0 + j, where)
-                write_cell(sheet, r0 + i, c0 + j, data, fields)
+                write_cell(sheet, r0 + i, c0 + j, data, fields, fresh=True)
         return
     grid_range = body.get("range")
     if grid_range is None:
