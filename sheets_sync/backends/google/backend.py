@@ -82,9 +82,9 @@ def cell_value(cell: dict) -> Value:
     percent-formatted cell is the percentage (`78.5%` is stored as 0.785 and read as 78.5), also when the format
     is the one Google gave a formula's result."""
     value = python_value(cell.get("effectiveValue"))
-    kind = number_kind(cell)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
+    kind = number_kind(cell)
     if kind in ("DATE", "DATE_TIME") and 1 <= value < 2_958_466:  # up to 31 Dec 9999
         return from_serial(value)
     if kind == "PERCENT":
@@ -240,18 +240,25 @@ class GoogleBackend:
             data.protections += [_protection(title, p) for p in sheet.get("protectedRanges", [])]  # type: ignore[operator]
             data.filter_views += [v for v in (_filter_view(title, v) for v in sheet.get("filterViews", [])) if v]  # type: ignore[operator]
             grid = Grid(title)
+            fills = meta[title].fills
             for block in sheet.get("data", []):
                 for r, c, cell in grid_cells(block):
+                    if not cell:  # most cells of a pre-formatted input tab: nothing to keep
+                        continue
+                    if cell.get("note"):
+                        grid.notes[(r, c)] = cell["note"]
+                    if "userEnteredFormat" in cell:
+                        fill = hex_colour(cell["userEnteredFormat"].get("backgroundColor"))
+                        if fill is not None:
+                            fills[(r, c)] = fill
+                    value = cell_value(cell) if "effectiveValue" in cell else None
+                    if value is None:  # the row is padded with blanks up to the next value, and trimmed
+                        continue
                     while len(grid.rows) < r:
                         grid.rows.append([])
                     row = grid.rows[r - 1]
                     row.extend([None] * (c - 1 - len(row)))
-                    row.append(cell_value(cell))
-                    if cell.get("note"):
-                        grid.notes[(r, c)] = cell["note"]
-                    fill = hex_colour(cell.get("userEnteredFormat", {}).get("backgroundColor"))
-                    if fill is not None:
-                        meta[title].fills[(r, c)] = fill
+                    row.append(value)
             for row in grid.rows:
                 trimmed(row)
             del grid.rows[grid.last_row:]
