@@ -343,18 +343,17 @@ class _Requests:
                                                         "columnIndex": op.col - 1}, "rows": rows, "fields": fields}})
 
     def _ReplaceTab(self, op: ReplaceTab) -> None:
-        info = self.sheet(op.tab)
-        runs = _changed_runs(len(op.rows), op.unchanged)
-        if not op.unchanged:
-            self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "fields": EVERYTHING}})
-        else:
-            self.clear_rows(info, runs, len(op.rows))
+        self.clear(self.sheet(op.tab), op)
         self.stage_rows(op)
 
-    def clear_rows(self, info: SheetMeta, runs: list[tuple[int, int]], new_rows: int) -> None:
-        """Empty the changed rows, and whatever lies below the new last row."""
+    def clear(self, info: SheetMeta, op: ReplaceTab) -> None:
+        """Empty what `op` rewrites on the tab `info`: all of it, or its changed rows and whatever lies below
+        its new last row."""
+        if not op.unchanged:
+            self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "fields": EVERYTHING}})
+            return
         old_rows = info.rows
-        for first, last in [*runs, (new_rows + 1, old_rows)]:
+        for first, last in [*_changed_runs(len(op.rows), op.unchanged), (len(op.rows) + 1, old_rows)]:
             if first <= min(last, old_rows):
                 self.requests.append({"updateCells": {"range": {
                     "sheetId": info.sheet_id, "startRowIndex": first - 1, "endRowIndex": min(last, old_rows)},

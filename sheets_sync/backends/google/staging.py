@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
-from sheets_sync.backends.google.batch import EVERYTHING, SheetMeta, _changed_runs, _Requests, _split
+from sheets_sync.backends.google.batch import SheetMeta, _changed_runs, _Requests, _split
 from sheets_sync.workbook.operations import AddTab, DeleteTab, Operation, ReplaceTab
 
 STAGING_PREFIX = "~sheets-sync staging: "  # Google's titles may be 100 characters; ours are under 40
@@ -47,8 +47,7 @@ def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
         if old_tabs[title] is None:  # a new tab: the staging tab will be it, so links to it point there
             staging.meta[title] = staging.meta[staging_title(title)]
     rest: list[Operation] = []
-    runs: dict[str, list[tuple[int, int]]] = {}  # a tab's changed rows, when it is not written whole
-    staged_rows: dict[str, int] = {}  # and how many rows it will have
+    rewrites: dict[str, ReplaceTab] = {}  # each tab's rewrite: whole, or its changed rows (op.unchanged)
     for op in operations:
         tab = _tab_of(op)
         if tab not in rewritten:
@@ -56,11 +55,9 @@ def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
         elif isinstance(op, AddTab):
             continue  # the staging tab stands for a tab this write adds
         elif isinstance(op, ReplaceTab):  # the cells, large: the staging tab starts empty
-            if old_tabs[tab] is None or not op.unchanged:
+            if old_tabs[tab] is None:  # a new tab is its staging tab: all of it is written
                 op = dataclasses.replace(op, unchanged=())
-            else:  # only the changed rows, at their own places, each pasted back alone
-                runs[tab] = _changed_runs(len(op.rows), op.unchanged)
-                staged_rows[tab] = len(op.rows)
+            rewrites[tab] = op  # with unchanged rows: only the changed ones, at their places, each pasted back alone
             staging.stage_rows(dataclasses.replace(op, tab=staging_title(tab)))
         elif old_tabs[tab] is None:  # anything on a new tab
             staging.add(dataclasses.replace(op, tab=staging_title(tab)))  # type: ignore[arg-type]
@@ -76,13 +73,10 @@ def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
                 "properties": {"sheetId": staged.sheet_id, "title": title, "hidden": False}, "fields": "title,hidden"}})
             final.meta[title] = dataclasses.replace(staged, title=title)
             continue
-        real = final.meta[title]
-        if title in runs:
-            final.clear_rows(real, runs[title], staged_rows[title])
-        else:
-            final.requests.append({"updateCells": {"range": {"sheetId": real.sheet_id}, "fields": EVERYTHING}})
+        real, op = final.meta[title], rewrites[title]
+        final.clear(real, op)
         final.grow(real, staged.rows, staged.cols)
-        for first, last in runs.get(title, [(1, staged.rows)]):
+        for first, last in _changed_runs(len(op.rows), op.unchanged) if op.unchanged else [(1, staged.rows)]:
             span = {"startRowIndex": first - 1, "endRowIndex": last, "startColumnIndex": 0,
                     "endColumnIndex": staged.cols}
             final.requests.append({"copyPaste": {"source": {"sheetId": staged.sheet_id, **span},
