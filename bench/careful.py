@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """A careful gspread script for the same build as `sheets-sync build`: one metadata read (opening the
 spreadsheet), one `values_batch_get` for every input tab, one `values_batch_clear` and one `values_batch_update`
-for the three summary tabs — 4 requests, the fairest plain-gspread baseline.  Run as its own process by
+for the summary tabs — 4 requests (one more for each further 9 MiB of values: Google refuses a request over
+10 MiB), the fairest plain-gspread baseline.  Run as its own process by
 bench/run.py so its imports count as sheets-sync's do:
 
     python bench/careful.py EMULATOR_HOST SPREADSHEET_KEY YYYY-MM-DD
@@ -14,6 +15,7 @@ import sys
 
 def careful_build(host: str, key: str, today: str) -> None:
     import datetime as dt
+    import json
 
     import gspread
 
@@ -38,9 +40,22 @@ def careful_build(host: str, key: str, today: str) -> None:
     contents = generated_contents(compiled)
     titles = {k: tab_by_key(k).th for k in contents}
     spreadsheet.values_batch_clear(body={"ranges": [f"'{titles[k]}'" for k in contents]})
-    spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": [
-        {"range": f"'{titles[k]}'!A1", "values": [[str(v) if v is not None else "" for v in row] for row in rows]}
-        for k, (rows, _) in contents.items()]})
+    # careful: Google refuses a request over 10 MiB (docs/conformance.md), so the values go in as few requests as
+    # stay under it, in slices of 10,000 rows measured as gspread sends them (one request up to ~5,000 KPIs)
+    data = [{"range": f"'{titles[k]}'!A{first + 1}",
+             "values": [[str(v) if v is not None else "" for v in row] for row in rows[first:first + 10_000]]}
+            for k, (rows, _) in contents.items() for first in range(0, max(len(rows), 1), 10_000)]
+    requests: list[list[dict]] = [[]]
+    size = 0
+    for entry in data:
+        entry_size = len(json.dumps(entry))
+        if requests[-1] and size + entry_size > 9 * 1024 * 1024:
+            requests.append([])
+            size = 0
+        requests[-1].append(entry)
+        size += entry_size
+    for chunk in requests:
+        spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": chunk})
 
 
 if __name__ == "__main__":

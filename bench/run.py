@@ -161,9 +161,10 @@ def google_rows(emulator: Emulator, sizes: tuple[int, ...], latency: float, repe
                          "latency_floor": len(log) * latency, **traffic(log)})
         for label, script in (("usual gspread build", "usual.py"), ("careful gspread build", "careful.py")):
             emulator.clear_log()
-            seconds, process_cpu = usual_build(emulator.host, key, script)
+            seconds, process_cpu, code = usual_build(emulator.host, key, script)
             log = emulator.requests()
-            rows.append({"kpis": n, "command": label, "requests": len(log),
+            rows.append({"kpis": n, "command": label, "requests": len(log), "code": code,
+                         "refused": sorted({e["status"] for e in log if e["status"] >= 400}),
                          "reads": sum(1 for e in log if e["method"] == "GET"),
                          "writes": sum(1 for e in log if e["method"] != "GET"),
                          "seconds": seconds, "process_seconds": seconds, "cpu": None, "process_cpu": process_cpu,
@@ -231,13 +232,15 @@ def rollup_rows(emulator: Emulator, counts: tuple[int, ...], latency: float) -> 
     return rows
 
 
-def usual_build(host: str, key: str, script: str = "usual.py") -> tuple[float, float]:
+def usual_build(host: str, key: str, script: str = "usual.py") -> tuple[float, float, int]:
     """A gspread script (bench/usual.py, bench/careful.py) as its own process, timed whole, imports included — as
-    sheets-sync's commands are: every side is measured the same way."""
+    sheets-sync's commands are: every side is measured the same way.  Its exit code too: a script whose
+    request Google refuses (over 10 MiB) fails, and the table says so."""
     started, children = time.monotonic(), _children_cpu()
-    subprocess.run([sys.executable, str(ROOT / "bench" / script), host, key, TODAY], cwd=ROOT, check=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)
-    return time.monotonic() - started, _children_cpu() - children
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), host, key, TODAY], cwd=ROOT, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    return time.monotonic() - started, _children_cpu() - children, done.returncode
 
 
 def local_rows(sizes: tuple[int, ...], repeat: int) -> list[dict]:
@@ -300,6 +303,8 @@ def tables(google: list[dict], local: list[dict], latency: float, rollups: list[
         for label in ("build", "build (nothing changed)", NIGHTLY, "careful gspread build", "usual gspread build"):
             r = next(r for r in google if r["kpis"] == n and r["command"] == label)
             who = "sheets-sync " + label if label.startswith("build") else label.replace(" build", "")
+            if r.get("code"):
+                who += f" — **failed** (exit {r['code']}; Google answered {', '.join(map(str, r['refused']))})"
             out.append(f"| {n:,} | {who} | {r['requests']} | {r['bytes_up'] / 1024:,.0f} | "
                        f"{r['bytes_down'] / 1024:,.0f} | {r['process_seconds']:.2f} | {r['process_cpu']:.2f} | "
                        f"{r['served']:.2f} | {(r['bytes_up'] + r['bytes_down']) / careful_bytes:.2f} | "

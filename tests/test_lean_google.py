@@ -164,3 +164,21 @@ def test_a_nightly_build_over_2_mb_stages_only_the_rows_that_changed(google, mon
     again = cli("build", "--sheet", key, "--today", TODAY)
     assert again.exit_code == 0, again.output
     assert _summary_cells(google, key) == incremental
+
+
+def test_a_build_of_very_long_kpi_names_stays_under_google_s_request_limit(google):
+    """A block of rows is cut by size as well as by count: the rounds of 120 KPIs, each named in 49,000
+    characters (a pasted text, under Google's 50,000 per cell), were one request of 12 MB, which Google refuses
+    (10 MiB, docs/conformance.md) — every build after failed until someone shortened the names."""
+    name = "ตัวชี้วัดที่วางข้อความยาว " + "x" * 49_000
+    key = google.create("สพป. ชื่อยาว")
+    type_office(open_backend(parse_target(key)), [kpi(str(i), 1, name=name) for i in range(1, 121)],
+                [result(str(i), r, 70) for r in (6, 9, 12) for i in range(1, 121)])
+    google.clear_log()
+    outcome = cli("build", "--sheet", key, "--today", TODAY)
+    assert outcome.exit_code == 0, outcome.output
+    writes = _writes(google)
+    assert all(w["status"] == 200 for w in writes)
+    assert max(w["body_bytes"] for w in writes) <= 2 * 1024 * 1024  # Google's recommendation, kept
+    shown = google.cell(key, SCORE_SUMMARY.th, 2, 3)  # cut, and said so, to an .xlsx cell's 32,767 characters
+    assert shown.startswith(name[:32_000]) and shown.endswith("cut to fit the cell)") and len(shown) <= 32_767

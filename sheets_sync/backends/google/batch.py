@@ -209,6 +209,25 @@ def _changed_runs(rows: int, unchanged: tuple[tuple[int, int], ...]) -> list[tup
     return [(a, b) for a, b in runs if a <= b]
 
 
+CELL_OVERHEAD = 100  # bytes of CellData JSON around a value: its keys, a number format or colour, a note's key
+
+
+def _blocks(rows: list[list[Value]]) -> list[tuple[int, int]]:
+    """Row spans [first, last) of at most ROWS_PER_REQUEST rows and about MAX_BODY bytes each.  The size is
+    estimated (3 bytes a character: UTF-8 Thai; JSON escapes of control characters can double that), so one
+    block never nears Google's hard 10 MiB per request, which a block of long texts cut by count alone did."""
+    blocks, first, size = [], 0, 0
+    for index, row in enumerate(rows):
+        row_size = CELL_OVERHEAD * len(row) + 3 * sum(len(v) for v in row if isinstance(v, str))
+        if index > first and (index - first == ROWS_PER_REQUEST or size + row_size > MAX_BODY):
+            blocks.append((first, index))
+            first, size = index, 0
+        size += row_size
+    if first < len(rows):
+        blocks.append((first, len(rows)))
+    return blocks
+
+
 def _sheet_of(request: dict) -> Any:
     body = next(iter(request.values()))
     for key in ("start", "range", "properties", "protectedRange"):
@@ -389,10 +408,10 @@ class _Requests:
                         cell["note"] = notes[(r, c)]
                     values.append(cell)
                 rows.append({"values": values})
-            for first in range(0, len(rows), ROWS_PER_REQUEST):  # blocks, so a large tab can be split between bodies
+            for first, last in _blocks(op.rows[run_first - 1:run_last]):  # so a large tab splits between bodies
                 self.requests.append({"updateCells": {
                     "start": {"sheetId": info.sheet_id, "rowIndex": run_first - 1 + first, "columnIndex": 0},
-                    "rows": rows[first:first + ROWS_PER_REQUEST], "fields": EVERYTHING}})
+                    "rows": rows[first:last], "fields": EVERYTHING}})
             for c in sorted(formatted):
                 if run_last > 1:
                     self.requests.append({"repeatCell": {
