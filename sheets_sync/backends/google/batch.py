@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, assert_never
+from typing import Any, Iterable, Sequence, assert_never
 
 from sheets_sync.domain.words import Words
 from sheets_sync.domain import palette
@@ -212,7 +212,7 @@ def _changed_runs(rows: int, unchanged: tuple[tuple[int, int], ...]) -> list[tup
 CELL_OVERHEAD = 100  # bytes of CellData JSON around a value: its keys, a number format or colour, a note's key
 
 
-def _blocks(rows: list[list[Value]]) -> list[tuple[int, int]]:
+def _blocks(rows: Sequence[Sequence[Value]]) -> list[tuple[int, int]]:
     """Row spans [first, last) of at most ROWS_PER_REQUEST rows and about MAX_BODY bytes each.  The size is
     estimated (3 bytes a character: UTF-8 Thai; JSON escapes of control characters can double that), so one
     block never nears Google's hard 10 MiB per request, which a block of long texts cut by count alone did."""
