@@ -239,7 +239,7 @@ class ReplaceTab:
 
 # a content mark fingerprints a generated tab per block of rows: 20 rows, or more for a tab so long that its
 # mark would pass MAX_BLOCKS blocks (18,000 characters; developer metadata is not unlimited, docs/conformance.md)
-MIN_BLOCK_ROWS = 20
+MIN_BLOCK_ROWS = 10
 MAX_BLOCKS = 2000
 
 

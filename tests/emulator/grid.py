@@ -116,8 +116,8 @@ def apply_mask(value: Any, mask: dict | None) -> Any:
         return value
     out = {}
     for key, sub in mask.items():
-        if key in value:
-            out[key] = apply_mask(value[key], sub)
+        if key in value:  # a leaf of the mask takes the field whole: no call for it (a read walks 200,000 cells)
+            out[key] = apply_mask(value[key], sub) if sub else value[key]
     return out
 
 
@@ -161,8 +161,9 @@ def proto_json(value: Any, key: str = "") -> Any:
     """Google's JSON as proto3 prints it: no nulls, no false, no empty lists, no zero sheetId in a range,
     no zero colour component, no zero frozen counts."""
     if isinstance(value, dict):
-        is_range = key in ("range", "merges") or bool(_RANGE_KEYS & set(value))
-        is_colour = bool(value) and set(value) <= _COLOUR_KEYS
+        keys = value.keys()
+        is_range = key in ("range", "merges") or not _RANGE_KEYS.isdisjoint(keys)
+        is_colour = bool(value) and keys <= _COLOUR_KEYS
         out = {}
         for k, v in value.items():
             if v is None or (v is False and k in _FALSE_OMITTED) or (isinstance(v, list) and not v):
@@ -170,8 +171,31 @@ def proto_json(value: Any, key: str = "") -> Any:
             if v == 0 and not isinstance(v, bool) and ((k == "sheetId" and is_range) or (is_colour and k in _COLOUR_KEYS)
                                                         or k in ("frozenRowCount", "frozenColumnCount")):
                 continue
-            out[k] = proto_json(v, k)
+            # a scalar is itself: no call for it (a large read has a million of them)
+            out[k] = proto_json(v, k) if isinstance(v, (dict, list)) else v
         return out
     if isinstance(value, list):
+        if key == "rowData":
+            return [_proto_cells(row) for row in value]
         return [proto_json(v, key) for v in value]
+    return value
+
+
+def _proto_cells(value: Any) -> Any:
+    """proto_json of grid data, whose cells hold no range and no frozen count: only its rules for nulls, empty
+    lists, false flags and zero colour components apply.  A large read is mostly cells, a million dicts of them."""
+    if isinstance(value, dict):
+        is_colour = bool(value) and value.keys() <= _COLOUR_KEYS
+        out = {}
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                if v or isinstance(v, dict):
+                    out[k] = _proto_cells(v)
+            elif v is None or (v is False and k in _FALSE_OMITTED) or (is_colour and v == 0 and not isinstance(v, bool)):
+                continue
+            else:
+                out[k] = v
+        return out
+    if isinstance(value, list):
+        return [_proto_cells(v) for v in value]
     return value
