@@ -333,6 +333,8 @@ def _sets_value(fields: str) -> bool:
 
 def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str, fresh: bool = False) -> None:
     check_editable(sheet, row, col)
+    if not data and (row, col) not in sheet.cells:  # nothing written onto nothing (a new tab's empty cells)
+        return
     check_cell_text((data or {}).get("userEnteredValue"), "updateCells")
     cell = sheet.cells.setdefault((row, col), {})
     apply_fields(cell, data, fields, fresh)
