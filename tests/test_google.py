@@ -367,6 +367,8 @@ def test_a_failing_request_in_a_batch_leaves_the_spreadsheet_untouched(emulator,
         {"createDeveloperMetadata": {"developerMetadata": {"metadataKey": "k", "metadataValue": "v",
                                                            "location": {"spreadsheet": True},
                                                            "visibility": "DOCUMENT"}}},
+        {"copyPaste": {"source": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 3},  # onto cells that hold values
+                       "destination": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 4}}},
         {"updateCells": {"start": {"sheetId": 0, "rowIndex": 5000, "columnIndex": 0},
                          "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
                          "fields": "userEnteredValue"}}]}, timeout=10)

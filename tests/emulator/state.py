@@ -85,6 +85,8 @@ class Sheet:
     groups: dict[str, list[dict]] = field(default_factory=dict)
     conditional_formats: list[dict] = field(default_factory=list)
     filter_views: list[dict] = field(default_factory=list)
+    # during a batchUpdate that may be undone cell by cell: each written cell's value before the batch (None: none)
+    journal: dict[tuple[int, int], dict | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def sheet_id(self) -> int:
@@ -331,10 +333,19 @@ def _sets_value(fields: str) -> bool:
     return fields.strip() == "*" or any(path[0] == "userEnteredValue" for path in _mask_paths(fields))
 
 
+def _journal(sheet: Sheet, key: tuple[int, int]) -> None:
+    """Keep a cell as it was before the batch, the first time the batch changes it (see _snapshot)."""
+    journal = sheet.journal
+    if journal is not None and key not in journal:
+        old = sheet.cells.get(key)
+        journal[key] = None if old is None else clone(old)
+
+
 def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str, fresh: bool = False) -> None:
     check_editable(sheet, row, col)
     if not data and (row, col) not in sheet.cells:  # nothing written onto nothing (a new tab's empty cells)
         return
+    _journal(sheet, (row, col))
     check_cell_text((data or {}).get("userEnteredValue"), "updateCells")
     cell = sheet.cells.setdefault((row, col), {})
     apply_fields(cell, data, fields, fresh)
@@ -397,6 +408,9 @@ def batch_update(book: Spreadsheet, requests: list[dict], nulls: bool = True) ->
     except BaseException:
         restore()
         raise
+    finally:
+        for sheet in book.sheets:
+            sheet.journal = None
     book.modified = _now()
     return replies
 
@@ -417,19 +431,33 @@ def _sheet_ids(value: Any, found: set[int]) -> set[int]:
 
 def _snapshot(book: Spreadsheet, requests: list[dict]) -> Any:
     """What undoes a batchUpdate that fails part way.  Every sheet's properties, protections and the like are
-    kept; the cells only of the sheets the batch names (a request writes cells only where it names the sheet,
-    except deleteSheet, which rewrites formulas everywhere: every sheet holding a formula is kept too).
-    Pickling every cell of a 20,000-KPI workbook before each of a staged build's 25 writes was quadratic."""
-    named = _sheet_ids(requests, set())
-    if any("deleteSheet" in r for r in requests):  # it rewrites formulas that read the deleted sheet
-        named |= {s.sheet_id for s in book.sheets if any("formulaValue" in (c.get("userEnteredValue") or {})
-                                                         for c in s.cells.values())}
-    cells = {id(s): s.cells for s in book.sheets}
-    heavy = pickle.dumps({id(s): s.cells for s in book.sheets if s.sheet_id in named})
+    kept.  Cells: a batch of JOURNALED kinds keeps each cell as it first changes it (a staged 20,000-KPI build's
+    25 writes had pickled the growing staging tab before each one: quadratic); any other batch keeps the cells of
+    the sheets it names (a request writes cells only where it names the sheet, except deleteSheet, which rewrites
+    formulas everywhere: every sheet holding a formula is kept too)."""
+    journaled = all(len(r) == 1 and next(iter(r)) in JOURNALED for r in requests)
+    named: set[int] = set()
+    if not journaled:
+        named = _sheet_ids(requests, set())
+        if any("deleteSheet" in r for r in requests):  # it rewrites formulas that read the deleted sheet
+            named |= {s.sheet_id for s in book.sheets if any("formulaValue" in (c.get("userEnteredValue") or {})
+                                                             for c in s.cells.values())}
+    live = list(book.sheets)
+    cells = {id(s): s.cells for s in live}
+    heavy = pickle.dumps({} if journaled else {id(s): s.cells for s in live if s.sheet_id in named})
     light = pickle.dumps((book.properties, book.named_ranges, book.broken_named_ranges, book.developer_metadata,
-                          [(id(s), dataclasses.replace(s, cells={})) for s in book.sheets]))
+                          [(id(s), dataclasses.replace(s, cells={})) for s in live]))
+    if journaled:  # each cell is kept as the batch first changes it, not every cell of every sheet it names
+        for sheet in live:
+            sheet.journal = {}
 
     def restore() -> None:
+        for sheet in live:
+            for key, old in (sheet.journal or {}).items():
+                if old is None:
+                    sheet.cells.pop(key, None)
+                else:
+                    sheet.cells[key] = old
         kept = pickle.loads(heavy)
         book.properties, book.named_ranges, book.broken_named_ranges, book.developer_metadata, sheets = \
             pickle.loads(light)
@@ -438,6 +466,18 @@ def _snapshot(book: Spreadsheet, requests: list[dict]) -> Any:
         book.sheets = [sheet for _, sheet in sheets]
 
     return restore
+
+
+# the kinds of request that change cells only through write_cell, _copy_paste or _delete_sheet (which keep the
+# journal), or change none: a batch of these alone is undone from the journal.  Any other kind (insertDimension,
+# deleteDimension, sortRange, or one added later and not listed) has the named sheets' cells pickled whole.
+JOURNALED = frozenset({
+    "addSheet", "deleteSheet", "copyPaste", "updateSheetProperties", "updateSpreadsheetProperties", "updateCells", "repeatCell",
+    "updateDimensionProperties", "appendDimension", "setDataValidation", "addProtectedRange", "deleteProtectedRange",
+    "addConditionalFormatRule", "deleteConditionalFormatRule", "addFilterView", "deleteFilterView", "mergeCells",
+    "unmergeCells", "setBasicFilter", "clearBasicFilter", "addNamedRange", "updateNamedRange", "deleteNamedRange",
+    "addDimensionGroup", "deleteDimensionGroup", "createDeveloperMetadata", "updateDeveloperMetadata",
+    "updateBorders", "autoResizeDimensions"})
 
 
 def _add_sheet(book: Spreadsheet, body: dict, where: str) -> dict:
@@ -469,9 +509,10 @@ def _delete_sheet(book: Spreadsheet, body: dict, where: str) -> None:
     quoted = "'" + title.replace("'", "''") + "'"
     reference = re.compile(rf"(?:{re.escape(quoted)}|{re.escape(title)})!\$?[A-Z]{{1,3}}\$?\d+(?::\$?[A-Z]{{1,3}}\$?\d+)?")
     for other in book.sheets:
-        for cell in other.cells.values():
+        for key, cell in other.cells.items():
             formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
             if formula and reference.search(formula):
+                _journal(other, key)
                 cell["userEnteredValue"] = {"formulaValue": reference.sub("#REF!", formula)}
                 cell["effectiveValue"] = {"errorValue": {"type": "REF", "message": "Unresolved sheet name."}}
                 cell["formattedValue"] = "#REF!"
@@ -507,6 +548,7 @@ def _copy_paste(book: Spreadsheet, body: dict, where: str) -> None:
     for (r, c), cell in copied.items():
         target = (d1 + r - r1, e1 + c - c1)
         check_editable(to_sheet, *target)
+        _journal(to_sheet, target)
         existing = to_sheet.cells.setdefault(target, {})
         for key in carried:
             if key in cell:
