@@ -359,8 +359,11 @@ def test_a_failing_request_in_a_batch_leaves_the_spreadsheet_untouched(emulator,
 
     before = emulator.snapshot(sheet)
     metadata = list(emulator.state.spreadsheets[sheet].developer_metadata)
+    other = emulator.state.spreadsheets[sheet].sheets[1]
+    assert other.cells  # a tab with values, emptied whole by the batch below
     answer = requests.post(f"{emulator.url}/v4/spreadsheets/{sheet}:batchUpdate", json={"requests": [
         {"addSheet": {"properties": {"title": "ใหม่"}}},
+        {"updateCells": {"range": {"sheetId": other.sheet_id}, "fields": "*"}},
         {"updateCells": {"start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
                          "rows": [{"values": [{"userEnteredValue": {"stringValue": "เขียนแล้ว"}}]}],
                          "fields": "userEnteredValue"}},

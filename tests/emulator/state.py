@@ -333,6 +333,19 @@ def _sets_value(fields: str) -> bool:
     return fields.strip() == "*" or any(path[0] == "userEnteredValue" for path in _mask_paths(fields))
 
 
+_DERIVED = frozenset({"effectiveValue", "formattedValue", "effectiveFormat"})  # what a new userEnteredValue resets
+
+
+def _empties(fields: str, cell: dict) -> bool:
+    """Whether writing nothing under `fields` leaves nothing of `cell`."""
+    if fields.strip() == "*":
+        return True
+    masked = {path[0] for path in _mask_paths(fields) if len(path) == 1}
+    if _sets_value(fields):
+        masked |= _DERIVED
+    return cell.keys() <= masked
+
+
 def _journal(sheet: Sheet, key: tuple[int, int]) -> None:
     """Keep a cell as it was before the batch, the first time the batch changes it (see _snapshot)."""
     journal = sheet.journal
@@ -343,8 +356,15 @@ def _journal(sheet: Sheet, key: tuple[int, int]) -> None:
 
 def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str, fresh: bool = False) -> None:
     check_editable(sheet, row, col)
-    if not data and (row, col) not in sheet.cells:  # nothing written onto nothing (a new tab's empty cells)
-        return
+    if not data:
+        old = sheet.cells.get((row, col))
+        if old is None:  # nothing written onto nothing (a new tab's empty cells)
+            return
+        if _empties(fields, old):  # a clear: the cell goes whole, and the journal keeps it as it was, uncopied
+            if sheet.journal is not None and (row, col) not in sheet.journal:
+                sheet.journal[(row, col)] = old
+            del sheet.cells[(row, col)]
+            return
     _journal(sheet, (row, col))
     check_cell_text((data or {}).get("userEnteredValue"), "updateCells")
     cell = sheet.cells.setdefault((row, col), {})
