@@ -175,27 +175,6 @@ def proto_json(value: Any, key: str = "") -> Any:
             out[k] = proto_json(v, k) if isinstance(v, (dict, list)) else v
         return out
     if isinstance(value, list):
-        if key == "rowData":
-            return [_proto_cells(row) for row in value]
         return [proto_json(v, key) for v in value]
     return value
 
-
-def _proto_cells(value: Any) -> Any:
-    """proto_json of grid data, whose cells hold no range and no frozen count: only its rules for nulls, empty
-    lists, false flags and zero colour components apply.  A large read is mostly cells, a million dicts of them."""
-    if isinstance(value, dict):
-        is_colour = bool(value) and value.keys() <= _COLOUR_KEYS
-        out = {}
-        for k, v in value.items():
-            if isinstance(v, (dict, list)):
-                if v or isinstance(v, dict):
-                    out[k] = _proto_cells(v)
-            elif v is None or (v is False and k in _FALSE_OMITTED) or (is_colour and v == 0 and not isinstance(v, bool)):
-                continue
-            else:
-                out[k] = v
-        return out
-    if isinstance(value, list):
-        return [_proto_cells(v) for v in value]
-    return value

@@ -336,22 +336,22 @@ def _sets_value(fields: str) -> bool:
 _DERIVED = frozenset({"effectiveValue", "formattedValue", "effectiveFormat"})  # what a new userEnteredValue resets
 
 
-def _empties(fields: str, cell: dict) -> bool:
-    """Whether writing nothing under `fields` leaves nothing of `cell`."""
+@functools.lru_cache(maxsize=256)
+def _emptied(fields: str) -> frozenset[str] | None:
+    """The fields of a cell that writing nothing under `fields` removes; None: all of them."""
     if fields.strip() == "*":
-        return True
-    masked = {path[0] for path in _mask_paths(fields) if len(path) == 1}
-    if _sets_value(fields):
-        masked |= _DERIVED
-    return cell.keys() <= masked
+        return None
+    masked = frozenset(path[0] for path in _mask_paths(fields) if len(path) == 1)
+    return masked | _DERIVED if _sets_value(fields) else masked
 
 
-def _journal(sheet: Sheet, key: tuple[int, int]) -> None:
-    """Keep a cell as it was before the batch, the first time the batch changes it (see _snapshot)."""
+def _journal(sheet: Sheet, key: tuple[int, int], leaving: bool = False) -> None:
+    """Keep a cell as it was before the batch, the first time the batch changes it (see _snapshot); a cell
+    `leaving` the sheet whole is kept itself, uncopied."""
     journal = sheet.journal
     if journal is not None and key not in journal:
         old = sheet.cells.get(key)
-        journal[key] = None if old is None else clone(old)
+        journal[key] = old if leaving or old is None else clone(old)
 
 
 def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str, fresh: bool = False) -> None:
@@ -360,9 +360,9 @@ def write_cell(sheet: Sheet, row: int, col: int, data: dict | None, fields: str,
         old = sheet.cells.get((row, col))
         if old is None:  # nothing written onto nothing (a new tab's empty cells)
             return
-        if _empties(fields, old):  # a clear: the cell goes whole, and the journal keeps it as it was, uncopied
-            if sheet.journal is not None and (row, col) not in sheet.journal:
-                sheet.journal[(row, col)] = old
+        emptied = _emptied(fields)
+        if emptied is None or old.keys() <= emptied:  # a clear: the cell goes whole
+            _journal(sheet, (row, col), leaving=True)
             del sheet.cells[(row, col)]
             return
     _journal(sheet, (row, col))

@@ -104,6 +104,11 @@ def number_format(fmt: str | None) -> dict | None:
 def extended(value: Value, input_tab: bool = False) -> tuple[dict, dict | None]:
     """A typed value as a userEnteredValue, and the number format it needs (dates).  In an input tab a date is
     the BE text staff would type there, in a plain-text cell."""
+    kind = type(value)
+    if kind is str:  # most cells, checked first: a large write asks this of every cell
+        return ({"stringValue": value} if value else {}), None
+    if kind is int:
+        return {"numberValue": value}, None
     if value is None or value == "":
         return {}, None
     if isinstance(value, bool):
@@ -397,17 +402,11 @@ class _Requests:
         # (a BE date column has none: each date carries its own year, see be_date_format)
         formatted = {c for c, fmt in enumerate(op.column_formats, start=1) if number_format(fmt)}
         text_dates = {c for c, fmt in enumerate(op.column_formats, start=1) if fmt == INPUT_DATE_FORMAT}
-        dressed = fills.keys() | links.keys() | notes.keys()  # cells that carry more than their value
         for run_first, run_last in runs:
             rows = []
             for r in range(run_first, run_last + 1):
                 values = []
                 for c, value in enumerate(op.rows[r - 1], start=1):
-                    kind = type(value)
-                    if (kind is str or kind is int) and (r, c) not in dressed:  # most cells: a bare text or count
-                        values.append({"userEnteredValue": {"stringValue": value} if kind is str else
-                                       {"numberValue": value}} if value != "" else {})
-                        continue
                     cell = self._cell(value, None, fills.get((r, c)), links.get((r, c)),
                                       bare=r > 1 and c in formatted, input_tab=op.input or c in text_dates)
                     if (r, c) in notes:
