@@ -182,3 +182,30 @@ def test_a_build_of_very_long_kpi_names_stays_under_google_s_request_limit(googl
     assert max(w["body_bytes"] for w in writes) <= 2 * 1024 * 1024  # Google's recommendation, kept
     shown = google.cell(key, SCORE_SUMMARY.th, 2, 3)  # cut, and said so, to an .xlsx cell's 32,767 characters
     assert shown.startswith(name[:32_000]) and shown.endswith("cut to fit the cell)") and len(shown) <= 32_767
+
+
+@pytest.mark.parametrize("input_tab", [False, True])
+def test_the_bound_that_sends_a_write_straight_to_hidden_tabs_never_exceeds_the_json_sent(input_tab):
+    """A write whose rows surely cannot fit one body is staged without being planned whole first (that built every
+    cell of a 5,000-KPI build twice). The bound must stay below the real JSON for every kind of value: were it
+    ever above, a write that fits one atomic request would be split needlessly."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sheets_sync.backends.google.batch import SheetMeta, _Requests, least_json
+    from sheets_sync.backends.google.http import encode_body
+    from sheets_sync.workbook.operations import ReplaceTab
+
+    rows = (("หัวข้อ", "ค่า", "", None),
+            ("ข้อความ \"ในเครื่องหมาย\"\nสองบรรทัด\t", 1, 2.5, Decimal("3.14159")),
+            (dt.date(2026, 10, 1), True, False, "😀" * 5),
+            ("=IMPORTXML(\"http://x\")", -0.0, 10**15, "\x00\x1f\\"),
+            (None, None, None, None),
+            # values whose smallest CellData is exactly what is sent: the bound is pinned to a byte a value
+            *[(7, None, "", 0, *(i % 10 for i in range(36)))] * 50)
+    planner = _Requests({"ตาราง": SheetMeta(1, "ตาราง", 1, 1)})
+    planner.add(ReplaceTab("ตาราง", rows, column_formats=("0.00",), input=input_tab))
+    sent = sum(len(encode_body(request["updateCells"]["rows"])) for request in planner.requests
+               if "rows" in request.get("updateCells", {}))
+    assert 0 < least_json(rows) <= sent
+    assert sent - least_json(rows) < 20 * len(rows)  # close: a row's own `{"values":[]}` and the texts' escapes

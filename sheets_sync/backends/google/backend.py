@@ -19,7 +19,14 @@ from dataclasses import replace
 from typing import Iterator, Sequence
 
 from sheets_sync.domain.words import Words
-from sheets_sync.backends.google.batch import SheetMeta, _Requests, _split, covers_whole_sheet, hex_colour
+from sheets_sync.backends.google.batch import (
+    SheetMeta,
+    _Requests,
+    _split,
+    covers_whole_sheet,
+    hex_colour,
+    surely_over_one_body,
+)
 from sheets_sync.backends.google.errors import RangeNotFound
 from sheets_sync.backends.google.http import GoogleHttp
 from sheets_sync.backends.google.staging import STAGING_PREFIX, staged_bodies
@@ -286,6 +293,8 @@ class GoogleBackend:
             self._learn_every_tab()
         self._learn_marks(operations)
         operations = self._guard(list(operations), result)
+        if not self.every_tab_read and self._staged(operations):  # its hidden tabs lie outside the layout read
+            self._learn_every_tab()
         try:
             bodies, note = self._planned_bodies(operations)
             unseen = len(bodies) > 1  # a write in parts makes and removes hidden tabs outside the layout
@@ -340,11 +349,13 @@ class GoogleBackend:
         """The batchUpdate bodies of a write, and what to tell the person when it takes more than one."""
         leftovers = [DeleteTab(t) for t in (self.meta or {}) if t.startswith(STAGING_PREFIX)]  # a failed write's
         operations = [*leftovers, *operations]
-        bodies = self._bodies(operations)
-        if len(bodies) == 1:
-            return bodies, None
-        if any(isinstance(op, ReplaceTab) and not op.input for op in operations):
-            staged, final = staged_bodies(self.meta or {}, operations, self.metadata)
+        staged_at_once = self._staged(operations)
+        if not staged_at_once:
+            bodies = self._bodies(operations)
+            if len(bodies) == 1:
+                return bodies, None
+        if staged_at_once or any(isinstance(op, ReplaceTab) and not op.input for op in operations):
+            staged, final, self._said = staged_bodies(self.meta or {}, operations, self.metadata)
             finals = _split(final)
             bodies = staged + finals
             if len(finals) == 1:
@@ -355,6 +366,13 @@ class GoogleBackend:
                     "more swapped them in, so readers saw all of it change at once")
         return bodies, Words(f"คำขอเขียนใหญ่เกิน 2 MB จึงแบ่งเป็น {len(bodies)} ครั้งตามแท็บ",
                         f"the write was over 2 MB, so it was split by tab into {len(bodies)} batchUpdates")
+
+    @staticmethod
+    def _staged(operations: Sequence[Operation]) -> bool:
+        """A write that surely goes through hidden tabs: tabs the tool owns, rewritten in rows too many for one
+        body."""
+        return (any(isinstance(op, ReplaceTab) and not op.input for op in operations)
+                and surely_over_one_body(operations))
 
     def _bodies(self, operations: Sequence[Operation]) -> list[list[dict]]:
         planner = _Requests(self.meta or {}, self.metadata)

@@ -233,6 +233,34 @@ def _blocks(rows: Sequence[Sequence[Value]]) -> list[tuple[int, int]]:
     return blocks
 
 
+LEAST_VALUE_CELL = len('{"userEnteredValue":{"numberValue":0}}')  # the smallest CellData holding a value
+
+
+def least_json(rows: Sequence[Sequence[Value]]) -> int:
+    """A lower bound of the CellData JSON of `rows`: 2 bytes an empty cell, a value's smallest CellData, a
+    character at least a byte, a comma each."""
+    least = 0
+    for row in rows:
+        least += 3 * len(row)
+        for value in row:
+            if value is not None and value != "":
+                least += LEAST_VALUE_CELL - 2 + (len(value) if type(value) is str else 0)
+    return least
+
+
+def surely_over_one_body(operations: Sequence[Operation]) -> bool:
+    """Whether the rows the operations write cannot fit one body, whatever else they carry.  A write that
+    surely needs staging is planned staged at once: planning it whole first built every cell of a 5,000-KPI
+    build once more, only to find it too large (docs/benchmarks.md)."""
+    least = 0
+    for op in operations:
+        if isinstance(op, ReplaceTab):
+            least += least_json(op.rows)
+            if least > MAX_BODY:
+                return True
+    return False
+
+
 def _sheet_of(request: dict) -> Any:
     body = next(iter(request.values()))
     for key in ("start", "range", "properties", "protectedRange"):

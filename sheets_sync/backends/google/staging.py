@@ -24,6 +24,7 @@ import dataclasses
 from typing import Sequence
 
 from sheets_sync.backends.google.batch import SheetMeta, _changed_runs, _Requests, _split
+from sheets_sync.domain.words import Words
 from sheets_sync.workbook.operations import AddTab, DeleteTab, Operation, ReplaceTab
 
 STAGING_PREFIX = "~sheets-sync staging: "  # Google's titles may be 100 characters; ours are under 40
@@ -34,8 +35,10 @@ def staging_title(title: str) -> str:
 
 
 def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
-                  metadata: dict[str, tuple[int, str | None]] | None = None) -> tuple[list[list[dict]], list[dict]]:
-    """(the staging bodies, each at most 2 MB, then the one final request list that swaps the tabs in)."""
+                  metadata: dict[str, tuple[int, str | None]] | None = None
+                  ) -> tuple[list[list[dict]], list[dict], list[Words]]:
+    """(the staging bodies, each at most 2 MB, then the one final request list that swaps the tabs in, and what
+    the person should know about the write)."""
     # tabs the tool owns; a staff tab (copy writes those too) keeps its sheet, its people's protections and views
     rewritten = {op.tab for op in operations if isinstance(op, ReplaceTab) and not op.input}
     staging = _Requests(meta, metadata)
@@ -85,7 +88,7 @@ def staged_bodies(meta: dict[str, SheetMeta], operations: Sequence[Operation],
         final.requests.append({"deleteSheet": {"sheetId": staged.sheet_id}})
     for op in rest:
         final.add(op)
-    return _split(staging.requests), final.requests
+    return _split(staging.requests), final.requests, staging.said + final.said
 
 
 def _tab_of(op: Operation) -> str | None:
