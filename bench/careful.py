@@ -6,6 +6,8 @@ for the summary tabs — 4 requests (one more for each further 9 MiB of values: 
 bench/run.py so its imports count as sheets-sync's do:
 
     python bench/careful.py EMULATOR_HOST SPREADSHEET_KEY YYYY-MM-DD
+    python bench/careful.py google SPREADSHEET_KEY YYYY-MM-DD     # real Google (bench/live.py): the credentials
+                                                                  # sheets-sync finds ($GOOGLE_APPLICATION_CREDENTIALS…)
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ def careful_build(host: str, key: str, today: str) -> None:
 
     import gspread
 
-    from sheets_sync.backends.google.credentials import emulator_session
+    from sheets_sync.backends.google.credentials import emulator_session, google_session
     from sheets_sync.domain.schema import INPUT_TABS, tab_by_key
     from sheets_sync.tasks.build import generated_contents
     from sheets_sync.workbook.office import compile_office
     from sheets_sync.workbook.operations import Grid, WorkbookData
 
-    session = emulator_session(host)
+    session = google_session(None)[0] if host == "google" else emulator_session(host)
     # careful: it asks for gzipped answers as Google's performance guide says (Accept-Encoding and a User-Agent
     # naming gzip); gspread sends its request bodies as they are
     session.headers.update({"Accept-Encoding": "gzip", "User-Agent": "careful-script (gzip)"})

@@ -249,13 +249,14 @@ def least_json(rows: Sequence[Sequence[Value]]) -> int:
 
 
 def surely_over_one_body(operations: Sequence[Operation]) -> bool:
-    """Whether the rows the operations write cannot fit one body, whatever else they carry.  A write that
-    surely needs staging is planned staged at once: planning it whole first built every cell of a 5,000-KPI
-    build once more, only to find it too large (docs/benchmarks.md)."""
+    """Whether the rows the operations send cannot fit one body, whatever else they carry (a tab's unchanged
+    rows are not sent).  A write that surely needs staging is planned staged at once: planning it whole first
+    built every cell of a 5,000-KPI build once more, only to find it too large (docs/benchmarks.md)."""
     least = 0
     for op in operations:
         if isinstance(op, ReplaceTab):
-            least += least_json(op.rows)
+            runs = _changed_runs(len(op.rows), op.unchanged) if op.unchanged else [(1, len(op.rows))]
+            least += sum(least_json(op.rows[first - 1:last]) for first, last in runs)
             if least > MAX_BODY:
                 return True
     return False
