@@ -87,7 +87,7 @@ def measure(key: str, sizes: list[int], repeat: int, credentials: str | None, ca
                 print(f"{n:,} KPIs, run {attempt + 1}/{repeat}: {way}", file=sys.stderr, flush=True)
                 if way.startswith("build,"):
                     forget_content_marks(key, credentials)
-                before = count() if count else None
+                before = count() if count else 0
                 if way == "careful gspread":
                     seconds, cpu, code = usual_build(careful_host, key, "careful.py")
                     if code:
