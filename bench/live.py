@@ -18,8 +18,8 @@ and a build with nothing to write, then prints the medians' table to paste into 
 
 The sheet must be a new, empty spreadsheet shared with the account as Editor: an office of each size is copied
 into it (`copy` refuses a sheet whose tabs hold data) and stays there; delete the spreadsheet afterwards.  With
-the default sizes (1,000 and 5,000 KPIs, 2 runs each) it takes about ten minutes and some 80 requests, inside
-Google's quota of 60 a minute (sheets-sync waits when it must).
+the default sizes (1,000 and 5,000 KPIs, 2 runs each) it makes 80 requests (1 min 39 s on the emulator at 150 ms
+a request), inside Google's quota of 60 a minute (sheets-sync waits when it must).
 """
 
 from __future__ import annotations
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = measure(key, sizes, args.repeat, None, emulator.host, args.staged_body,
                        count=lambda: len(emulator.requests()))
         print(table(rows, "the emulator at 150 ms a request"))
+        print(f"{len(emulator.requests())} requests in all, the copies included", file=sys.stderr)
         return 0
     if not args.sheet:
         parser.error("--sheet is needed (or --emulator)")
