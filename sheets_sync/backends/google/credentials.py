@@ -117,12 +117,13 @@ def _from_file(path: Path):  # -> (google.auth.credentials.Credentials, Identity
                 pluggable if "executable" in source else identity_pool
             creds = maker.Credentials.from_info(info, scopes=list(SCOPES))
             return creds, Identity(kind, _impersonated_email(info), SCOPES, info.get("quota_project_id"))
-        if kind == "impersonated_service_account":
-            import google.auth
+        if kind == "impersonated_service_account":  # the kind's own loader: google-auth deprecated the generic
+            from google.auth import impersonated_credentials  # one (it would load any kind the file claims)
 
-            creds, project = google.auth.load_credentials_from_file(str(path), scopes=SCOPES)
+            creds = impersonated_credentials.Credentials.from_impersonated_service_account_info(info, scopes=SCOPES)
             email = getattr(creds, "service_account_email", None) or _impersonated_email(info)
-            return creds, Identity(kind, email, SCOPES, getattr(creds, "quota_project_id", None) or project)
+            return creds, Identity(kind, email, SCOPES,
+                                   getattr(creds, "quota_project_id", None) or info.get("quota_project_id"))
     except ValueError:
         # the exception text may quote the key: say only which file and what is wrong with it
         raise SheetsSyncError(ExitCode.AUTH, f"กุญแจในไฟล์ข้อมูลรับรอง {path} ไม่ถูกต้อง (คัดลอกมาไม่ครบหรือถูกแก้) "
