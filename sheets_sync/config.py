@@ -79,7 +79,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("SHEETS_SYNC_QUOTA_WINDOW", _positive_float, "61", "seconds of Google's quota window (the "
              "throttle's, and the wait after a quota 429)"),
     Variable("SHEETS_SYNC_THROTTLE_DIR", Path, "~/.cache/sheets-sync", "where the shared throttle window lives"),
-    Variable("XDG_CACHE_HOME", Path, "~/.cache", "the cache folder for locks and the throttle"),
+    Variable("XDG_CACHE_HOME", Path, "~/.cache", "the cache folder for locks, the throttle and the Thai holidays"),
     Variable("SHEETS_SYNC_RETRY_ATTEMPTS", _positive_int, "6", "attempts per Google request"),
     Variable("SHEETS_SYNC_RETRY_TOTAL", _positive_float, "150", "seconds a Google request may take with its retries"),
     Variable("SHEETS_SYNC_RETRY_BASE", _positive_float, "1", "first backoff in seconds"),

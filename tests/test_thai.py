@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -135,3 +136,60 @@ def test_a_date_cell_in_a_be_year_is_the_day_a_person_meant():
 def test_29_february_of_a_be_year_without_one_is_not_a_date():
     with pytest.raises(ParseError):
         parse_date(dt.date(2568, 2, 29))  # 2568 CE is a leap year, 2025 is not
+
+
+def test_thai_holidays_are_the_package_s_own_and_kept_for_the_next_command(tmp_path, monkeypatch):
+    """Asking `holidays` for Thailand imports its ~250 countries (a tenth of a second of each command that counts
+    working days): the first command keeps the dates, the next reads them — the same dates."""
+    import holidays
+
+    from sheets_sync import thai_holidays as kept
+
+    asked = frozenset(holidays.country_holidays("TH", years=range(2026, 2029)))
+    assert dt.date(2027, 4, 13) in asked  # Songkran: what is compared is real
+    assert kept.thai_holidays(2026, 2028) == asked
+    assert len(list((tmp_path.with_name(f"{tmp_path.name}-cache") / "sheets-sync" / "holidays").glob("TH-2026-2028-*.json"))) == 1
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the package was asked again")
+
+    monkeypatch.setattr(holidays, "country_holidays", not_again)
+    assert kept.thai_holidays(2026, 2028) == asked
+
+
+def test_thai_holidays_kept_damaged_or_unwritable_are_asked_of_the_package_again(tmp_path, monkeypatch):
+    import holidays
+
+    from sheets_sync import thai_holidays as kept
+
+    asked = frozenset(holidays.country_holidays("TH", years=range(2026, 2029)))
+    kept.thai_holidays(2026, 2028)
+    (path,) = (tmp_path.with_name(f"{tmp_path.name}-cache") / "sheets-sync" / "holidays").glob("*.json")
+    for damage in ('["2027-13-40"]', "[1, 2]", "not json", ""):
+        path.write_text(damage, encoding="utf-8")
+        assert kept.thai_holidays(2026, 2028) == asked, damage
+        assert json.loads(path.read_text(encoding="utf-8"))[0].startswith("2026-"), damage  # kept anew
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert kept.thai_holidays(2026, 2028) == asked
+
+
+def test_a_second_command_that_counts_working_days_does_not_import_the_holidays_package(tmp_path):
+    """`status` of a workbook whose office counts working days (the default): the first run asks `holidays`, the
+    next finds the dates kept and never imports it (nor its 250 countries)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from .conftest import kpi, office_workbook, result
+
+    sheet = office_workbook(tmp_path / "w.xlsx", [kpi("1", 100)], [result("1", 6, 80)])
+    shutil.rmtree(tmp_path.with_name(f"{tmp_path.name}-cache") / "sheets-sync" / "holidays")  # laying it out kept them
+    code = ("import sys; from click.testing import CliRunner; from commands.cli import main; "
+            f"r = CliRunner().invoke(main, ['status', '--sheet', {str(sheet)!r}, '--today', '1/5/2570']); "
+            "print(r.exit_code, 'holidays' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ}).stdout.split()[-2:] for _ in range(2)]
+    assert runs == [["0", "True"], ["0", "False"]]

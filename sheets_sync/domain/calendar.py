@@ -1,7 +1,8 @@
 """Step durations as the work standard writes them (`1 สัปดาห์`, `2 วัน`, `1 เดือน`) and planned dates.
 
 Whether a duration counts calendar days or working days is the office's policy (setting `working_days`);
-working days skip weekends and Thai public holidays from the `holidays` package.
+working days skip weekends and Thai public holidays from the `holidays` package (sheets_sync.thai_holidays keeps
+them on disk: asking the package costs every command that counts working days a tenth of a second).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 from sheets_sync.domain.schema import ROUND_NUMBERS
+from sheets_sync.thai_holidays import thai_holidays
 from sheets_sync.domain.thai import (
     BE_OFFSET,
     ParseError,
@@ -49,7 +50,7 @@ def parse_duration(text: object) -> Duration | None:
 
 @lru_cache(maxsize=8)
 def _thai_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("TH", years=range(first_year, last_year + 1)))
+    return thai_holidays(first_year, last_year)
 
 
 def is_working_day(day: dt.date) -> bool:
