@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: modules kept compiled (bench/run.py)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         subprocess.run(CLI + ["demo", "--dir", "demo"], cwd=work, capture_output=True, check=True,
