@@ -273,3 +273,17 @@ def test_every_code_a_messy_office_raises_is_registered(tmp_path: Path):
     checked = cli("validate", "--sheet", str(directory / "workbook.xlsx"), "--format", "json", "--strict")
     codes = {p["code"] for p in json.loads(checked.output)["problems"]}
     assert codes and all(registered(code) for code in codes), codes
+
+
+def test_a_scheduled_validate_prints_nothing_without_errors_and_logs_one_line_each_run(clean: Path, tmp_path):
+    log = tmp_path / "runs.jsonl"
+    scheduled = ("validate", "--sheet", str(clean), "--write", "--quiet", "--log-json", str(log), "--today", "2026-10-09")
+    quiet = cli(*scheduled)  # a late step's warning: nothing a person must act on tonight
+    assert (quiet.exit_code, quiet.output) == (0, "")
+    type_into(clean, "ตัวชี้วัด", "F2", "เดาเอา")
+    loud = cli(*scheduled)
+    assert loud.exit_code == ExitCode.INVALID_DATA and "ตัวชี้วัด!F2" in loud.output  # errors are said, --quiet or not
+    first, second = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
+    assert (first["command"], first["write"], first["errors"], first["exit_code"]) == ("validate", True, 0, 0)
+    assert first["warnings"] == 1 and first["target"].endswith(clean.name)
+    assert second["errors"] >= 1 and second["exit_code"] == ExitCode.INVALID_DATA and second["marked_cells"] >= 1
