@@ -166,7 +166,7 @@ def test_a_refused_login_is_the_auth_code_and_a_server_out_of_reach_the_network_
     assert smtp.messages == []
 
 
-@pytest.mark.parametrize("command", [("build",), ("validate", "--write")])
+@pytest.mark.parametrize("command", [("build",), ("validate", "--write"), ("site",)])
 def test_a_failed_scheduled_run_alerts_with_the_run_record_and_a_good_one_does_not(tmp_path, smtp, monkeypatch,
                                                                                    command):
     monkeypatch.setenv("SHEETS_SYNC_SMTP_HOST", "127.0.0.1")

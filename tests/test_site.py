@@ -46,6 +46,16 @@ def text_of(folder: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in folder.rglob("*.html"))
 
 
+def test_a_scheduled_site_prints_nothing_and_logs_its_run(office):
+    log = office.parent / "runs.jsonl"
+    outcome = cli("site", "--sheet", str(office), "--out", str(office.parent / "site"), "--today", TODAY, "--quiet",
+                  "--log-json", str(log))
+    assert (outcome.exit_code, outcome.output) == (0, "")
+    record = json.loads(log.read_text(encoding="utf-8"))
+    assert (record["command"], record["exit_code"], record["public"]) == ("site", 0, False)
+    assert record["pages"] == len(list((office.parent / "site").rglob("*.html"))) > 3
+
+
 def test_the_pages_hold_the_figures_the_build_computed(office):
     assert cli("certify", "--sheet", str(office), "--round", "6", "--seal", "--yes", "--by", "kpi@example.go.th",
                "--today", TODAY).exit_code == 0
