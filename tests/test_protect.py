@@ -79,6 +79,34 @@ def test_the_tools_own_writes_still_pass_and_a_second_protect_writes_nothing(off
     assert writes == []
 
 
+def test_staff_cannot_leave_a_hand_edit_in_a_summary_and_the_tools_builds_still_land(office, google, tool):
+    """A build reads a summary on Google by its header alone and trusts its content mark, so a hand edit there
+    would stay until its rows change: under `protect` the tabs the tool writes are the coordinators' and the
+    tool's, one hard protection over each in place of init's warning."""
+    from sheets_sync.domain.rights import TOOL_TABS
+
+    assert tool("build", "--sheet", office, "--today", "1/8/2570").exit_code == 0
+    assert tool("protect", "--sheet", office).exit_code == 0
+    backend = open_backend(parse_target(office))
+    refused = typed_as(backend, OWNER_1, "สรุปคะแนน!I2", "5")
+    assert refused.status_code == 400 and "protected cell or object" in refused.text
+    assert typed_as(backend, COORDINATOR, "สรุปขั้นตอน!A2", "ดูแล้ว").status_code == 200
+    assert typed_as(backend, OWNER_1, "ผลการดำเนินงาน!C2", "99").status_code == 200  # their own row: still theirs
+
+    build = tool("build", "--sheet", office, "--today", "1/8/2570")
+    assert build.exit_code == 0 and "already protects" not in build.output, build.output
+    sheets = {s["properties"]["title"]: s for s in google.snapshot(office)["sheets"]}
+    kpi_1 = sheets["สรุปคะแนน"]["data"][0]["rowData"][1]["values"]  # round 6, KPI 1: the result retyped
+    assert (kpi_1[1]["effectiveValue"], kpi_1[4]["effectiveValue"]) == ({"stringValue": "1"}, {"numberValue": 99})
+    tool_tabs = [t for t in TOOL_TABS if t.th in sheets]
+    assert len(tool_tabs) >= 5  # the three summaries, the choices and the problems tab at least
+    for tab in tool_tabs:
+        whole = [p for p in sheets[tab.th].get("protectedRanges", []) if set(p["range"]) == {"sheetId"}]
+        assert [(p["warningOnly"], p["description"].startswith("sheets-sync [rights]")) for p in whole] == \
+            [(False, True)], (tab.th, whole)
+        assert COORDINATOR in whole[0]["editors"]["users"] and SERVICE_ACCOUNT in whole[0]["editors"]["users"]
+
+
 def test_every_person_gets_a_filter_view_of_their_rows_on_both_tabs(office, google):
     views = {(s["properties"]["title"], v["title"]): v for s in google.snapshot(office)["sheets"]
              for v in s.get("filterViews", [])}
@@ -115,6 +143,9 @@ def test_people_own_protections_survive_a_rerun_and_remove(office, google, tool)
     assert not any(d.startswith("sheets-sync [rights]") for d in left)
     assert not any(s.get("filterViews") for s in google.snapshot(office)["sheets"])
     assert typed_as(backend, OWNER_2, "ผลการดำเนินงาน!C2", "99").status_code == 200  # open again
+    summary = next(s for s in google.snapshot(office)["sheets"] if s["properties"]["title"] == "สรุปคะแนน")
+    assert [(p["warningOnly"], p["description"].startswith("sheets-sync:")) for p in summary["protectedRanges"]
+            if set(p["range"]) == {"sheetId"}] == [(True, True)]  # init's warning again, not nothing
 
 
 def test_with_protect_rows_on_build_covers_a_row_staff_added_since(office, tool):

@@ -4,6 +4,7 @@
 - its review columns (committee score and reason, certification, reviewer comment, who and when): the KPI's
   supervisor, the coordinators, the tool;
 - the KPI, people, settings and agreements tabs: the coordinators and the tool;
+- the tabs the tool writes (summaries, problems, reminders, history): the coordinators and the tool;
 - a sealed round's rows: the coordinators and the tool (the seal's own protection, `certify`).
 
 People are named by the e-mail in บุคลากร; a person without one can be given no rights, which `validate` reports.
@@ -15,12 +16,16 @@ from dataclasses import dataclass
 
 from sheets_sync.domain.certification import coordinators, is_email
 from sheets_sync.domain.model import Kpi, Office
-from sheets_sync.domain.schema import AGREEMENTS, KPIS, PEOPLE, SETTINGS, Tab
+from sheets_sync.domain.schema import AGREEMENTS, GENERATED_TABS, KPIS, PEOPLE, SEALS, SETTINGS, Tab
 
 STAFF_COLUMNS = ("kpi_id", "round", "result", "self_score", "evidence", "reported_by", "reported_on")
 REVIEW_COLUMNS = ("committee_score", "override_reason", "certification", "reviewer_comment", "certified_by",
                   "certified_on")
 COORDINATOR_TABS: tuple[Tab, ...] = (KPIS, PEOPLE, SETTINGS, AGREEMENTS)
+# the tabs the tool writes whole (the seal tab keeps the seal's own protection): on Google a build reads them by
+# their header alone, so a hand edit there would stay until its rows next change — under protection only the
+# coordinators and the tool may edit them
+TOOL_TABS: tuple[Tab, ...] = tuple(tab for tab in GENERATED_TABS if tab is not SEALS)
 ROLE_TH = {"owner": "ผู้รับผิดชอบ", "supervisor": "ผู้กำกับดูแล", "collector": "ผู้จัดเก็บข้อมูล"}
 
 

@@ -4,7 +4,9 @@ One read and one atomic write: hard protected ranges (Google ignores editors on 
 domain/rights.py, and a filter view `ของฉัน: <name>` per person on the KPI and results tabs.  Re-running replaces
 only what the tool made (its ranges' descriptions start `sheets-sync [rights]`, its views' titles `ของฉัน: `) and
 writes nothing when that is already in place; people's own protections and views are never touched.  Rows of
-a sealed round are left to the seal's own protection (coordinators only).
+a sealed round are left to the seal's own protection (coordinators only).  The tabs the tool writes get a hard
+protection for the coordinators and the tool in place of init's warning (Google allows one over a whole tab), so
+staff cannot leave a hand edit in a summary that a build, reading it by its header alone, would not see.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sheets_sync.domain.rights import (
     COORDINATOR_TABS,
     REVIEW_COLUMNS,
     STAFF_COLUMNS,
+    TOOL_TABS,
     MissingEmail,
     always_editors,
     missing_emails,
@@ -37,6 +40,7 @@ from sheets_sync.workbook.operations import (
     FilterView,
     FilterViews,
     Operation,
+    Protect,
     WorkbookData,
     quote_title,
     scope_prefix,
@@ -49,6 +53,8 @@ STAFF_LABEL = ("ผลของตัวชี้วัด: แก้ได้�
 REVIEW_LABEL = ("คะแนนคณะกรรมการและการรับรอง: แก้ได้เฉพาะผู้กำกับดูแลและผู้ประสานงาน / "
                 "committee score and certification: the KPI's supervisor and the coordinators")
 TAB_LABEL = "แก้ได้เฉพาะผู้ประสานงาน / coordinators only"
+TOOL_TAB_LABEL = ("แท็บที่เครื่องมือเขียน: แก้ได้เฉพาะผู้ประสานงาน (build เขียนทับ) / "
+                  "a tab the tool writes: coordinators only (build rewrites it)")
 
 
 @dataclass
@@ -57,9 +63,10 @@ class ProtectPlan:
     views: FilterViews
     missing: list[MissingEmail] = field(default_factory=list)
     unchanged: bool = False
+    warnings: tuple[Protect, ...] = ()  # after --remove: init's warning back over the tabs the tool writes
 
     def operations(self) -> list[Operation]:
-        return [] if self.unchanged else [self.rights, self.views]
+        return [] if self.unchanged else [self.rights, self.views, *self.warnings]
 
 
 @dataclass
@@ -140,11 +147,14 @@ def _same_protections(data: WorkbookData, rights: EditRights) -> bool:
 
 def plan_protection(data: WorkbookData, office: Office, account: str | None, remove: bool = False) -> ProtectPlan:
     if remove:
-        plan = ProtectPlan(EditRights(RIGHTS_SCOPE), FilterViews(VIEW_PREFIX))
+        plan = ProtectPlan(EditRights(RIGHTS_SCOPE), FilterViews(VIEW_PREFIX),
+                           warnings=tuple(Protect(title) for tab in TOOL_TABS if (title := data.title_of(tab))))
     else:
         always = always_editors(office, account)
         areas = [(Area(office.title(tab.key)), tuple(sorted(always)), TAB_LABEL)
                  for tab in COORDINATOR_TABS] + _result_areas(office, always)
+        areas += [(Area(title), tuple(sorted(always)), TOOL_TAB_LABEL)
+                  for tab in TOOL_TABS if (title := data.title_of(tab)) is not None]
         plan = ProtectPlan(EditRights(RIGHTS_SCOPE, tuple(areas)), FilterViews(VIEW_PREFIX, _views(office)),
                            missing_emails(office))
     views_now = {v for v in data.filter_views or [] if v.title.startswith(VIEW_PREFIX)}

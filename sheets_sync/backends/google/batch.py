@@ -531,8 +531,9 @@ class _Requests:
             grid_range.update(startRowIndex=0, endRowIndex=1)
         elif self._sheet_protected(info):
             # Google allows one protection over a whole sheet and refuses a second (400 `Sheet "…" already has
-            # sheet protection`), cancelling the whole write: a tab already protected whole is warned enough
-            if info.planned_whole is None:
+            # sheet protection`), cancelling the whole write: a tab already protected whole is warned enough —
+            # by `protect`'s hard protection (the tool's own: nothing to say), or by a person's
+            if info.planned_whole is None and not self._tool_protects_whole(info):
                 self.said.append(Words(f"แท็บ {info.title} มีผู้ป้องกันทั้งแท็บไว้แล้ว จึงคงไว้ตามเดิม ไม่เพิ่มคำเตือนของเครื่องมือ",
                                   f"someone already protects the whole tab {info.title}: theirs is left as it is and "
                                   "the tool adds no warning of its own"))
@@ -544,6 +545,10 @@ class _Requests:
         self.requests.append(request)
         if not op.header_only:
             info.planned_whole = request
+
+    @staticmethod
+    def _tool_protects_whole(info: SheetMeta) -> bool:
+        return any(i in info.whole and d.startswith(PROTECTION_PREFIX) for i, d in info.protected)
 
     def _sheet_protected(self, info: SheetMeta) -> bool:
         """The sheet has, or this batch gives it, a protection over the whole sheet."""
