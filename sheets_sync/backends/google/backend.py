@@ -349,12 +349,11 @@ class GoogleBackend:
         """The batchUpdate bodies of a write, and what to tell the person when it takes more than one."""
         leftovers = [DeleteTab(t) for t in (self.meta or {}) if t.startswith(STAGING_PREFIX)]  # a failed write's
         operations = [*leftovers, *operations]
-        staged_at_once = self._staged(operations)
-        if not staged_at_once:
+        if not self._staged(operations):  # else planned staged at once, not whole first only to find it too large
             bodies = self._bodies(operations)
             if len(bodies) == 1:
                 return bodies, None
-        if staged_at_once or any(isinstance(op, ReplaceTab) and not op.input for op in operations):
+        if any(isinstance(op, ReplaceTab) and not op.input for op in operations):  # always so when staged at once
             staged, final, self._said = staged_bodies(self.meta or {}, operations, self.metadata)
             finals = _split(final)
             bodies = staged + finals
