@@ -95,5 +95,10 @@ def main(ctx: click.Context, credentials: str | None, verbose: bool, sheet: str 
     # CPython's default of a collection per 700 new objects spent 0.45 s of a 1.8 s build rescanning them
     # (docs/benchmarks.md); nothing here makes garbage in cycles fast enough to need more
     gc.set_threshold(10_000, 50, 50)
+    # the Thai holidays kept on disk between commands (0.1 s each); the domain asks the package itself by default
+    from sheets_sync.domain.calendar import use_holidays
+    from sheets_sync.thai_holidays import thai_holidays
+
+    use_holidays(thai_holidays)
     ctx.obj = Session(credentials, verbose, sheet)
 

@@ -19,20 +19,19 @@ import tempfile
 from pathlib import Path
 
 from sheets_sync.config import config
+from sheets_sync.domain.calendar import holidays_from_package
 
 
 def thai_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
-    """Every Thai public holiday from 1 January of `first_year` to 31 December of `last_year`, as the installed
-    `holidays` package gives them."""
+    """What `calendar.holidays_from_package` answers, from the cache folder when it is kept there; the command line
+    installs it (`calendar.use_holidays`), so the domain itself stays without I/O."""
     path = _kept_at(first_year, last_year)
     if path is not None:
         try:
             return frozenset(dt.date.fromisoformat(day) for day in json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             pass  # not kept yet, or damaged: asked again below, and kept anew
-    import holidays  # here, not at the top: a command that finds the dates kept never imports it
-
-    days = frozenset(holidays.country_holidays("TH", years=range(first_year, last_year + 1)))
+    days = holidays_from_package(first_year, last_year)
     if path is not None:
         _keep(path, days)
     return days

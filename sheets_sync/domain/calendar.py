@@ -1,8 +1,9 @@
 """Step durations as the work standard writes them (`1 สัปดาห์`, `2 วัน`, `1 เดือน`) and planned dates.
 
 Whether a duration counts calendar days or working days is the office's policy (setting `working_days`);
-working days skip weekends and Thai public holidays from the `holidays` package (sheets_sync.thai_holidays keeps
-them on disk: asking the package costs every command that counts working days a tenth of a second).
+working days skip weekends and Thai public holidays from the `holidays` package, asked in memory; the command
+line has them kept on disk instead (`use_holidays`, sheets_sync.thai_holidays), since asking the package costs
+every command that counts working days a tenth of a second.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from dateutil.relativedelta import relativedelta
 
 from sheets_sync.domain.schema import ROUND_NUMBERS
-from sheets_sync.thai_holidays import thai_holidays
 from sheets_sync.domain.thai import (
     BE_OFFSET,
     ParseError,
@@ -48,9 +49,27 @@ def parse_duration(text: object) -> Duration | None:
     return Duration(int(m[1]), _UNITS[m[2].lower()])
 
 
+def holidays_from_package(first_year: int, last_year: int) -> frozenset[dt.date]:
+    """Every Thai public holiday from 1 January of `first_year` to 31 December of `last_year`, as the installed
+    `holidays` package gives them (imported here, when first needed: it loads some 250 countries)."""
+    import holidays
+
+    return frozenset(holidays.country_holidays("TH", years=range(first_year, last_year + 1)))
+
+
+_holiday_source: Callable[[int, int], frozenset[dt.date]] = holidays_from_package
+
+
+def use_holidays(source: Callable[[int, int], frozenset[dt.date]]) -> None:
+    """Where the Thai holidays come from: the package by default; the command line keeps its answers on disk."""
+    global _holiday_source
+    _holiday_source = source
+    _thai_holidays.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _thai_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
-    return thai_holidays(first_year, last_year)
+    return _holiday_source(first_year, last_year)
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -293,10 +293,11 @@ class GoogleBackend:
             self._learn_every_tab()
         self._learn_marks(operations)
         operations = self._guard(list(operations), result)
-        if not self.every_tab_read and self._staged(operations):  # its hidden tabs lie outside the layout read
+        at_once = self._staged(operations)
+        if at_once and not self.every_tab_read:  # its hidden tabs lie outside the layout read
             self._learn_every_tab()
         try:
-            bodies, note = self._planned_bodies(operations)
+            bodies, note = self._planned_bodies(operations, at_once)
             unseen = len(bodies) > 1  # a write in parts makes and removes hidden tabs outside the layout
         except SheetsSyncError:  # a tab outside the layout
             if self.every_tab_read:
@@ -304,7 +305,7 @@ class GoogleBackend:
             unseen = True
         if unseen and not self.every_tab_read:  # which a read by ranges did not see
             self._learn_every_tab()
-            bodies, note = self._planned_bodies(operations)
+            bodies, note = self._planned_bodies(operations, at_once)
         if note:
             result.notes.append(note)
         result.notes += self._said
@@ -345,11 +346,15 @@ class GoogleBackend:
         """How many batchUpdate requests `operations` would take, planned from the last read; nothing is sent."""
         return len(self._planned_bodies(operations)[0]) if operations else 0
 
-    def _planned_bodies(self, operations: Sequence[Operation]) -> tuple[list[list[dict]], Words | None]:
-        """The batchUpdate bodies of a write, and what to tell the person when it takes more than one."""
+    def _planned_bodies(self, operations: Sequence[Operation], at_once: bool | None = None
+                        ) -> tuple[list[list[dict]], Words | None]:
+        """The batchUpdate bodies of a write, and what to tell the person when it takes more than one; `at_once`:
+        whether the write surely goes through hidden tabs, when the caller knows."""
         leftovers = [DeleteTab(t) for t in (self.meta or {}) if t.startswith(STAGING_PREFIX)]  # a failed write's
+        if at_once is None:
+            at_once = self._staged(operations)
         operations = [*leftovers, *operations]
-        if not self._staged(operations):  # else planned staged at once, not whole first only to find it too large
+        if not at_once:  # else planned staged at once, not whole first only to find it too large
             bodies = self._bodies(operations)
             if len(bodies) == 1:
                 return bodies, None
