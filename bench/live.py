@@ -35,29 +35,10 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import TODAY, office, run_child, usual_build  # noqa: E402
+from bench.run import TODAY, forget_content_marks, office, run_child, usual_build  # noqa: E402
 
 ONE_REQUEST = 10_000_000  # bytes of JSON: under Google's hard 10 MiB (10,485,760) per request, with room
 WAYS = ("build, bodies ≤ 2 MB (as shipped)", "build, one request", "careful gspread", "build (nothing changed)")
-
-
-def forget_content_marks(key: str, credentials: str | None) -> None:
-    """Every summary's content mark made to match nothing, through Google itself: the next build writes every
-    summary whole, as a first build does."""
-    from sheets_sync.backends.target import open_backend, parse_target
-    from sheets_sync.domain.schema import GENERATED_TABS
-    from sheets_sync.tasks.build import content_mark_key
-
-    keys = {content_mark_key(tab) for tab in GENERATED_TABS}
-    backend = open_backend(parse_target(key), credentials)
-    http = backend.http  # type: ignore[attr-defined]
-    answer = http.get_spreadsheet(key, {"fields": "developerMetadata(metadataId,metadataKey)"})
-    ids = [m["metadataId"] for m in answer.get("developerMetadata", []) if m.get("metadataKey") in keys]
-    if ids:
-        http.batch_update(key, {"requests": [{"updateDeveloperMetadata": {
-            "dataFilters": [{"developerMetadataLookup": {"metadataId": i}}],
-            "developerMetadata": {"metadataValue": "forgotten by bench/live.py"}, "fields": "metadataValue"}}
-            for i in ids]})
 
 
 def measure(key: str, sizes: list[int], repeat: int, credentials: str | None, careful_host: str,

@@ -149,7 +149,7 @@ def google_rows(emulator: Emulator, sizes: tuple[int, ...], latency: float, repe
                 if name == NIGHTLY:  # each run a day's new typing
                     retype_results(emulator, key, n, latency, attempt)
                 elif name == "build" and attempt:  # again a whole write: the tabs' content marks forgotten
-                    forget_content_marks(emulator, key)
+                    forget_content_marks(key)
                 emulator.clear_log()
                 record = run_child([*args, "--sheet", key], env)
                 log = emulator.requests()
@@ -198,15 +198,22 @@ def retype_results(emulator: Emulator, key: str, n: int, latency: float, day: in
     emulator.state.latency = latency
 
 
-def forget_content_marks(emulator: Emulator, key: str) -> None:
-    """The summaries' content marks gone: the next build writes every summary whole, as a first build does."""
+def forget_content_marks(key: str, credentials: str | None = None) -> None:
+    """Every summary's content mark made to match nothing, through the Sheets API (the emulator's or Google's:
+    bench/live.py): the next build writes every summary whole, as a first build does."""
+    from sheets_sync.backends.target import open_backend, parse_target
     from sheets_sync.domain.schema import GENERATED_TABS
     from sheets_sync.tasks.build import content_mark_key
 
     keys = {content_mark_key(tab) for tab in GENERATED_TABS}
-    with emulator.state.lock:
-        book = emulator.state.book(key)
-        book.developer_metadata = [m for m in book.developer_metadata if m.get("metadataKey") not in keys]
+    http = open_backend(parse_target(key), credentials).http  # type: ignore[attr-defined]
+    answer = http.get_spreadsheet(key, {"fields": "developerMetadata(metadataId,metadataKey)"})
+    ids = [m["metadataId"] for m in answer.get("developerMetadata", []) if m.get("metadataKey") in keys]
+    if ids:
+        http.batch_update(key, {"requests": [{"updateDeveloperMetadata": {
+            "dataFilters": [{"developerMetadataLookup": {"metadataId": i}}],
+            "developerMetadata": {"metadataValue": "forgotten by the benchmark"}, "fields": "metadataValue"}}
+            for i in ids]})
 
 
 def traffic(log: list[dict]) -> dict[str, int]:
